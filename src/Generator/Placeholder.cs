@@ -1,0 +1,4 @@
+namespace Attune.Generator
+{
+    internal static class Placeholder { }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+
+namespace Attune;
+
+/// <summary>Why a fine-tune ended.</summary>
+public enum StopReason
+{
+    /// <summary>All epochs ran.</summary>
+    Completed = 0,
+    /// <summary>The metric did not improve for <c>Patience</c> epochs.</summary>
+    EarlyStopped = 1,
+    /// <summary>The caller's cancellation token fired; the model holds the best weights seen so far.</summary>
+    Cancelled = 2,
+    /// <summary>A sweep's pruner stopped the trial.</summary>
+    Pruned = 3,
+}
+
+/// <summary>One epoch's figures.</summary>
+public sealed record EpochResult(int Epoch, double TrainLoss, double ValidationLoss, double Metric, double LearningRate, long Steps, TimeSpan Duration);
+
+/// <summary>What a fine-tune did. The model itself holds the weights of <see cref="BestEpoch"/> when it returns.</summary>
+public sealed record FineTuneReport
+{
+    public required string ModelName { get; init; }
+    public required Metric Metric { get; init; }
+    public required Direction Direction { get; init; }
+    /// <summary>The best validation metric seen (NaN when no epoch finished).</summary>
+    public required double BestMetric { get; init; }
+    /// <summary>1-based epoch of <see cref="BestMetric"/>; 0 when no epoch finished.</summary>
+    public required int BestEpoch { get; init; }
+    public required IReadOnlyList<EpochResult> Epochs { get; init; }
+    public required StopReason StopReason { get; init; }
+    public required long TotalSteps { get; init; }
+    public required TimeSpan Duration { get; init; }
+    public required long TrainableParameters { get; init; }
+    public required long FrozenParameters { get; init; }
+    /// <summary>The best-weights checkpoint, when a checkpoint directory was set.</summary>
+    public string? BestCheckpoint { get; init; }
+    /// <summary>The last-epoch checkpoint, when a checkpoint directory was set.</summary>
+    public string? LastCheckpoint { get; init; }
+    public bool Cancelled => StopReason == StopReason.Cancelled;
+}
+
+/// <summary>Progress of a running fine-tune, reported after every optimizer step and every evaluation.</summary>
+public sealed record FineTuneProgress(int Epoch, int Epochs, long Step, long TotalSteps, double Loss, double LearningRate, double? Metric, FineTunePhase Phase);
+
+/// <summary>Which part of an epoch a <see cref="FineTuneProgress"/> describes.</summary>
+public enum FineTunePhase
+{
+    Training = 0,
+    Evaluated = 1,
+}

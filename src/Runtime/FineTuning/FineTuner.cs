@@ -1,0 +1,35 @@
+using System;
+using System.Threading;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Attune;
+
+/// <summary>Receives each epoch's metric; a sweep uses it to report to its trial and to prune.</summary>
+public interface IEpochObserver
+{
+    /// <summary>Called after each evaluation. Return true to stop training now (the run ends as <see cref="StopReason.Pruned"/>).</summary>
+    bool OnEpoch(EpochResult epoch);
+}
+
+/// <summary>The fine-tuning loop every generated <c>RunFineTune</c> calls.</summary>
+public static partial class FineTuner
+{
+    /// <summary>
+    /// Fine-tunes <paramref name="model"/> in place and returns what happened. The model ends holding the best epoch's
+    /// weights. See the README for the loop's guarantees (one dispose scope per step, atomic checkpoints, restore on
+    /// early stop, cancellation returns a report).
+    /// </summary>
+    public static FineTuneReport Run(
+        nn.Module<Tensor, Tensor> model,
+        FineTunePlan plan,
+        IBatchSource train,
+        IBatchSource validation,
+        FineTuneOptions options,
+        IProgress<FineTuneProgress>? progress = null,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default,
+        IEpochObserver? observer = null)
+        => throw new NotImplementedException();
+}
