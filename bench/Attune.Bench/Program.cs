@@ -1,1 +1,36 @@
-Console.WriteLine("bench: not yet");
+// Attune benchmarks. Not a test: run it in Release and read the tables.
+//   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 11] [--epochs 10]
+//   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 60] [--no-control]
+// Results and how to read them: docs/benchmarks.md.
+using System.Globalization;
+using Attune;
+using Attune.Bench;
+using TorchSharp;
+
+// TorchSharp 0.107's native library needs this on pre-GCC-13 libstdc++ (Debian 12); before any TorchSharp use.
+TorchSharpNative.EnsureLoadable();
+torch.set_num_threads(1);
+
+string command = args.Length > 0 ? args[0] : "help";
+if (command is "help" or "-h" or "--help")
+{
+    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control]");
+    return 0;
+}
+Machine.Print();
+switch (command)
+{
+    case "finetune":
+        return FineTuneBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), epochs: Math.Max(1, Arg("--epochs", 10)));
+    case "leak":
+        return LeakBench.Run(epochs: Math.Max(3, Arg("--epochs", 60)), control: !args.Contains("--no-control"));
+    default:
+        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune or leak.");
+        return 2;
+}
+
+int Arg(string name, int fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Attune.Bench;
+
+/// <summary>
+/// Attune's RunFineTune against the hand-written loop, interleaved in one process: each round runs both (the order
+/// alternates round by round so drift and cache effects hit both sides equally), round 0 is a discarded warm-up. The
+/// figure is wall time of the whole run (optimizer creation, every step, every validation pass, best-weights copies)
+/// divided by the number of optimizer steps.
+/// </summary>
+internal static class FineTuneBench
+{
+    public static int Run(int rounds, int epochs)
+    {
+        using var data = BenchData.Load(BenchData.DefaultPath);
+        var train = new TensorDataset(data.TrainX, data.TrainY);
+        var validation = new TensorDataset(data.ValidationX, data.ValidationY);
+        long stepsPerEpoch = (data.TrainCount + DigitsMlp.BatchSize - 1) / DigitsMlp.BatchSize;
+
+        Console.WriteLine("finetune: digits MLP 64-256-256-10 (Linear-ReLU-Linear-ReLU-Linear), first Linear frozen,");
+        Console.WriteLine($"  AdamW lr {DigitsMlp.LearningRate:G} weight_decay {DigitsMlp.WeightDecay:G}, batch {DigitsMlp.BatchSize}, seed {DigitsMlp.Seed}, 1 thread;");
+        Console.WriteLine($"  {data.TrainCount} training rows ({stepsPerEpoch} steps/epoch), {data.ValidationCount} validation rows; {epochs} epochs = {stepsPerEpoch * epochs} steps per run,");
+        Console.WriteLine($"  each epoch followed by a validation pass (loss + accuracy); {rounds - 1} measured rounds + 1 warm-up, order alternating.");
+        Console.WriteLine();
+        Console.WriteLine("  round    order        hand µs/step  Attune µs/step  Attune/hand");
+
+        bool attuneAvailable = AttuneAvailable(train, validation);
+        if (!attuneAvailable)
+            Console.WriteLine("  (FineTuner.Run is not implemented in this build: timing the hand-written loop only)");
+        var hand = new List<double>();
+        var attune = new List<double>();
+        var ratios = new List<double>();
+        RunResult? firstHand = null, firstAttune = null;
+        for (int round = 0; round < rounds; round++)
+        {
+            bool handFirst = round % 2 == 0;
+            RunResult h, a;
+            if (!attuneAvailable) { h = RunHand(data, epochs); a = h; }
+            else if (handFirst) { h = RunHand(data, epochs); a = RunAttune(train, validation, epochs); }
+            else { a = RunAttune(train, validation, epochs); h = RunHand(data, epochs); }
+            firstHand ??= h;
+            firstAttune ??= a;
+            double ratio = a.MicrosecondsPerStep / h.MicrosecondsPerStep;
+            string label = round == 0 ? "warm-up" : round.ToString(CultureInfo.InvariantCulture);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {label,-9}{(handFirst ? "hand, Attune" : "Attune, hand"),-13}{h.MicrosecondsPerStep,13:F1}{a.MicrosecondsPerStep,16:F1}{ratio,13:F3}"));
+            if (round == 0) continue;
+            hand.Add(h.MicrosecondsPerStep);
+            attune.Add(a.MicrosecondsPerStep);
+            ratios.Add(ratio);
+        }
+
+        if (!attuneAvailable)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  hand-written loop µs/step: median {Stats.Median(hand):F1}, min {hand.Min():F1}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT finetune hand_median_us={Stats.Median(hand):F1} hand_min_us={hand.Min():F1}"));
+            return 1;
+        }
+        Console.WriteLine();
+        Console.WriteLine("  µs/step over measured rounds   median      min");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  hand-written TorchSharp loop  {Stats.Median(hand),7:F1}  {hand.Min(),7:F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Attune RunFineTune            {Stats.Median(attune),7:F1}  {attune.Min(),7:F1}"));
+        double medianRatio = Stats.Median(ratios);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  Attune/hand: median of per-round ratios {medianRatio:F3} (range {ratios.Min():F3}-{ratios.Max():F3}), ratio of medians {Stats.Median(attune) / Stats.Median(hand):F3}, ratio of mins {attune.Min() / hand.Min():F3}"));
+        Console.WriteLine($"  goal Attune/hand <= 1.03: {(medianRatio <= 1.03 ? "met" : "MISSED")}");
+
+        Console.WriteLine($"  load average at the end: {Machine.LoadAverage()}");
+        // Same seed, same data, same operations: both sides should have computed the same numbers. Checked on round 0.
+        Console.WriteLine();
+        Console.WriteLine(SameWork(firstHand!, firstAttune!));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT finetune hand_median_us={Stats.Median(hand):F1} hand_min_us={hand.Min():F1} attune_median_us={Stats.Median(attune):F1} attune_min_us={attune.Min():F1} ratio_median={medianRatio:F3}"));
+        return 0;
+    }
+
+    private static bool AttuneAvailable(TensorDataset train, TensorDataset validation)
+    {
+        try
+        {
+            torch.manual_seed(DigitsMlp.Seed);
+            using var model = new DigitsMlp();
+            model.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { Epochs = 1 });
+            return true;
+        }
+        catch (NotImplementedException)
+        {
+            return false;
+        }
+    }
+
+    private static RunResult RunHand(BenchData data, int epochs)
+    {
+        Quiesce();
+        torch.manual_seed(DigitsMlp.Seed);
+        using var model = new DigitsMlp();
+        return HandLoop.Run(model, data, epochs);
+    }
+
+    private static RunResult RunAttune(TensorDataset train, TensorDataset validation, int epochs)
+    {
+        Quiesce();
+        torch.manual_seed(DigitsMlp.Seed);
+        using var model = new DigitsMlp();
+        var options = DigitsMlp.FineTuneDefaults with { Epochs = epochs };
+        var clock = Stopwatch.StartNew();
+        var report = model.RunFineTune(train, validation, options);
+        clock.Stop();
+        var epochResults = report.Epochs.Select(e => (e.TrainLoss, e.ValidationLoss, e.Metric)).ToList();
+        return new RunResult(report.TotalSteps, clock.Elapsed, epochResults, report.BestMetric, report.BestEpoch);
+    }
+
+    /// <summary>Collect garbage from the previous run outside the timed region, for both sides alike.</summary>
+    private static void Quiesce()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    private static string SameWork(RunResult hand, RunResult attune)
+    {
+        if (hand.Steps != attune.Steps || hand.Epochs.Count != attune.Epochs.Count)
+            return $"Same work check: FAILED: hand ran {hand.Steps} steps / {hand.Epochs.Count} epochs, Attune {attune.Steps} / {attune.Epochs.Count}.";
+        double maxLoss = 0, maxAccuracy = 0;
+        for (int i = 0; i < hand.Epochs.Count; i++)
+        {
+            maxLoss = Math.Max(maxLoss, Math.Abs(hand.Epochs[i].TrainLoss - attune.Epochs[i].TrainLoss));
+            maxLoss = Math.Max(maxLoss, Math.Abs(hand.Epochs[i].ValidationLoss - attune.Epochs[i].ValidationLoss));
+            maxAccuracy = Math.Max(maxAccuracy, Math.Abs(hand.Epochs[i].Accuracy - attune.Epochs[i].Accuracy));
+        }
+        var last = hand.Epochs[^1];
+        var lastA = attune.Epochs[^1];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Same work check (warm-up round): {hand.Steps} steps each; largest per-epoch difference hand vs Attune: loss {maxLoss:G3}, accuracy {maxAccuracy:G3}{(maxLoss < 1e-5 && maxAccuracy == 0 ? " (identical training)" : " (DIFFERENT: the loops do not do the same work)")}.\n" +
+            $"  last epoch: hand train loss {last.TrainLoss:F5} validation loss {last.ValidationLoss:F5} accuracy {last.Accuracy:P2}; Attune {lastA.TrainLoss:F5} / {lastA.ValidationLoss:F5} / {lastA.Accuracy:P2}; best epoch hand {hand.BestEpoch} ({hand.BestMetric:P2}), Attune {attune.BestEpoch} ({attune.BestMetric:P2})");
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Attune.Bench;
+
+/// <summary>
+/// Does a long RunFineTune leave anything behind? Counts tensors with TorchSharp's per-thread DisposeScopeManager
+/// statistics (exact since 0.103.1) around the run and after every epoch (through the progress callback), and samples
+/// the process's resident memory after a warm-up run and then after every epoch. The same measurement is run on the
+/// hand-written loop as a control.
+/// </summary>
+internal static class LeakBench
+{
+    public static int Run(int epochs, bool control)
+    {
+        using var data = BenchData.Load(BenchData.DefaultPath);
+        var train = new TensorDataset(data.TrainX, data.TrainY);
+        var validation = new TensorDataset(data.ValidationX, data.ValidationY);
+        long stepsPerEpoch = (data.TrainCount + DigitsMlp.BatchSize - 1) / DigitsMlp.BatchSize;
+        Console.WriteLine($"leak: {epochs} epochs x {stepsPerEpoch} steps = {epochs * stepsPerEpoch} optimizer steps through RunFineTune (same model and options as finetune)");
+
+        // Warm-up: JIT, libtorch's allocator and thread pools, TorchSharp's caches; then the RSS baseline.
+        using (var warm = NewModel())
+            warm.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { Epochs = 5 });
+        Settle();
+        double rssWarm = Machine.RssMiB();
+        long workingSetWarm = Environment.WorkingSet;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after a 5-epoch warm-up run: VmRSS {rssWarm:F1} MiB, Environment.WorkingSet {workingSetWarm / 1048576.0:F1} MiB"));
+        Console.WriteLine();
+
+        var attune = Measure("Attune RunFineTune", epochs, stepsPerEpoch, rssWarm, (model, recorder) =>
+            model.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { Epochs = epochs }, progress: recorder).TotalSteps);
+
+        bool ok = attune;
+        if (control)
+        {
+            Console.WriteLine();
+            Measure("hand-written loop (control)", epochs, stepsPerEpoch, Machine.RssMiB(), (model, recorder) =>
+                HandLoop.Run(model, data, epochs, afterEpoch: recorder.Record).Steps);
+        }
+        return ok ? 0 : 1;
+    }
+
+    private static DigitsMlp NewModel()
+    {
+        torch.manual_seed(DigitsMlp.Seed);
+        return new DigitsMlp();
+    }
+
+    private static void Settle()
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+    }
+
+    /// <returns>True when no tensor leaked and RSS stayed flat.</returns>
+    private static bool Measure(string name, int epochs, long stepsPerEpoch, double rssBaseline, Func<DigitsMlp, EpochRecorder, long> run)
+    {
+        using var model = NewModel();
+        Settle();
+        var stats = DisposeScopeManager.Statistics;
+        stats.Reset();
+        long liveBefore = stats.ThreadTotalLiveCount;
+        double rssBefore = Machine.RssMiB();
+        var recorder = new EpochRecorder();
+
+        long steps = run(model, recorder);
+
+        long liveAfter = stats.ThreadTotalLiveCount;
+        long createdIn = stats.CreatedInScopeCount, disposedIn = stats.DisposedInScopeCount;
+        long createdOut = stats.CreatedOutsideScopeCount, disposedOut = stats.DisposedOutsideScopeCount;
+        Settle();
+        double rssEnd = Machine.RssMiB();
+        long liveAfterGc = stats.ThreadTotalLiveCount;
+
+        Console.WriteLine($"{name}: {steps} optimizer steps");
+        Console.WriteLine("  tensors (this thread, DisposeScopeManager.Statistics after Reset())");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    live before run {liveBefore}, after run {liveAfter} (after GC {liveAfterGc}): {liveAfter - liveBefore:+#;-#;0} => {(double)(liveAfter - liveBefore) / steps:F4} tensors leaked per step"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    created in a dispose scope {createdIn}, disposed in scope {disposedIn} (difference {createdIn - disposedIn}); {(double)createdIn / steps:F1} created per step"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    created outside any scope {createdOut}, disposed outside {disposedOut} (difference {createdOut - disposedOut})"));
+
+        // Inside the run: the live count and RSS after each epoch. Optimizer state and best-weight copies exist from the
+        // first step on, so a flat line from epoch 2 on is what "nothing grows step over step" looks like.
+        var rows = recorder.Rows;
+        Console.WriteLine("  during the run (sampled after each epoch's validation)");
+        Console.WriteLine("    epoch     step  live tensors  VmRSS MiB");
+        int every = Math.Max(1, rows.Count / 10);
+        for (int i = 0; i < rows.Count; i++)
+            if (i < 2 || i % every == 0 || i == rows.Count - 1)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {rows[i].Epoch,5}{rows[i].Step,9}{rows[i].Live,14}{rows[i].Rss,11:F1}"));
+
+        bool tensorsFlat = liveAfter == liveBefore;
+        double liveSlope = double.NaN, rssGrowth = double.NaN, rssSlopeKiBPerKStep = double.NaN;
+        if (rows.Count >= 3)
+        {
+            var (from, to) = (rows[1], rows[^1]);
+            liveSlope = (double)(to.Live - from.Live) / (to.Step - from.Step);
+            rssGrowth = to.Rss - from.Rss;
+            rssSlopeKiBPerKStep = rssGrowth * 1024 / ((to.Step - from.Step) / 1000.0);
+            tensorsFlat &= to.Live == from.Live;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  live tensors epoch 2 -> {rows[^1].Epoch}: {liveSlope:F4} per step;  VmRSS epoch 2 -> {rows[^1].Epoch}: {rssGrowth:+0.0;-0.0;0.0} MiB ({rssSlopeKiBPerKStep:F1} KiB per 1000 steps)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  VmRSS after warm-up {rssBaseline:F1} MiB, before this run {rssBefore:F1} MiB, after it (GC'd) {rssEnd:F1} MiB: growth over the run {rssEnd - rssBefore:+0.0;-0.0;0.0} MiB"));
+        bool rssFlat = Math.Abs(rssGrowth) < 2.0;   // 2 MiB over >= 2,000 steps: < 1 KiB per step
+        Console.WriteLine($"  goal 0 tensors leaked per step: {(tensorsFlat ? "met" : "MISSED")}; goal flat RSS (< 2 MiB growth from epoch 2 on): {(rssFlat ? "met" : "MISSED")}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT leak name=\"{name}\" steps={steps} leaked_per_step={(double)(liveAfter - liveBefore) / steps:F4} in_scope_created={createdIn} in_scope_disposed={disposedIn} rss_epoch2_mib={rows[1].Rss:F1} rss_end_mib={rows[^1].Rss:F1}"));
+        return tensorsFlat && rssFlat;
+    }
+
+    private sealed record Row(int Epoch, long Step, long Live, double Rss);
+
+    /// <summary>Records the live tensor count and RSS after each epoch's validation.</summary>
+    private sealed class EpochRecorder : IProgress<FineTuneProgress>
+    {
+        public List<Row> Rows { get; } = new();
+
+        public void Report(FineTuneProgress value)
+        {
+            if (value.Phase == FineTunePhase.Evaluated) Record(value.Epoch, value.Step);
+        }
+
+        public void Record(int epoch, long step)
+        {
+            Rows.Add(new Row(epoch, step, DisposeScopeManager.Statistics.ThreadTotalLiveCount, Machine.RssMiB()));
+        }
+    }
+}
