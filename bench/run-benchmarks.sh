@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every Attune benchmark and prints all numbers; see docs/benchmarks.md.
 #   bench/run-benchmarks.sh            (from anywhere; installs Debian's python3-torch when missing, needs root or sudo)
-# Environment: ROUNDS (default 11 = 10 measured + 1 warm-up), EPOCHS (default 10), LEAK_EPOCHS (default 60).
+# Environment: ROUNDS (default 11 = 10 measured + 1 warm-up), EPOCHS (default 10), LEAK_EPOCHS (default 100).
 # OPENBLAS_* variables are passed through untouched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-11}"
 EPOCHS="${EPOCHS:-10}"
-LEAK_EPOCHS="${LEAK_EPOCHS:-60}"
+LEAK_EPOCHS="${LEAK_EPOCHS:-100}"
 # Debian's PyTorch lives in the system interpreter, not in a pyenv/venv python3 that may come first on PATH.
 PY=/usr/bin/python3
 

@@ -4,9 +4,13 @@ using static TorchSharp.torch;
 namespace Attune.Bench;
 
 /// <summary>What one training run did, from either side.</summary>
-internal sealed record RunResult(long Steps, TimeSpan Elapsed, IReadOnlyList<(double TrainLoss, double ValidationLoss, double Accuracy)> Epochs, double BestMetric, int BestEpoch)
+internal sealed record RunResult(long Steps, TimeSpan Elapsed, TimeSpan Cpu, IReadOnlyList<(double TrainLoss, double ValidationLoss, double Accuracy)> Epochs, double BestMetric, int BestEpoch)
 {
+    /// <summary>Wall time per optimizer step.</summary>
     public double MicrosecondsPerStep => Elapsed.TotalMicroseconds / Steps;
+
+    /// <summary>The running thread's CPU time per optimizer step.</summary>
+    public double CpuMicrosecondsPerStep => Cpu.TotalMicroseconds / Steps;
 }
 
 /// <summary>
@@ -32,6 +36,7 @@ internal static class HandLoop
         double learningRate = DigitsMlp.LearningRate, double weightDecay = DigitsMlp.WeightDecay, long seed = DigitsMlp.Seed,
         Action<int, long>? afterEpoch = null)
     {
+        var cpuStart = ThreadClock.Now();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var p in model.FrozenParameters) p.requires_grad = false;
         var trainable = new List<TorchSharp.Modules.Parameter>();
@@ -85,7 +90,8 @@ internal static class HandLoop
         best.RestoreInto(model);
         model.eval();
         clock.Stop();
-        return new RunResult(steps, clock.Elapsed, epochResults, bestMetric, bestEpoch);
+        var cpu = ThreadClock.Now() - cpuStart;
+        return new RunResult(steps, clock.Elapsed, cpu, epochResults, bestMetric, bestEpoch);
     }
 
     public static (double Loss, double Accuracy) Validate(DigitsMlp model, BenchData data, int batchSize)
@@ -117,7 +123,7 @@ internal static class HandLoop
         {
             using var noGrad = torch.no_grad();
             foreach (var (_, tensor) in model.state_dict())
-                _pairs.Add((tensor, tensor.detach().clone().DetachFromDisposeScope()));
+                _pairs.Add((tensor, tensor.clone().DetachFromDisposeScope())); // under no_grad: a plain copy, no detach() wrapper to leak
         }
 
         public void CopyFrom(nn.Module model)

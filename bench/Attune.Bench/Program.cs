@@ -1,6 +1,6 @@
 // Attune benchmarks. Not a test: run it in Release and read the tables.
-//   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 11] [--epochs 10]
-//   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 60] [--no-control]
+//   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 21] [--epochs 10]
+//   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control]
 // Results and how to read them: docs/benchmarks.md.
 using System.Globalization;
 using Attune;
@@ -21,9 +21,9 @@ Machine.Print();
 switch (command)
 {
     case "finetune":
-        return FineTuneBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), epochs: Math.Max(1, Arg("--epochs", 10)));
+        return FineTuneBench.Run(rounds: Math.Max(2, Arg("--rounds", 21)), epochs: Math.Max(1, Arg("--epochs", 10)));
     case "leak":
-        return LeakBench.Run(epochs: Math.Max(3, Arg("--epochs", 60)), control: !args.Contains("--no-control"));
+        return LeakBench.Run(epochs: Math.Max(3, Arg("--epochs", 100)), control: !args.Contains("--no-control"));
     default:
         Console.Error.WriteLine($"Unknown command '{command}'; expected finetune or leak.");
         return 2;
