@@ -17,6 +17,10 @@ namespace Attune.Generator.Parsing
             SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
                 .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
+        /// <summary>Test seam: called at the start of every parse so tests can prove that a failure becomes AT0099.
+        /// Always null outside tests.</summary>
+        internal static Action<INamedTypeSymbol>? FaultInjection;
+
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
         public static FineTuneParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -45,6 +49,7 @@ namespace Attune.Generator.Parsing
             if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration || context.Attributes.Length == 0)
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
 
+            FaultInjection?.Invoke(type);
             var attribute = context.Attributes[0];
             if (!IsFirstFineTuneAttribute(type, attribute))
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // duplicate [FineTune] on another part: CS0579
