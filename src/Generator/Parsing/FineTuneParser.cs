@@ -63,8 +63,8 @@ namespace Attune.Generator.Parsing
             canEmit &= CheckModule(type, known, identifier, diagnostics);
 
             var options = OptionsParser.Parse(attribute, attributeSyntax, diagnostics);
-            var customLoss = ParseHook(type, options, "Loss", "CustomLoss", isLoss: true, known, diagnostics);
-            var customMetric = ParseHook(type, options, "Metric", "CustomMetric", isLoss: false, known, diagnostics);
+            var customLoss = ParseHook(type, options, "Loss", "CustomLoss", isLoss: true, known, context.SemanticModel, diagnostics, cancellationToken);
+            var customMetric = ParseHook(type, options, "Metric", "CustomMetric", isLoss: false, known, context.SemanticModel, diagnostics, cancellationToken);
             CheckWarmup(options, diagnostics);
             if (options.EnumMembers.TryGetValue("Metric", out var metric) && metric == "Custom"
                 && options.EnumMembers.TryGetValue("MetricDirection", out var direction) && direction == "Auto")
@@ -144,7 +144,7 @@ namespace Attune.Generator.Parsing
             return false;
         }
 
-        private static CustomHookModel? ParseHook(INamedTypeSymbol type, ParsedOptions options, string kindOption, string methodOption, bool isLoss, KnownTypes known, List<DiagnosticInfo> diagnostics)
+        private static CustomHookModel? ParseHook(INamedTypeSymbol type, ParsedOptions options, string kindOption, string methodOption, bool isLoss, KnownTypes known, SemanticModel semanticModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             options.EnumMembers.TryGetValue(kindOption, out var kind);
             var method = options.StringValue(methodOption);
@@ -167,7 +167,23 @@ namespace Attune.Generator.Parsing
                 return null;
             }
 
+            // nameof(Missing) still has a constant value, but the compiler already reports CS0103 for it.
+            if (isCustom && options.Arguments.TryGetValue(methodOption, out var argument) && HasCompileError(semanticModel, argument.Expression, cancellationToken))
+                return null;
+
             return isCustom ? CustomHookParser.Parse(type, method!, isLoss, known, options.ArgumentLocation(methodOption), diagnostics) : null;
+        }
+
+        private static bool HasCompileError(SemanticModel semanticModel, ExpressionSyntax expression, CancellationToken cancellationToken)
+        {
+            if (expression.SyntaxTree != semanticModel.SyntaxTree)
+                return false;
+            foreach (var diagnostic in semanticModel.GetDiagnostics(expression.Span, cancellationToken))
+            {
+                if (diagnostic.Severity == DiagnosticSeverity.Error)
+                    return true;
+            }
+            return false;
         }
 
         private static void CheckWarmup(ParsedOptions options, List<DiagnosticInfo> diagnostics)
