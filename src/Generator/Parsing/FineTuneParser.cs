@@ -51,7 +51,7 @@ namespace Attune.Generator.Parsing
 
             FaultInjection?.Invoke(type);
             var attribute = context.Attributes[0];
-            if (!IsFirstFineTuneAttribute(type, attribute))
+            if (!IsPrimaryDeclaration(type, attribute, declaration, context.SemanticModel.Compilation, cancellationToken))
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // duplicate [FineTune] on another part: CS0579
 
             var known = new KnownTypes(context.SemanticModel.Compilation);
@@ -91,14 +91,30 @@ namespace Attune.Generator.Parsing
             return new FineTuneParseResult(model, Distinct(diagnostics).ToEquatableArray());
         }
 
-        private static bool IsFirstFineTuneAttribute(INamedTypeSymbol type, AttributeData attribute)
+        /// <summary>
+        /// With [FineTune] on several declarations of one partial class (CS0579), each declaration is a separate
+        /// pipeline item; only the first declaration that carries it is parsed, so that a hint name is added once.
+        /// </summary>
+        private static bool IsPrimaryDeclaration(INamedTypeSymbol type, AttributeData attribute, SyntaxNode target, Compilation compilation, CancellationToken cancellationToken)
         {
-            var all = type.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute.AttributeClass)).ToList();
-            if (all.Count < 2)
+            if (type.DeclaringSyntaxReferences.Length < 2 || attribute.AttributeClass is null)
                 return true;
-            var first = all[0].ApplicationSyntaxReference;
-            var mine = attribute.ApplicationSyntaxReference;
-            return first is null || mine is null || (first.SyntaxTree == mine.SyntaxTree && first.Span == mine.Span);
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is not ClassDeclarationSyntax declaration || declaration.AttributeLists.Count == 0)
+                    continue;
+                var semanticModel = compilation.GetSemanticModel(declaration.SyntaxTree);
+                foreach (var list in declaration.AttributeLists)
+                {
+                    foreach (var candidate in list.Attributes)
+                    {
+                        var constructor = semanticModel.GetSymbolInfo(candidate, cancellationToken).Symbol;
+                        if (SymbolEqualityComparer.Default.Equals(constructor?.ContainingType, attribute.AttributeClass))
+                            return declaration == target;
+                    }
+                }
+            }
+            return true;
         }
 
         /// <summary>AT0001 for the model type or a containing type declared once without <c>partial</c>. A type
