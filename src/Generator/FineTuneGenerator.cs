@@ -28,7 +28,7 @@ namespace Attune.Generator
             var results = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     KnownTypes.FineTuneAttributeName,
-                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                     FineTuneParser.Parse)
                 .WithTrackingName(TrackingNames.FineTuneResults);
 

@@ -103,6 +103,9 @@ public sealed class DiagnosticTests
             }
 
             [FineTune]
+            public partial record {|AT0002:RecordModel|}(int Size);
+
+            [FineTune]
             public partial class UnresolvedBase : MissingBaseType
             {
             }

@@ -210,6 +210,45 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void DerivedModel()
+    {
+        // A [FineTune] model deriving from another: the generated members hide the base's with 'new' (no CS0108).
+        var run = Run(Usings + """
+            namespace Samples.Derived;
+
+            [FineTune(Epochs = 4)]
+            public partial class BaseModel : nn.Module<Tensor, Tensor>
+            {
+                [Freeze] protected readonly Linear body;
+
+                public BaseModel(string name) : base(name)
+                {
+                    body = nn.Linear(4, 4);
+                }
+
+                public override Tensor forward(Tensor input) => body.forward(input);
+            }
+
+            [FineTune(Epochs = 2, LearningRate = 1e-4)]
+            public partial class DerivedModel : BaseModel
+            {
+                [LearningRate(1e-3)] private readonly Linear head;
+
+                public DerivedModel() : base(nameof(DerivedModel))
+                {
+                    head = nn.Linear(4, 2);
+                    RegisterComponents();
+                }
+
+                public override Tensor forward(Tensor input) => head.forward(base.forward(input));
+            }
+            """);
+
+        Assert.Contains("public static new global::Attune.FineTuneOptions FineTuneDefaults", run.Sources.Single(s => s.HintName == "Samples.Derived.DerivedModel.FineTune.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+        VerifyAndCompile(run);
+    }
+
+    [Fact]
     public void NativeInitializer()
     {
         var run = Run(new[]

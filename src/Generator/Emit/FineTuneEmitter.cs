@@ -26,7 +26,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine();
             WriteInterface(writer, model);
             writer.WriteLine();
-            WriteRunMethods(writer);
+            WriteRunMethods(writer, model.HidesInheritedMembers ? "new " : "");
             writer.CloseBlock();
 
             for (var i = 0; i < types.Count - 1; i++)
@@ -41,7 +41,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine($"""
                 /// <summary>The options declared by [FineTune] on <c>{Xml(model.DocName)}</c>; override with <c>with {"{"} ... {"}"}</c>.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
-                public static global::Attune.FineTuneOptions FineTuneDefaults {"{"} get; {"}"} = new global::Attune.FineTuneOptions
+                public static {(model.HidesInheritedMembers ? "new " : "")}global::Attune.FineTuneOptions FineTuneDefaults {"{"} get; {"}"} = new global::Attune.FineTuneOptions
                 """);
             writer.WriteLine("{");
             writer.Indentation++;
@@ -90,7 +90,7 @@ namespace Attune.Generator.Emit
             writer.Indentation--;
         }
 
-        private static void WriteRunMethods(SourceWriter writer)
+        private static void WriteRunMethods(SourceWriter writer, string modifier)
         {
             const string OptionalParameters = "global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default";
             const string CommonDocs = """
@@ -106,7 +106,7 @@ namespace Attune.Generator.Emit
                 /// <param name="validation">The validation examples that pick the best epoch.</param>
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, {{OptionalParameters}})
+                public {{modifier}}global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, {{OptionalParameters}})
                     => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
 
                 /// <summary>Fine-tunes this model in place on in-memory tensors (examples along the first dimension).</summary>
@@ -116,7 +116,7 @@ namespace Attune.Generator.Emit
                 /// <param name="validationLabels">The validation labels.</param>
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public global::Attune.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, {{OptionalParameters}})
+                public {{modifier}}global::Attune.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, {{OptionalParameters}})
                     => RunFineTune(new global::Attune.TensorDataset(trainFeatures, trainLabels), new global::Attune.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
                 """);
         }

@@ -11,6 +11,8 @@ namespace Attune.Generator.Model
     internal sealed record CustomHookModel(string Expression);
 
     /// <summary>Everything the emitter needs for one <c>[FineTune]</c> class; plain, equatable values only.</summary>
+    /// <remarks><see cref="HidesInheritedMembers"/>: a base class already has the generated members (it is a
+    /// <c>[FineTune]</c> model too), so they are emitted with <c>new</c>.</remarks>
     internal sealed record FineTuneModel(
         HierarchyInfo Hierarchy,
         string HintName,
@@ -19,7 +21,8 @@ namespace Attune.Generator.Model
         EquatableArray<OptionAssignment> Options,
         EquatableArray<FieldRuleModel> Fields,
         CustomHookModel? CustomLoss,
-        CustomHookModel? CustomMetric);
+        CustomHookModel? CustomMetric,
+        bool HidesInheritedMembers);
 
     /// <summary>What the parser found for one <c>[FineTune]</c> class: the model to emit (null when the source would
     /// not compile) and the diagnostics, which travel on their own pipeline.</summary>

@@ -34,7 +34,7 @@ namespace Attune.Generator.Parsing
             }
             catch (Exception exception)
             {
-                var identifier = (context.TargetNode as ClassDeclarationSyntax)?.Identifier;
+                var identifier = (context.TargetNode as TypeDeclarationSyntax)?.Identifier;
                 var location = identifier is { } token ? LocationInfo.From(token) : LocationInfo.From(context.TargetNode);
                 var name = context.TargetSymbol?.Name ?? "?";
                 return new FineTuneParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
@@ -46,7 +46,7 @@ namespace Attune.Generator.Parsing
 
         private static FineTuneParseResult ParseCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration || context.Attributes.Length == 0)
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration || context.Attributes.Length == 0)
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
 
             FaultInjection?.Invoke(type);
@@ -85,7 +85,8 @@ namespace Attune.Generator.Parsing
                     options.Assignments.ToEquatableArray(),
                     fields.ToEquatableArray(),
                     customLoss,
-                    customMetric);
+                    customMetric,
+                    InheritsGeneratedMembers(type));
             }
 
             return new FineTuneParseResult(model, Distinct(diagnostics).ToEquatableArray());
@@ -101,7 +102,7 @@ namespace Attune.Generator.Parsing
                 return true;
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax(cancellationToken) is not ClassDeclarationSyntax declaration || declaration.AttributeLists.Count == 0)
+                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration || declaration.AttributeLists.Count == 0)
                     continue;
                 var semanticModel = compilation.GetSemanticModel(declaration.SyntaxTree);
                 foreach (var list in declaration.AttributeLists)
@@ -188,6 +189,21 @@ namespace Attune.Generator.Parsing
                 return null;
 
             return isCustom ? CustomHookParser.Parse(type, method!, isLoss, known, options.ArgumentLocation(methodOption), diagnostics) : null;
+        }
+
+        private static bool InheritsGeneratedMembers(INamedTypeSymbol type)
+        {
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (!current.GetMembers("FineTuneDefaults").IsEmpty || !current.GetMembers("RunFineTune").IsEmpty)
+                    return true;
+                foreach (var attribute in current.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString() == KnownTypes.FineTuneAttributeName)
+                        return true;
+                }
+            }
+            return false;
         }
 
         private static bool HasCompileError(SemanticModel semanticModel, ExpressionSyntax expression, CancellationToken cancellationToken)
