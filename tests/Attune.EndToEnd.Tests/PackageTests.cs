@@ -1,0 +1,83 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+
+namespace Attune.EndToEnd.Tests;
+
+/// <summary>`dotnet pack` into a local folder, then a fresh consumer project restores, builds and runs from it.</summary>
+[Collection(nameof(BuildsInRepo))]
+public class PackageTests
+{
+    [Fact]
+    public void A_fresh_project_builds_and_fine_tunes_from_the_packed_packages()
+    {
+        var work = Repo.NewTempDirectory("pack");
+        try
+        {
+            var feed = Path.Combine(work, "feed");
+            foreach (var project in new[] { "src/Attributes/Attune.Attributes.csproj", "src/Runtime/Attune.Runtime.csproj" })
+            {
+                var (packExit, packOutput) = Repo.Dotnet($"pack \"{Path.Combine(Repo.Root, project)}\" -c {Repo.Configuration} -o \"{feed}\"", Repo.Root);
+                Assert.True(packExit == 0, $"dotnet pack {project} failed:\n{packOutput}");
+            }
+
+            var attune = Directory.GetFiles(feed, "Attune.0*.nupkg").Single();
+            string version = Regex.Match(Path.GetFileName(attune), @"^Attune\.(.+)\.nupkg$").Groups[1].Value;
+            using (var package = ZipFile.OpenRead(attune))
+            {
+                var entries = package.Entries.Select(e => e.FullName).ToList();
+                Assert.Contains("analyzers/dotnet/cs/Attune.Generator.dll", entries);
+                Assert.Contains("lib/net8.0/Attune.Runtime.dll", entries);
+                Assert.Contains("buildTransitive/Attune.props", entries);
+                Assert.DoesNotContain(entries, e => e.StartsWith("lib/") && e.EndsWith("Attune.Generator.dll"));
+            }
+
+            var consumer = Path.Combine(work, "consumer");
+            Directory.CreateDirectory(consumer);
+            string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            string backend = OperatingSystem.IsWindows() ? "libtorch-cpu-win-x64" : OperatingSystem.IsMacOS() ? "libtorch-cpu-osx-arm64" : "libtorch-cpu-linux-x64";
+            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"),
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Consumer", "Consumer.csproj.template"))
+                    .Replace("@VERSION@", version).Replace("@GLOBAL_PACKAGES@", globalPackages).Replace("@BACKEND@", backend));
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "Program.cs"), Path.Combine(consumer, "Program.cs"));
+            File.WriteAllText(Path.Combine(consumer, "NuGet.config"),
+                $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="attune-local" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+
+            var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
+            Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
+            Assert.Contains("0 Warning(s)", buildOutput);
+
+            var trace = new Dictionary<string, string> { ["ATTUNE_NATIVE_TRACE"] = "1" };
+            var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer, trace);
+            Assert.True(runExit == 0, $"The consumer failed:\n{runOutput}");
+            var result = Regex.Match(runOutput, @"CONSUMER accuracy=(?<acc>[0-9.]+)");
+            Assert.True(result.Success, runOutput);
+            Assert.True(double.Parse(result.Groups["acc"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.9, runOutput);
+            Assert.Matches(@"Attune native fix: (Applied|NotNeeded|NotLinux)", runOutput);
+
+            if (runOutput.Contains("Attune native fix: Applied"))
+            {
+                // The fix is what makes it run here: opting out brings back TorchSharp's load failure.
+                var optOut = new Dictionary<string, string> { ["ATTUNE_NATIVE_FIX"] = "0" };
+                var (optExit, optOutput) = Repo.Dotnet("run -c Release --no-build", consumer, optOut);
+                Assert.NotEqual(0, optExit);
+                Assert.Contains("Failed to load native component LibTorchSharp", optOutput);
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}
+
+/// <summary>Tests that build projects of this repository run one at a time: MSBuild outputs are shared.</summary>
+[CollectionDefinition(nameof(BuildsInRepo), DisableParallelization = true)]
+public class BuildsInRepo { }
