@@ -18,7 +18,10 @@ internal sealed class BestWeights : IDisposable
     {
         using var noGrad = torch.no_grad();
         foreach (var (key, tensor) in model.state_dict())
-            _copies[key] = tensor.detach().clone().DetachFromDisposeScope();
+        {
+            // Under no_grad a clone does not require grad; no detach() wrapper is needed (it would be one more tensor to free).
+            _copies[key] = tensor.clone().DetachFromDisposeScope();
+        }
     }
 
     /// <summary>Overwrites the copy with the model's current state.</summary>
