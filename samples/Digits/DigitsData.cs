@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using Attune;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,7 +48,7 @@ public static class DigitsData
     }
 
     /// <summary>Splits digits into the first <paramref name="perClass"/> of each class (in a seeded shuffle) and the rest.</summary>
-    public static (List<Digit> Taken, List<Digit> Rest) TakePerClass(IEnumerable<Digit> digits, int perClass, int seed)
+    public static (List<Digit> Taken, List<Digit> Others) TakePerClass(IEnumerable<Digit> digits, int perClass, int seed)
     {
         var shuffled = digits.OrderBy(_ => 0).ToList();
         var random = new Random(seed);

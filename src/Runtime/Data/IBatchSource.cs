@@ -7,6 +7,11 @@ namespace Attune;
 /// Examples a fine-tune reads in batches. The trainer disposes each batch's tensors after the step that used them
 /// (they are made inside the step's dispose scope), so a source may create them freshly on every call.
 /// </summary>
+/// <remarks>
+/// The trainer advances the enumerator (<c>MoveNext</c>) inside each step's dispose scope. A tensor the source makes
+/// lazily and keeps for the whole pass (a shuffle permutation, say) must therefore be detached from that scope
+/// (<c>DetachFromDisposeScope()</c>) and disposed by the source when the pass ends, as <see cref="TensorDataset"/> does.
+/// </remarks>
 public interface IBatchSource
 {
     /// <summary>Number of examples.</summary>

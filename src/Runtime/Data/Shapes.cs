@@ -8,5 +8,9 @@ internal static class Shapes
 {
     public static string Format(Tensor tensor) => "[" + string.Join(", ", tensor.shape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
-    public static string Describe(Tensor tensor) => $"{Format(tensor)} {tensor.dtype.ToString().ToLowerInvariant()}";
+    public static string Describe(Tensor tensor) => $"{Format(tensor)} {Name(tensor.dtype)}";
+
+    public static string Format(long[] shape) => "[" + string.Join(", ", shape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+
+    public static string Name(ScalarType type) => type.ToString().ToLowerInvariant();
 }

@@ -45,9 +45,11 @@ public sealed class TensorDataset : IBatchSource
             yield break;
         }
 
-        // The permutation lives for the whole pass, outside any step's scope; each batch's index slice is made
-        // lazily, so it lands in the dispose scope of the step that consumes it.
-        using var permutation = torch.randperm(n, generator: generator);
+        // The permutation lives for the whole pass. It is created on the first MoveNext, which the trainer calls inside
+        // the first step's dispose scope, so it is detached from that scope (or the first step would free it) and
+        // disposed when the pass ends. Each batch's index slice is made lazily, so it lands in the dispose scope of the
+        // step that consumes it.
+        using var permutation = torch.randperm(n, generator: generator).DetachFromDisposeScope();
         for (long start = 0; start < n; start += batchSize)
         {
             long length = Math.Min(batchSize, n - start);

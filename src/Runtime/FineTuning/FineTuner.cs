@@ -31,5 +31,5 @@ public static partial class FineTuner
         ILogger? logger = null,
         CancellationToken cancellationToken = default,
         IEpochObserver? observer = null)
-        => throw new NotImplementedException();
+        => TrainingRun.Execute(model, plan, train, validation, options, progress, logger, cancellationToken, observer);
 }

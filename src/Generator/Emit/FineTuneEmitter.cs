@@ -1,0 +1,134 @@
+using System.Linq;
+using Attune.Generator.Model;
+
+namespace Attune.Generator.Emit
+{
+    /// <summary>Writes the generated half of one <c>[FineTune]</c> model.</summary>
+    internal static class FineTuneEmitter
+    {
+        public static string Emit(FineTuneModel model)
+        {
+            var writer = new SourceWriter();
+            writer.WriteLine(GeneratorInfo.Header);
+            writer.WriteLine();
+
+            var hasNamespace = model.Hierarchy.Namespace.Length > 0;
+            if (hasNamespace)
+                writer.OpenBlock("namespace " + model.Hierarchy.Namespace);
+
+            var types = model.Hierarchy.Types;
+            for (var i = 0; i < types.Count - 1; i++)
+                writer.OpenBlock($"partial {types[i].Keyword} {types[i].Name}{types[i].TypeParameters}");
+
+            var self = types[types.Count - 1];
+            writer.OpenBlock($"partial {self.Keyword} {self.Name}{self.TypeParameters} : global::Attune.IFineTunable");
+            WriteDefaults(writer, model);
+            writer.WriteLine();
+            WriteInterface(writer, model);
+            writer.WriteLine();
+            WriteRunMethods(writer, model.HidesInheritedMembers ? "new " : "");
+            writer.CloseBlock();
+
+            for (var i = 0; i < types.Count - 1; i++)
+                writer.CloseBlock();
+            if (hasNamespace)
+                writer.CloseBlock();
+            return writer.ToString();
+        }
+
+        private static void WriteDefaults(SourceWriter writer, FineTuneModel model)
+        {
+            writer.WriteLine($"""
+                /// <summary>The options declared by [FineTune] on <c>{Xml(model.DocName)}</c>; override with <c>with {"{"} ... {"}"}</c>.</summary>
+                {GeneratorInfo.GeneratedCodeAttribute}
+                public static {(model.HidesInheritedMembers ? "new " : "")}global::Attune.FineTuneOptions FineTuneDefaults {"{"} get; {"}"} = new global::Attune.FineTuneOptions
+                """);
+            writer.WriteLine("{");
+            writer.Indentation++;
+            foreach (var option in model.Options)
+                writer.WriteLine($"{option.Name} = {option.Literal},");
+            writer.Indentation--;
+            writer.WriteLine("};");
+        }
+
+        private static void WriteInterface(SourceWriter writer, FineTuneModel model)
+        {
+            writer.WriteLine($"""
+                {GeneratorInfo.GeneratedCodeAttribute}
+                global::Attune.FineTuneOptions global::Attune.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
+
+                {GeneratorInfo.GeneratedCodeAttribute}
+                global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => new global::Attune.FineTunePlan(
+                """);
+            writer.Indentation++;
+            writer.WriteLine(Literal(model.ModelName) + ",");
+            if (model.Fields.Count == 0)
+            {
+                writer.WriteLine("global::System.Array.Empty<global::Attune.FieldRule>(),");
+            }
+            else
+            {
+                writer.WriteLine("new global::Attune.FieldRule[]");
+                writer.WriteLine("{");
+                writer.Indentation++;
+                foreach (var field in model.Fields)
+                {
+                    var arguments = "";
+                    if (field.Frozen)
+                        arguments += ", frozen: true";
+                    if (field.LearningRate is not null)
+                        arguments += ", learningRate: " + field.LearningRate;
+                    if (field.WeightDecay is not null)
+                        arguments += ", weightDecay: " + field.WeightDecay;
+                    writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}),");
+                }
+                writer.Indentation--;
+                writer.WriteLine("},");
+            }
+            writer.WriteLine("customLoss: " + (model.CustomLoss is { } loss ? $"(output, labels) => {loss.Expression}(output, labels)," : "null,"));
+            writer.WriteLine("customMetric: " + (model.CustomMetric is { } metric ? $"(outputs, labels) => {metric.Expression}(outputs, labels));" : "null);"));
+            writer.Indentation--;
+        }
+
+        private static void WriteRunMethods(SourceWriter writer, string modifier)
+        {
+            const string OptionalParameters = "global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default";
+            const string CommonDocs = """
+                /// <param name="options">The options to use; <see cref="FineTuneDefaults"/> when null.</param>
+                /// <param name="progress">Receives progress after each step and evaluation.</param>
+                /// <param name="logger">Receives the run's log.</param>
+                /// <param name="cancellationToken">Stops the run after the current step; the report says it was cancelled.</param>
+                /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
+                """;
+            writer.WriteLine($$"""
+                /// <summary>Fine-tunes this model in place with the runtime's loop; the model ends holding the best epoch's weights.</summary>
+                /// <param name="train">The training examples.</param>
+                /// <param name="validation">The validation examples that pick the best epoch.</param>
+                {{CommonDocs}}
+                {{GeneratorInfo.GeneratedCodeAttribute}}
+                public {{modifier}}global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, {{OptionalParameters}})
+                    => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
+
+                /// <summary>Fine-tunes this model in place on in-memory tensors (examples along the first dimension).</summary>
+                /// <param name="trainFeatures">The training inputs.</param>
+                /// <param name="trainLabels">The training labels.</param>
+                /// <param name="validationFeatures">The validation inputs.</param>
+                /// <param name="validationLabels">The validation labels.</param>
+                {{CommonDocs}}
+                {{GeneratorInfo.GeneratedCodeAttribute}}
+                public {{modifier}}global::Attune.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, {{OptionalParameters}})
+                    => RunFineTune(new global::Attune.TensorDataset(trainFeatures, trainLabels), new global::Attune.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
+                """);
+        }
+
+        private static string Literal(string value) => Parsing.Literals.String(value);
+
+        private static string Xml(string text) => new string(text.SelectMany(c => c switch
+        {
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '&' => "&amp;",
+            _ => c.ToString(),
+        }).ToArray());
+    }
+}

@@ -1,0 +1,31 @@
+namespace Attune.Generator.Emit
+{
+    /// <summary>Writes the module initializer that makes TorchSharp's native library loadable (once per compilation).</summary>
+    internal static class NativeInitEmitter
+    {
+        public const string HintName = "Attune.NativeInit.g.cs";
+
+        /// <summary>The MSBuild property (read as <c>build_property.AttuneNativeFix</c>) that turns it off when "false".</summary>
+        public const string OptOutProperty = "build_property.AttuneNativeFix";
+
+        public static string Emit() => $$"""
+            {{GeneratorInfo.Header}}
+
+            namespace Attune.Generated
+            {
+                /// <summary>Runs Attune's native-library fix when this assembly loads.</summary>
+                {{GeneratorInfo.GeneratedCodeAttribute}}
+                internal static class AttuneModuleInitializer
+                {
+                    // A module initializer, because the fix must run before TorchSharp's native library is first loaded,
+                    // and user code may touch TorchSharp before any Attune API. CA2255 warns about module initializers in
+                    // libraries; this one is idempotent and cheap. Opt out with <AttuneNativeFix>false</AttuneNativeFix>.
+            #pragma warning disable CA2255
+                    [global::System.Runtime.CompilerServices.ModuleInitializer]
+            #pragma warning restore CA2255
+                    internal static void EnsureTorchSharpLoadable() => global::Attune.TorchSharpNative.EnsureLoadable();
+                }
+            }
+            """ + "\n";
+    }
+}

@@ -1,0 +1,30 @@
+namespace Attune.Generator.Model
+{
+    /// <summary>One property of <c>FineTuneOptions</c> and the C# literal it is initialised with.</summary>
+    internal sealed record OptionAssignment(string Name, string Literal);
+
+    /// <summary>A <c>FieldRule.For(...)</c> call: the field's name, how to read it, and the literals of its rule.</summary>
+    internal sealed record FieldRuleModel(string FieldName, string Identifier, bool Frozen, string? LearningRate, string? WeightDecay);
+
+    /// <summary>A custom loss or metric method of the model.</summary>
+    /// <param name="Expression">What to call: <c>this.Name</c> or the fully qualified <c>global::Ns.Type.Name</c>.</param>
+    internal sealed record CustomHookModel(string Expression);
+
+    /// <summary>Everything the emitter needs for one <c>[FineTune]</c> class; plain, equatable values only.</summary>
+    /// <remarks><see cref="HidesInheritedMembers"/>: a base class already has the generated members (it is a
+    /// <c>[FineTune]</c> model too), so they are emitted with <c>new</c>.</remarks>
+    internal sealed record FineTuneModel(
+        HierarchyInfo Hierarchy,
+        string HintName,
+        string ModelName,
+        string DocName,
+        EquatableArray<OptionAssignment> Options,
+        EquatableArray<FieldRuleModel> Fields,
+        CustomHookModel? CustomLoss,
+        CustomHookModel? CustomMetric,
+        bool HidesInheritedMembers);
+
+    /// <summary>What the parser found for one <c>[FineTune]</c> class: the model to emit (null when the source would
+    /// not compile) and the diagnostics, which travel on their own pipeline.</summary>
+    internal sealed record FineTuneParseResult(FineTuneModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Attune.Generator.Diagnostics;
+using Attune.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Attune.Generator.Parsing
+{
+    /// <summary>Reads [Freeze], [LearningRate] and [WeightDecay] from the model's own members.</summary>
+    internal static class FieldRulesParser
+    {
+        public static List<FieldRuleModel> Parse(INamedTypeSymbol type, KnownTypes known, LocationInfo? fineTuneNameLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            var rules = new List<FieldRuleModel>();
+            var trainableFields = 0;
+            var frozenFields = new List<string>();
+
+            foreach (var member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member.IsImplicitlyDeclared || member is not (IFieldSymbol or IPropertySymbol))
+                    continue;
+
+                var field = member as IFieldSymbol;
+                var memberType = field?.Type ?? ((IPropertySymbol)member).Type;
+                var isCandidate = field is not null && !field.IsStatic && !field.IsConst && known.IsModuleOrParameter(memberType);
+
+                AttributeData? freeze = null, learningRate = null, weightDecay = null;
+                foreach (var attribute in member.GetAttributes())
+                {
+                    var kind = known.Classify(attribute);
+                    if (kind == FieldAttributeKind.None)
+                        continue;
+
+                    if (!isCandidate)
+                    {
+                        var reason = UnsupportedReason(field, memberType);
+                        if (reason is not null)
+                        {
+                            diagnostics.Add(DiagnosticInfo.Create(
+                                DiagnosticDescriptors.UnsupportedMember,
+                                AttributeLocation(attribute, cancellationToken),
+                                ShortName(kind),
+                                field is null ? "property" : "field",
+                                member.Name,
+                                reason));
+                        }
+                        continue;
+                    }
+
+                    switch (kind)
+                    {
+                        case FieldAttributeKind.Freeze: freeze = attribute; break;
+                        case FieldAttributeKind.LearningRate: learningRate = attribute; break;
+                        case FieldAttributeKind.WeightDecay: weightDecay = attribute; break;
+                    }
+                }
+
+                if (!isCandidate)
+                    continue;
+
+                trainableFields++;
+                if (freeze is not null)
+                    frozenFields.Add(member.Name);
+                if (freeze is null && learningRate is null && weightDecay is null)
+                    continue;
+
+                var learningRateLiteral = ReadValue(learningRate, FieldAttributeKind.LearningRate, member.Name, diagnostics, cancellationToken);
+                var weightDecayLiteral = ReadValue(weightDecay, FieldAttributeKind.WeightDecay, member.Name, diagnostics, cancellationToken);
+                if (freeze is not null)
+                {
+                    if (learningRate is not null)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(learningRate, cancellationToken), member.Name, "LearningRate", "learning rate"));
+                    if (weightDecay is not null)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(weightDecay, cancellationToken), member.Name, "WeightDecay", "weight decay"));
+                }
+
+                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral));
+            }
+
+            if (trainableFields > 0 && frozenFields.Count == trainableFields)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.NothingToTrain,
+                    fineTuneNameLocation,
+                    type.Name,
+                    string.Join(", ", frozenFields)));
+            }
+
+            return rules;
+        }
+
+        /// <summary>Why a member cannot carry a field attribute; null when the compiler already reports its type.</summary>
+        private static string? UnsupportedReason(IFieldSymbol? field, ITypeSymbol type)
+        {
+            if (field is null)
+                return "it is a property, and TorchSharp registers fields only; make it a field";
+            if (field.IsStatic || field.IsConst)
+                return "it is static, so it is not part of the module's registered components; make it an instance field";
+            if (type.TypeKind == TypeKind.Error || KnownTypes.HasErrorInBaseChain(type))
+                return null;
+            return "its type '" + type.ToDisplayString() + "' is neither a TorchSharp module nor a Parameter";
+        }
+
+        private static string? ReadValue(AttributeData? attribute, FieldAttributeKind kind, string fieldName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            if (attribute is null || attribute.ConstructorArguments.Length != 1)
+                return null;
+            var argument = attribute.ConstructorArguments[0];
+            if (argument.Kind == TypedConstantKind.Error || argument.Value is null)
+                return null;
+
+            var value = Convert.ToDouble(argument.Value, CultureInfo.InvariantCulture);
+            var literal = Literals.Double(value);
+            var valid = kind == FieldAttributeKind.LearningRate
+                ? value > 0 && OptionSpec.IsFinite(value)
+                : value >= 0 && OptionSpec.IsFinite(value);
+            if (!valid)
+            {
+                var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+                var location = syntax?.ArgumentList?.Arguments.Count > 0
+                    ? LocationInfo.From(syntax.ArgumentList.Arguments[0])
+                    : LocationInfo.From(syntax);
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InvalidFieldValue,
+                    location,
+                    ShortName(kind),
+                    literal.StartsWith("global::System.Double.", StringComparison.Ordinal) ? "double." + literal.Substring(22) : literal,
+                    fieldName,
+                    kind == FieldAttributeKind.LearningRate ? "a finite number greater than 0" : "a finite number of at least 0"));
+            }
+            return literal;
+        }
+
+        internal static LocationInfo? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken)
+            => LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+
+        internal static string ShortName(FieldAttributeKind kind) => kind switch
+        {
+            FieldAttributeKind.Freeze => "Freeze",
+            FieldAttributeKind.LearningRate => "LearningRate",
+            FieldAttributeKind.WeightDecay => "WeightDecay",
+            _ => kind.ToString(),
+        };
+    }
+}

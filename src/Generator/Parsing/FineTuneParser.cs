@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Attune.Generator.Diagnostics;
+using Attune.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Attune.Generator.Parsing
+{
+    /// <summary>Turns one <c>[FineTune]</c> class into an equatable <see cref="FineTuneModel"/> and its diagnostics.</summary>
+    internal static class FineTuneParser
+    {
+        private static readonly SymbolDisplayFormat ModelNameFormat =
+            SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
+                .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
+        /// <summary>Test seam: called at the start of every parse so tests can prove that a failure becomes AT0099.
+        /// Always null outside tests.</summary>
+        internal static Action<INamedTypeSymbol>? FaultInjection;
+
+        /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
+        public static FineTuneParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return ParseCore(context, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception exception)
+            {
+                var identifier = (context.TargetNode as TypeDeclarationSyntax)?.Identifier;
+                var location = identifier is { } token ? LocationInfo.From(token) : LocationInfo.From(context.TargetNode);
+                var name = context.TargetSymbol?.Name ?? "?";
+                return new FineTuneParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, name, exception.GetType().Name + ": " + exception.Message),
+                }));
+            }
+        }
+
+        private static FineTuneParseResult ParseCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration || context.Attributes.Length == 0)
+                return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+
+            FaultInjection?.Invoke(type);
+            var attribute = context.Attributes[0];
+            if (!IsPrimaryDeclaration(type, attribute, declaration, context.SemanticModel.Compilation, cancellationToken))
+                return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // duplicate [FineTune] on another part: CS0579
+
+            var known = new KnownTypes(context.SemanticModel.Compilation);
+            var diagnostics = new List<DiagnosticInfo>();
+            var identifier = LocationInfo.From(declaration.Identifier);
+            var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+
+            var canEmit = CheckPartial(type, identifier, diagnostics);
+            canEmit &= CheckModule(type, known, identifier, diagnostics);
+
+            var options = OptionsParser.Parse(attribute, attributeSyntax, diagnostics);
+            var customLoss = ParseHook(type, options, "Loss", "CustomLoss", isLoss: true, known, context.SemanticModel, diagnostics, cancellationToken);
+            var customMetric = ParseHook(type, options, "Metric", "CustomMetric", isLoss: false, known, context.SemanticModel, diagnostics, cancellationToken);
+            CheckWarmup(options, diagnostics);
+            if (options.EnumMembers.TryGetValue("Metric", out var metric) && metric == "Custom"
+                && options.EnumMembers.TryGetValue("MetricDirection", out var direction) && direction == "Auto")
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomMetricDirection, options.ArgumentLocation("Metric"), options.StringValue("CustomMetric") ?? "the custom metric"));
+            }
+
+            var fields = FieldRulesParser.Parse(type, known, LocationInfo.From(attributeSyntax?.Name), diagnostics, cancellationToken);
+
+            FineTuneModel? model = null;
+            if (canEmit)
+            {
+                model = new FineTuneModel(
+                    HierarchyParser.Parse(type),
+                    HierarchyParser.HintName(type, ".FineTune.g.cs"),
+                    type.ToDisplayString(ModelNameFormat),
+                    type.Name,
+                    options.Assignments.ToEquatableArray(),
+                    fields.ToEquatableArray(),
+                    customLoss,
+                    customMetric,
+                    InheritsGeneratedMembers(type));
+            }
+
+            return new FineTuneParseResult(model, Distinct(diagnostics).ToEquatableArray());
+        }
+
+        /// <summary>
+        /// With [FineTune] on several declarations of one partial class (CS0579), each declaration is a separate
+        /// pipeline item; only the first declaration that carries it is parsed, so that a hint name is added once.
+        /// </summary>
+        private static bool IsPrimaryDeclaration(INamedTypeSymbol type, AttributeData attribute, SyntaxNode target, Compilation compilation, CancellationToken cancellationToken)
+        {
+            if (type.DeclaringSyntaxReferences.Length < 2 || attribute.AttributeClass is null)
+                return true;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration || declaration.AttributeLists.Count == 0)
+                    continue;
+                var semanticModel = compilation.GetSemanticModel(declaration.SyntaxTree);
+                foreach (var list in declaration.AttributeLists)
+                {
+                    foreach (var candidate in list.Attributes)
+                    {
+                        var constructor = semanticModel.GetSymbolInfo(candidate, cancellationToken).Symbol;
+                        if (SymbolEqualityComparer.Default.Equals(constructor?.ContainingType, attribute.AttributeClass))
+                            return declaration == target;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /// <summary>AT0001 for the model type or a containing type declared once without <c>partial</c>. A type
+        /// declared in several parts where one lacks the modifier is CS0260 already, so it is left to the compiler.</summary>
+        private static bool CheckPartial(INamedTypeSymbol type, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
+        {
+            var ok = true;
+            foreach (var current in HierarchyParser.Chain(type))
+            {
+                var references = current.DeclaringSyntaxReferences;
+                if (references.Length != 1)
+                    continue;
+                if (references[0].GetSyntax() is TypeDeclarationSyntax syntax && !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    var which = SymbolEqualityComparer.Default.Equals(current, type)
+                        ? "'" + type.Name + "'"
+                        : "its containing type '" + current.Name + "'";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, identifier, type.Name, which));
+                    ok = false;
+                }
+            }
+            return ok;
+        }
+
+        /// <summary>AT0002 unless the class derives from <c>nn.Module&lt;Tensor, Tensor&gt;</c>; quiet when a base type
+        /// does not resolve (the compiler reports that).</summary>
+        private static bool CheckModule(INamedTypeSymbol type, KnownTypes known, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
+        {
+            if (KnownTypes.HasErrorInBaseChain(type.BaseType))
+                return false;
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (known.ModuleOfInputOutput is not null
+                    && SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, known.ModuleOfInputOutput)
+                    && current.TypeArguments.Length == 2
+                    && known.IsTensor(current.TypeArguments[0])
+                    && known.IsTensor(current.TypeArguments[1]))
+                    return true;
+            }
+
+            var baseName = type.BaseType?.ToDisplayString() ?? "object";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAModule, identifier, type.Name, baseName));
+            return false;
+        }
+
+        private static CustomHookModel? ParseHook(INamedTypeSymbol type, ParsedOptions options, string kindOption, string methodOption, bool isLoss, KnownTypes known, SemanticModel semanticModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            options.EnumMembers.TryGetValue(kindOption, out var kind);
+            var method = options.StringValue(methodOption);
+            var isCustom = kind == "Custom";
+            var hasMethod = !string.IsNullOrEmpty(method);
+
+            if (isCustom && !hasMethod)
+            {
+                // A value with a compile error (e.g. nameof of a missing method) is reported by the compiler.
+                if (options.Arguments.ContainsKey(methodOption) && !options.Values.ContainsKey(methodOption))
+                    return null;
+                var signature = isLoss ? "Tensor Name(Tensor output, Tensor labels)" : "double Name(Tensor outputs, Tensor labels)";
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomWithoutMethod, options.ArgumentLocation(kindOption), kindOption, kindOption, methodOption, signature));
+                return null;
+            }
+
+            if (!isCustom && hasMethod)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomIgnored, options.ArgumentLocation(methodOption), methodOption, method!, kindOption, kind ?? "undefined"));
+                return null;
+            }
+
+            // nameof(Missing) still has a constant value, but the compiler already reports CS0103 for it.
+            if (isCustom && options.Arguments.TryGetValue(methodOption, out var argument) && HasCompileError(semanticModel, argument.Expression, cancellationToken))
+                return null;
+
+            return isCustom ? CustomHookParser.Parse(type, method!, isLoss, known, options.ArgumentLocation(methodOption), diagnostics) : null;
+        }
+
+        private static bool InheritsGeneratedMembers(INamedTypeSymbol type)
+        {
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (!current.GetMembers("FineTuneDefaults").IsEmpty || !current.GetMembers("RunFineTune").IsEmpty)
+                    return true;
+                foreach (var attribute in current.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString() == KnownTypes.FineTuneAttributeName)
+                        return true;
+                }
+            }
+            return false;
+        }
+
+        private static bool HasCompileError(SemanticModel semanticModel, ExpressionSyntax expression, CancellationToken cancellationToken)
+        {
+            if (expression.SyntaxTree != semanticModel.SyntaxTree)
+                return false;
+            foreach (var diagnostic in semanticModel.GetDiagnostics(expression.Span, cancellationToken))
+            {
+                if (diagnostic.Severity == DiagnosticSeverity.Error)
+                    return true;
+            }
+            return false;
+        }
+
+        private static void CheckWarmup(ParsedOptions options, List<DiagnosticInfo> diagnostics)
+        {
+            var steps = options.NumberValue("WarmupSteps", 0);
+            var ratio = options.NumberValue("WarmupRatio", 0);
+            if (steps > 0 && ratio > 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.WarmupConflict,
+                    options.ArgumentLocation("WarmupRatio"),
+                    Literals.Integer((long)steps),
+                    Literals.Double(ratio)));
+            }
+        }
+
+        /// <summary>Drops repeats, e.g. one attribute on <c>Linear a, b;</c> seen through both fields.</summary>
+        private static IEnumerable<DiagnosticInfo> Distinct(List<DiagnosticInfo> diagnostics)
+        {
+            var seen = new HashSet<DiagnosticInfo>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (seen.Add(diagnostic))
+                    yield return diagnostic;
+            }
+        }
+    }
+}

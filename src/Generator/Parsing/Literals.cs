@@ -1,0 +1,32 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Attune.Generator.Parsing
+{
+    /// <summary>C# literals for values read from attributes: culture-invariant, round-trippable and escaped.</summary>
+    internal static class Literals
+    {
+        public static string Double(double value)
+        {
+            if (double.IsNaN(value))
+                return "global::System.Double.NaN";
+            if (double.IsPositiveInfinity(value))
+                return "global::System.Double.PositiveInfinity";
+            if (double.IsNegativeInfinity(value))
+                return "global::System.Double.NegativeInfinity";
+            return value.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        public static string Boolean(bool value) => value ? "true" : "false";
+
+        public static string String(string? value) => value is null ? "null" : SymbolDisplay.FormatLiteral(value, quote: true);
+
+        /// <summary>An identifier, prefixed with <c>@</c> when it is a C# keyword.</summary>
+        public static string Identifier(string name)
+            => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.AwaitKeyword
+                ? "@" + name
+                : name;
+    }
+}

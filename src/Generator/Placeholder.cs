@@ -1,4 +1,0 @@
-namespace Attune.Generator
-{
-    internal static class Placeholder { }
-}

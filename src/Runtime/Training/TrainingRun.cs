@@ -1,0 +1,262 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Attune;
+
+/// <summary>
+/// The body of <see cref="FineTuner.Run"/>: checks, then the epoch loop. The per-step path does exactly what a careful
+/// hand-written TorchSharp loop does — next batch, set each group's learning rate, forward, loss, one loss read,
+/// backward, optional clipping, optimizer step, zero_grad — inside one dispose scope, with no LINQ and no allocation
+/// beyond the progress report a caller asked for.
+/// </summary>
+internal static class TrainingRun
+{
+    public static FineTuneReport Execute(
+        nn.Module<Tensor, Tensor> model,
+        FineTunePlan plan,
+        IBatchSource train,
+        IBatchSource validation,
+        FineTuneOptions options,
+        IProgress<FineTuneProgress>? progress,
+        ILogger? logger,
+        CancellationToken cancellationToken,
+        IEpochObserver? observer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var problems = options.Validate();
+        if (problems.Count > 0)
+            throw new ArgumentException($"The fine-tune options for {plan.ModelName} are invalid: " + string.Join(" ", problems), nameof(options));
+        if (train.Count <= 0)
+            throw new ArgumentException($"The training data is empty ({train.Count} examples); expected at least one example.", nameof(train));
+        if (validation.Count <= 0)
+            throw new ArgumentException($"The validation data is empty ({validation.Count} examples); expected at least one example to pick the best epoch.", nameof(validation));
+
+        var loss = LossFunctions.For(options.Loss, plan);
+        _ = MetricAccumulator.Create(options.Metric, plan, options.Loss); // fails fast on a custom metric without a method
+        Func<MetricAccumulator> createMetric = () => MetricAccumulator.Create(options.Metric, plan, options.Loss);
+
+        long batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = batchesPerEpoch * options.Epochs;
+        var schedule = LearningRateSchedule.For(options, totalSteps);
+        logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        var groups = ParameterGroups.Build(model, plan, options);
+        FineTuneLog.Plan(logger, plan.ModelName, groups);
+        FineTuneLog.Setup(logger, totalSteps, schedule.WarmupSteps, train.Count, options.Schedule);
+
+        bool lossIsFloat32 = DryBatch.Check(model, train, "training", options, plan, loss);
+        DryBatch.Check(model, validation, "validation", options, plan, loss);
+
+        // Seed after the dry batches (which draw nothing) so a seeded run's random stream starts at the same place
+        // whatever the checks did. The shuffling generator is separate from the global one used by dropout and init.
+        Generator? shuffle = null;
+        if (options.Seed >= 0)
+        {
+            torch.manual_seed(options.Seed);
+            shuffle = new Generator((ulong)options.Seed);
+        }
+
+        var (optimizer, controllers, baseRates) = OptimizerFactory.Create(groups.Groups, options);
+        var best = new BestWeights(model);
+        try
+        {
+            var state = new LoopState(model, plan, train, validation, options, progress, logger, cancellationToken, observer,
+                loss, lossIsFloat32, createMetric, schedule, groups, optimizer, controllers, baseRates, best, shuffle, totalSteps);
+            return state.Run();
+        }
+        finally
+        {
+            optimizer.Dispose();
+            best.Dispose();
+            shuffle?.Dispose();
+        }
+    }
+
+    private sealed class LoopState(
+        nn.Module<Tensor, Tensor> model,
+        FineTunePlan plan,
+        IBatchSource train,
+        IBatchSource validation,
+        FineTuneOptions options,
+        IProgress<FineTuneProgress>? progress,
+        ILogger logger,
+        CancellationToken cancellationToken,
+        IEpochObserver? observer,
+        Func<Tensor, Tensor, Tensor> loss,
+        bool lossIsFloat32,
+        Func<MetricAccumulator> createMetric,
+        LearningRateSchedule schedule,
+        ParameterGroups groups,
+        optim.Optimizer optimizer,
+        optim.ILearningRateController[] controllers,
+        double[] baseRates,
+        BestWeights best,
+        Generator? shuffle,
+        long totalSteps)
+    {
+        private readonly Direction _direction = options.EffectiveDirection;
+        private readonly Checkpoints? _checkpoints = options.CheckpointDirectory is { } dir
+            ? new Checkpoints(dir, plan.ModelName, options.Metric, options.EffectiveDirection) : null;
+        private readonly List<EpochResult> _epochs = new();
+        private double _bestMetric = double.NaN;
+        private int _bestEpoch;
+        private long _step;
+
+        public FineTuneReport Run()
+        {
+            var clock = Stopwatch.StartNew();
+            var stop = StopReason.Completed;
+            int badEpochs = 0;
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                if (cancellationToken.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
+                var epochClock = Stopwatch.StartNew();
+                var (trainLoss, steps, completed) = TrainEpoch(epoch);
+                if (!completed) { stop = StopReason.Cancelled; break; }
+
+                var (validationLoss, metric) = Evaluator.Run(model, validation, options.BatchSize, loss, lossIsFloat32, createMetric);
+                if (Improves(metric))
+                {
+                    _bestMetric = metric;
+                    _bestEpoch = epoch;
+                    badEpochs = 0;
+                    best.CopyFrom(model);
+                    if (_checkpoints is not null)
+                    {
+                        _checkpoints.SaveBest(model, epoch, metric);
+                        FineTuneLog.Checkpoint(logger, "best", _checkpoints.BestPath);
+                    }
+                }
+                else badEpochs++;
+                if (_checkpoints is not null)
+                {
+                    _checkpoints.SaveLast(model, epoch, metric);
+                    FineTuneLog.Checkpoint(logger, "last", _checkpoints.LastPath);
+                }
+
+                var result = new EpochResult(epoch, trainLoss, validationLoss, metric, CurrentRate(), steps, epochClock.Elapsed);
+                _epochs.Add(result);
+                FineTuneLog.Epoch(logger, result);
+                progress?.Report(new FineTuneProgress(epoch, options.Epochs, _step, totalSteps, validationLoss, result.LearningRate, metric, FineTunePhase.Evaluated));
+
+                if (observer is not null && observer.OnEpoch(result)) { stop = StopReason.Pruned; break; }
+                if (options.Patience > 0 && badEpochs >= options.Patience && epoch < options.Epochs) { stop = StopReason.EarlyStopped; break; }
+            }
+
+            // Whatever ended the run, the model leaves holding the best epoch's weights. A run cancelled before any
+            // epoch finished keeps the weights it has (there is no better epoch to go back to).
+            if (_bestEpoch > 0) best.RestoreInto(model);
+            model.eval();
+            FineTuneLog.Stopped(logger, stop, _bestEpoch, _bestMetric);
+
+            return new FineTuneReport
+            {
+                ModelName = plan.ModelName,
+                Metric = options.Metric,
+                Direction = _direction,
+                BestMetric = _bestMetric,
+                BestEpoch = _bestEpoch,
+                Epochs = _epochs,
+                StopReason = stop,
+                TotalSteps = _step,
+                Duration = clock.Elapsed,
+                TrainableParameters = groups.TrainableCount,
+                FrozenParameters = groups.FrozenCount,
+                BestCheckpoint = _checkpoints is { BestWritten: true } ? _checkpoints.BestPath : null,
+                LastCheckpoint = _checkpoints is { LastWritten: true } ? _checkpoints.LastPath : null,
+            };
+        }
+
+        /// <returns>The epoch's mean training loss over examples, its step count, and false when cancelled mid-epoch.</returns>
+        private (double Loss, long Steps, bool Completed) TrainEpoch(int epoch)
+        {
+            model.train();
+            double lossSum = 0;
+            long examples = 0, steps = 0;
+            bool clip = options.MaxGradNorm > 0;
+            double maxNorm = options.MaxGradNorm;
+            double defaultRate = options.LearningRate;
+            var trainable = groups.Trainable;
+            int groupCount = controllers.Length;
+
+            using var batches = train.Batches(options.BatchSize, options.Shuffle, shuffle).GetEnumerator();
+            while (true)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                    return (examples == 0 ? double.NaN : lossSum / examples, steps, false);
+
+                // The batch is fetched inside the step's scope so the source's index-selects are freed with the step.
+                using var scope = torch.NewDisposeScope();
+                if (!batches.MoveNext()) break;
+                var (x, y) = batches.Current;
+
+                double factor = schedule.Factor(_step);
+                for (int g = 0; g < groupCount; g++) controllers[g].LearningRate = baseRates[g] * factor;
+
+                var output = model.call(x);
+                var value = loss(output, y);
+                double lossValue = lossIsFloat32 ? value.item<float>() : value.ToDouble();
+                if (!double.IsFinite(lossValue))
+                    Diverge(epoch, steps + 1, lossValue, defaultRate * factor);
+
+                value.backward();
+                if (clip) torch.nn.utils.clip_grad_norm_(trainable, maxNorm);
+                optimizer.step();
+                optimizer.zero_grad();
+
+                long n = x.size(0);
+                lossSum += lossValue * n;
+                examples += n;
+                steps++;
+                _step++;
+                progress?.Report(new FineTuneProgress(epoch, options.Epochs, _step, totalSteps, lossValue, defaultRate * factor, null, FineTunePhase.Training));
+            }
+            return (examples == 0 ? double.NaN : lossSum / examples, steps, true);
+        }
+
+        /// <summary>
+        /// The loss is NaN or infinite: this step's update was not applied. Put the best (or, before any epoch ended,
+        /// the initial) weights back, leave every checkpoint on disk as it is, and say what to try.
+        /// </summary>
+        private void Diverge(int epoch, long stepInEpoch, double lossValue, double rate)
+        {
+            best.RestoreInto(model);
+            model.eval();
+            FineTuneLog.Diverged(logger, epoch, _step + 1, lossValue);
+            string? lastGood = _checkpoints is { BestWritten: true } ? _checkpoints.BestPath : null;
+            string holds = _bestEpoch > 0
+                ? string.Format(CultureInfo.InvariantCulture, "the weights of epoch {0}, the best so far", _bestEpoch)
+                : "the weights it had before training (no epoch finished)";
+            string checkpoint = lastGood is not null
+                ? $"The last good checkpoint is {lastGood} (epoch {_bestEpoch}); it was not overwritten."
+                : _checkpoints is null ? "No checkpoint was written (CheckpointDirectory is not set)." : "No checkpoint was written yet (no epoch finished).";
+            throw new TrainingDivergedException(string.Format(CultureInfo.InvariantCulture,
+                "Training {0} diverged: the loss became {1} at epoch {2}, step {3} (step {4} of the epoch). The model now holds {5}. {6} Try a lower learning rate (the default group's rate was {7:G3}), gradient clipping (MaxGradNorm, e.g. 1.0), or a warmup (WarmupSteps/WarmupRatio).",
+                plan.ModelName, lossValue, epoch, _step + 1, stepInEpoch, holds, checkpoint, rate),
+                epoch, _step + 1, lastGood);
+        }
+
+        private bool Improves(double metric)
+        {
+            if (double.IsNaN(metric)) return false;
+            if (_bestEpoch == 0) return true;
+            return _direction == Direction.Maximize
+                ? metric > _bestMetric + options.MinDelta
+                : metric < _bestMetric - options.MinDelta;
+        }
+
+        /// <summary>The default group's current rate (the first group's when every parameter has a field rate).</summary>
+        private double CurrentRate() => controllers.Length > 0 ? controllers[0].LearningRate : options.LearningRate;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Reflection;
+using Attune.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using static Attune.Generator.Tests.Infrastructure.GeneratorHarness;
+
+namespace Attune.Generator.Tests;
+
+/// <summary>
+/// The pipeline must cache: after an edit that does not touch a [FineTune] class, every tracked step reuses its
+/// output, and no step's output holds compiler objects (which would keep old compilations alive and never compare equal).
+/// </summary>
+public sealed class CacheabilityTests
+{
+    private const string Models = Usings + """
+        namespace Samples;
+
+        [FineTune(Epochs = 8, Loss = Loss.Custom, CustomLoss = nameof(MyLoss), {|AT0010:CustomMetric = "Unused"|})]
+        public partial class DigitClassifier : nn.Module<Tensor, Tensor>
+        {
+            [Freeze] private readonly Sequential backbone = null!;
+            [LearningRate(1e-2)] private readonly Linear head = null!;
+            public DigitClassifier() : base(nameof(DigitClassifier)) { RegisterComponents(); }
+            public override Tensor forward(Tensor input) => head.forward(backbone.forward(input));
+            private Tensor MyLoss(Tensor output, Tensor labels) => output;
+        }
+
+        public class Loose : nn.Module<Tensor, Tensor>
+        {
+            [Freeze] private readonly Linear layer = null!;
+            [LearningRate(0.1)] private readonly Linear other = null!;
+            [WeightDecay(0)] private readonly Linear third = null!;
+            public Loose() : base(nameof(Loose)) { }
+            public override Tensor forward(Tensor input) => third.forward(other.forward(layer.forward(input)));
+        }
+        """;
+
+    private static readonly string[] TrackedStepNames = typeof(TrackingNames)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => (string)f.GetValue(null)!)
+        .ToArray();
+
+    [Fact]
+    public void UnrelatedEditReusesEveryTrackedStep()
+    {
+        var source = Markup.Parse(Models).Source;
+        var first = Run(CreateDriver(), CreateCompilation(source));
+
+        // Every tracked step ran and produced something the first time.
+        var firstSteps = first.Single.TrackedSteps;
+        foreach (var name in TrackedStepNames)
+            Assert.True(firstSteps.ContainsKey(name), $"Step '{name}' did not run.");
+        Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0010");
+        Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0014");
+
+        var edited = first.Input.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int Value { get; set; } }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));
+        var second = Run(first.Driver, edited);
+
+        var steps = second.Single.TrackedSteps;
+        foreach (var name in TrackedStepNames)
+        {
+            Assert.True(steps.ContainsKey(name), $"Step '{name}' did not run the second time.");
+            foreach (var step in steps[name])
+            {
+                foreach (var (value, reason) in step.Outputs)
+                {
+                    Assert.True(
+                        reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                        $"Step '{name}' output {value} was {reason} after an unrelated edit.");
+                }
+            }
+        }
+
+        // Same output, same diagnostics.
+        Assert.Equal(first.Sources.Select(s => s.SourceText.ToString()), second.Sources.Select(s => s.SourceText.ToString()));
+        Assert.Equal(first.GeneratorDiagnostics.Select(d => d.ToString()), second.GeneratorDiagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void EditingAModelRegeneratesIt()
+    {
+        var source = Markup.Parse(Models).Source;
+        var first = Run(CreateDriver(), CreateCompilation(source));
+        var oldTree = first.Input.SyntaxTrees.Single();
+        var newTree = oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(source.Replace("Epochs = 8", "Epochs = 9", StringComparison.Ordinal)));
+        var second = Run(first.Driver, first.Input.ReplaceSyntaxTree(oldTree, newTree));
+
+        var models = second.Single.TrackedSteps[TrackingNames.FineTuneModels];
+        Assert.Contains(models.SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("Epochs = 9,", second.Sources.Single(s => s.HintName == "Samples.DigitClassifier.FineTune.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StepOutputsHoldNoCompilerObjects()
+    {
+        var run = Run(CreateDriver(), CreateCompilation(Markup.Parse(Models).Source));
+        foreach (var (name, steps) in run.Single.TrackedSteps.Where(s => TrackedStepNames.Contains(s.Key)))
+        {
+            foreach (var step in steps)
+            {
+                foreach (var (value, _) in step.Outputs)
+                    ModelGraph.AssertHoldsNoCompilerObjects(value, name);
+            }
+        }
+    }
+
+    [Fact]
+    public void ModelsAreStructurallyEqual()
+    {
+        var source = Markup.Parse(Models).Source;
+        var a = Run(CreateDriver(), CreateCompilation(source));
+        var b = Run(CreateDriver(), CreateCompilation(source));
+        var modelA = a.Single.TrackedSteps[TrackingNames.FineTuneResults].Single().Outputs.Single().Value;
+        var modelB = b.Single.TrackedSteps[TrackingNames.FineTuneResults].Single().Outputs.Single().Value;
+        Assert.NotSame(modelA, modelB);
+        Assert.Equal(modelA, modelB);
+        Assert.Equal(modelA.GetHashCode(), modelB.GetHashCode());
+    }
+}
