@@ -6,18 +6,20 @@ namespace Attune.Bench;
 
 /// <summary>
 /// The benchmark's model: digits MLP 64-256-256-10 (Linear-ReLU-Linear-ReLU-Linear) with the first Linear frozen.
+/// The generator writes its RunFineTune, FineTuneDefaults and fine-tune plan from the attributes, as for any user.
 /// Both sides of the benchmark train this same class, so the forward pass costs the same.
 /// </summary>
-// TEMPORARY until the generator is on main: the IFineTunable half and RunFineTune below are written by hand with the
-// exact shape the generator emits (FineTuneDefaults, CreateFineTunePlan, RunFineTune(train, validation, options, ...)).
-public sealed partial class DigitsMlp : nn.Module<Tensor, Tensor>, IFineTunable
+[FineTune(Epochs = 10, BatchSize = 32, LearningRate = 1e-3, WeightDecay = 0.01, Optimizer = OptimizerKind.AdamW,
+          Loss = Loss.CrossEntropy, Metric = Metric.Accuracy, Seed = 42)]
+public sealed partial class DigitsMlp : nn.Module<Tensor, Tensor>
 {
+    // The same values, for the hand-written loop (the attribute above must spell them as constants).
     public const double LearningRate = 1e-3;
     public const double WeightDecay = 0.01;
     public const int BatchSize = 32;
     public const long Seed = 42;
 
-    /* [Freeze] */ private readonly Linear input;
+    [Freeze] private readonly Linear input;
     private readonly Linear hidden;
     private readonly Linear output;
 
@@ -34,31 +36,4 @@ public sealed partial class DigitsMlp : nn.Module<Tensor, Tensor>, IFineTunable
 
     public override Tensor forward(Tensor x)
         => output.forward(nn.functional.relu(hidden.forward(nn.functional.relu(input.forward(x)))));
-
-    public static FineTuneOptions FineTuneDefaults { get; } = new()
-    {
-        Epochs = 10,
-        BatchSize = BatchSize,
-        LearningRate = LearningRate,
-        WeightDecay = WeightDecay,
-        Optimizer = OptimizerKind.AdamW,
-        Loss = Loss.CrossEntropy,
-        Metric = Metric.Accuracy,
-        Seed = Seed,
-    };
-
-    FineTuneOptions IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
-
-    FineTunePlan IFineTunable.CreateFineTunePlan() => new(
-        "Attune.Bench.DigitsMlp",
-        new[]
-        {
-            FieldRule.For("input", input, frozen: true),
-            FieldRule.For("hidden", hidden),
-            FieldRule.For("output", output),
-        });
-
-    public FineTuneReport RunFineTune(IBatchSource train, IBatchSource validation, FineTuneOptions? options = null,
-        IProgress<FineTuneProgress>? progress = null, Microsoft.Extensions.Logging.ILogger? logger = null, CancellationToken cancellationToken = default)
-        => FineTuner.Run(this, ((IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
 }
