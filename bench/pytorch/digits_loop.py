@@ -3,7 +3,7 @@
 
 Same model (64-256-256-10, Linear-ReLU-Linear-ReLU-Linear, first Linear frozen), same data and split (digits, pixels/16,
 row i to validation when i % 5 == 0), batch 32, AdamW lr 1e-3 weight_decay 0.01, one thread, seed 42, shuffling with a
-separate generator (randperm + index_select per batch), loss.item() every step, backward, step, zero_grad, and after
+separate generator (randperm + index_select per batch), loss.item() every step, backward, step, zero_grad (in place, as TorchSharp does), and after
 every epoch a validation pass (eval, no_grad, batches of 32: loss + accuracy) and a copy of the best weights.
 Prints µs per optimizer step (whole run / steps) for each round, then the median and min over measured rounds.
 
@@ -97,7 +97,7 @@ def run(data, epochs):
             loss_value = loss.item()
             loss.backward()
             optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
+            optimizer.zero_grad(set_to_none=False)  # zero in place, as TorchSharp 0.107's optimizers do
             loss_sum += loss_value * length
             steps += 1
         _, accuracy = validate(model, vx, vy)
