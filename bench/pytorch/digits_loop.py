@@ -5,7 +5,11 @@ Same model (64-256-256-10, Linear-ReLU-Linear-ReLU-Linear, first Linear frozen),
 row i to validation when i % 5 == 0), batch 32, AdamW lr 1e-3 weight_decay 0.01, one thread, seed 42, shuffling with a
 separate generator (randperm + index_select per batch), loss.item() every step, backward, step, zero_grad (in place, as TorchSharp does), and after
 every epoch a validation pass (eval, no_grad, batches of 32: loss + accuracy) and a copy of the best weights.
-Prints µs per optimizer step (whole run / steps) for each round, then the median and min over measured rounds.
+Prints µs per optimizer step (whole run / steps) for each round, as wall time and as the process's CPU time, then the
+median and min over measured rounds.
+
+PyTorch calls BLAS for the matrix products. Debian's python3-torch uses whatever libblas.so.3 the system's alternatives
+select; with only libblas3 installed that is the unoptimised reference BLAS. The script prints which one was loaded.
 
 Usage: /usr/bin/python3 bench/pytorch/digits_loop.py [--rounds 11] [--epochs 10] [--data samples/Digits/data/digits.csv.gz]
 """
@@ -75,6 +79,7 @@ def run(data, epochs):
     torch.manual_seed(SEED)
     model = DigitsMlp()
     start_time = time.perf_counter()
+    start_cpu = time.process_time()
     for p in model.input.parameters():
         p.requires_grad_(False)
     trainable = [p for p in model.parameters() if p.requires_grad]
@@ -111,7 +116,24 @@ def run(data, epochs):
             v.copy_(best[k])
     model.eval()
     elapsed = time.perf_counter() - start_time
-    return steps, elapsed, best_metric, best_epoch
+    cpu = time.process_time() - start_cpu
+    return steps, elapsed, cpu, best_metric, best_epoch
+
+
+def blas():
+    """The BLAS library this process loaded (after a matrix product), from /proc/self/maps."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+    except OSError:
+        return "?"
+    for path in sorted(paths):
+        if "openblas" in path:
+            return "OpenBLAS " + os.path.realpath(path)
+    for path in sorted(paths):
+        if "libblas" in path:
+            return "reference BLAS " + os.path.realpath(path)
+    return "?"
 
 
 def main():
@@ -133,6 +155,8 @@ def main():
     print(f"  CPU         {cpu}, {os.cpu_count()} logical cores; {platform.platform()}")
     print(f"  Python      {platform.python_version()}, PyTorch {torch.__version__} (Debian python3-torch), threads {torch.get_num_threads()}")
     print(f"  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')} OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE', '(unset)')} (environment, left as found)")
+    torch.mm(torch.ones(2, 2), torch.ones(2, 2))  # loads BLAS
+    print(f"  BLAS        {blas()}")
     print(f"  load        {' '.join(open('/proc/loadavg').read().split()[:3])} (1/5/15-minute load average at start)")
     print()
 
@@ -144,19 +168,23 @@ def main():
           f"{args.epochs} epochs = {steps_per_epoch * args.epochs} steps per run, each epoch followed by a validation pass;")
     print(f"  {args.rounds - 1} measured rounds + 1 warm-up.")
     print()
-    print("  round    PyTorch µs/step   best accuracy")
-    measured = []
+    print("  round      wall µs/step   cpu µs/step   best accuracy")
+    walls, cpus = [], []
     for r in range(args.rounds):
-        steps, elapsed, best_metric, best_epoch = run(data, args.epochs)
-        us = elapsed * 1e6 / steps
+        steps, elapsed, cpu, best_metric, best_epoch = run(data, args.epochs)
+        wall_us, cpu_us = elapsed * 1e6 / steps, cpu * 1e6 / steps
         label = "warm-up" if r == 0 else str(r)
-        print(f"  {label:<9}{us:15.1f}   {best_metric:.2%} (epoch {best_epoch})")
+        print(f"  {label:<9}{wall_us:14.1f}{cpu_us:14.1f}   {best_metric:.2%} (epoch {best_epoch})")
         if r > 0:
-            measured.append(us)
+            walls.append(wall_us)
+            cpus.append(cpu_us)
     print()
-    print(f"  PyTorch µs/step over measured rounds: median {statistics.median(measured):.1f}, min {min(measured):.1f}")
+    print("  PyTorch µs/step over measured rounds   wall median  wall min  cpu median  cpu min")
+    name = "PyTorch, " + " ".join(blas().split()[:-1])
+    print(f"  {name:<38}{statistics.median(walls):11.1f}{min(walls):10.1f}{statistics.median(cpus):12.1f}{min(cpus):9.1f}")
     print(f"  load average at the end: {' '.join(open('/proc/loadavg').read().split()[:3])}")
-    print(f"RESULT pytorch median_us={statistics.median(measured):.1f} min_us={min(measured):.1f}")
+    print(f"RESULT pytorch blas={blas().split()[0]} wall_median_us={statistics.median(walls):.1f} wall_min_us={min(walls):.1f} "
+          f"cpu_median_us={statistics.median(cpus):.1f} cpu_min_us={min(cpus):.1f}")
 
 
 if __name__ == "__main__":
