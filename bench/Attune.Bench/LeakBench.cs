@@ -14,7 +14,7 @@ internal static class LeakBench
 {
     private const int WarmUpEpochs = 20;
 
-    public static int Run(int epochs, bool control)
+    public static int Run(int epochs, bool control, bool controlFirst)
     {
         using var data = BenchData.Load(BenchData.DefaultPath);
         var train = new TensorDataset(data.TrainX, data.TrainY);
@@ -33,17 +33,29 @@ internal static class LeakBench
 
         // Attune, then the hand-written loop as a control, then Attune again: RSS that rises during the first long run
         // and not during the later ones is the process warming up (allocator arenas, GC heap), not a leak.
+        // --control-first runs the control first instead (hand, Attune, hand), to show the same of the hand loop.
         Func<DigitsMlp, EpochRecorder, long> runAttune = (model, recorder) =>
             model.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { Epochs = epochs }, progress: recorder).TotalSteps;
-        bool first = Measure("Attune RunFineTune, run 1", epochs, stepsPerEpoch, rssWarm, runAttune);
-        bool ok = first;
-        if (control)
+        Func<DigitsMlp, EpochRecorder, long> runHand = (model, recorder) =>
+            HandLoop.Run(model, data, epochs, afterEpoch: recorder.Record).Steps;
+        bool ok = true;
+        if (!control)
+            return Measure("Attune RunFineTune", epochs, stepsPerEpoch, rssWarm, runAttune) ? 0 : 1;
+        if (controlFirst)
         {
+            Measure("hand-written loop (control), run 1", epochs, stepsPerEpoch, rssWarm, runHand);
             Console.WriteLine();
-            Measure("hand-written loop (control)", epochs, stepsPerEpoch, Machine.RssMiB(), (model, recorder) =>
-                HandLoop.Run(model, data, epochs, afterEpoch: recorder.Record).Steps);
+            ok &= Measure("Attune RunFineTune", epochs, stepsPerEpoch, Machine.RssMiB(), runAttune);
             Console.WriteLine();
-            ok = Measure("Attune RunFineTune, run 2", epochs, stepsPerEpoch, Machine.RssMiB(), runAttune);
+            Measure("hand-written loop (control), run 2", epochs, stepsPerEpoch, Machine.RssMiB(), runHand);
+        }
+        else
+        {
+            ok &= Measure("Attune RunFineTune, run 1", epochs, stepsPerEpoch, rssWarm, runAttune);
+            Console.WriteLine();
+            Measure("hand-written loop (control)", epochs, stepsPerEpoch, Machine.RssMiB(), runHand);
+            Console.WriteLine();
+            ok &= Measure("Attune RunFineTune, run 2", epochs, stepsPerEpoch, Machine.RssMiB(), runAttune);
         }
         return ok ? 0 : 1;
     }

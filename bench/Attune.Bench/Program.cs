@@ -1,6 +1,6 @@
 // Attune benchmarks. Not a test: run it in Release and read the tables.
 //   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 21] [--epochs 10]
-//   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control]
+//   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control | --control-first]
 // Results and how to read them: docs/benchmarks.md.
 using System.Globalization;
 using Attune;
@@ -14,7 +14,7 @@ torch.set_num_threads(1);
 string command = args.Length > 0 ? args[0] : "help";
 if (command is "help" or "-h" or "--help")
 {
-    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control]");
+    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first]");
     return 0;
 }
 Machine.Print();
@@ -23,7 +23,7 @@ switch (command)
     case "finetune":
         return FineTuneBench.Run(rounds: Math.Max(2, Arg("--rounds", 21)), epochs: Math.Max(1, Arg("--epochs", 10)));
     case "leak":
-        return LeakBench.Run(epochs: Math.Max(3, Arg("--epochs", 100)), control: !args.Contains("--no-control"));
+        return LeakBench.Run(epochs: Math.Max(3, Arg("--epochs", 100)), control: !args.Contains("--no-control"), controlFirst: args.Contains("--control-first"));
     default:
         Console.Error.WriteLine($"Unknown command '{command}'; expected finetune or leak.");
         return 2;
