@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 
 int shots = ArgValue("--shots", 10);
 int seed = ArgValue("--seed", 1);
+torch.manual_seed(seed);    // weights are initialised when models are constructed, before RunFineTune seeds its run
 torch.set_num_threads(1);  // small models run faster on one thread than on two here
 string work = Path.Combine(".attune", "digits");
 Directory.CreateDirectory(work);
