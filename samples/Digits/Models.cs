@@ -37,7 +37,7 @@ public partial class PretrainNetwork : nn.Module<Tensor, Tensor>
 public partial class DigitClassifier : nn.Module<Tensor, Tensor>
 {
     [Freeze] private readonly Sequential backbone;           // pretrained low-level features: frozen
-    private readonly Sequential hidden;                      // pretrained, adapted gently at the base learning rate
+    private readonly Sequential hidden;                      // pretrained, adapted at the base learning rate
     [LearningRate(3e-2)] private readonly Linear head;       // new task head: its own, larger learning rate
 
     public DigitClassifier(int classes) : base(nameof(DigitClassifier))
