@@ -8,9 +8,8 @@ namespace Digits;
 /// <summary>The layers every model here shares, so weights saved by one load into another by name.</summary>
 internal static class Layers
 {
-    public static Sequential Backbone() => nn.Sequential(
-        ("0", nn.Linear(64, 128)), ("1", nn.ReLU()),
-        ("2", nn.Linear(128, 64)), ("3", nn.ReLU()));
+    public static Sequential Features() => nn.Sequential(("0", nn.Linear(64, 256)), ("1", nn.ReLU()));
+    public static Sequential Hidden() => nn.Sequential(("0", nn.Linear(256, 64)), ("1", nn.ReLU()));
 }
 
 /// <summary>Step 1: learn digits 0–4 from all their examples; its backbone becomes the pretrained part.</summary>
@@ -18,34 +17,38 @@ internal static class Layers
 public partial class PretrainNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential backbone;
+    private readonly Sequential hidden;
     private readonly Linear head;
 
     public PretrainNetwork() : base(nameof(PretrainNetwork))
     {
-        backbone = Layers.Backbone();
+        backbone = Layers.Features();
+        hidden = Layers.Hidden();
         head = nn.Linear(64, 5);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => head.forward(backbone.forward(input));
+    public override Tensor forward(Tensor input) => head.forward(hidden.forward(backbone.forward(input)));
 }
 
 /// <summary>Step 2: digits 5–9 from a few examples each: keep the pretrained backbone frozen, train a new head.</summary>
-[FineTune(Epochs = 60, BatchSize = 16, LearningRate = 1e-3, Metric = Metric.Accuracy, Patience = 15,
+[FineTune(Epochs = 60, BatchSize = 16, LearningRate = 1e-2, Metric = Metric.Accuracy, Patience = 15,
           Schedule = LrSchedule.Cosine, CheckpointDirectory = ".attune/digits/fine-tune")]
 public partial class DigitClassifier : nn.Module<Tensor, Tensor>
 {
-    [Freeze] private readonly Sequential backbone;           // pretrained features: frozen
-    [LearningRate(1e-2)] private readonly Linear head;       // new task head: its own learning rate
+    [Freeze] private readonly Sequential backbone;           // pretrained low-level features: frozen
+    private readonly Sequential hidden;                      // pretrained, adapted at the base learning rate
+    [LearningRate(3e-2)] private readonly Linear head;       // new task head: its own, larger learning rate
 
     public DigitClassifier(int classes) : base(nameof(DigitClassifier))
     {
-        backbone = Layers.Backbone();
+        backbone = Layers.Features();
+        hidden = Layers.Hidden();
         head = nn.Linear(64, classes);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => head.forward(backbone.forward(input));
+    public override Tensor forward(Tensor input) => head.forward(hidden.forward(backbone.forward(input)));
 }
 
 /// <summary>The baseline: the same network trained from random weights on the same few examples.</summary>
@@ -53,14 +56,16 @@ public partial class DigitClassifier : nn.Module<Tensor, Tensor>
 public partial class ScratchClassifier : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential backbone;
+    private readonly Sequential hidden;
     private readonly Linear head;
 
     public ScratchClassifier(int classes) : base(nameof(ScratchClassifier))
     {
-        backbone = Layers.Backbone();
+        backbone = Layers.Features();
+        hidden = Layers.Hidden();
         head = nn.Linear(64, classes);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => head.forward(backbone.forward(input));
+    public override Tensor forward(Tensor input) => head.forward(hidden.forward(backbone.forward(input)));
 }

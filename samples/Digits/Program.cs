@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 
 int shots = ArgValue("--shots", 10);
 int seed = ArgValue("--seed", 1);
+torch.manual_seed(seed);    // weights are initialised when models are constructed, before RunFineTune seeds its run
 torch.set_num_threads(1);  // small models run faster on one thread than on two here
 string work = Path.Combine(".attune", "digits");
 Directory.CreateDirectory(work);
@@ -57,7 +58,7 @@ double fineTunedAccuracy = Accuracy(fineTuned, heldOutSet);
 double scratchAccuracy = Accuracy(scratch, heldOutSet);
 Console.WriteLine();
 Console.WriteLine($"Held-out accuracy on {heldOut.Count} images of digits 5-9 ({shots} training examples per class):");
-Console.WriteLine($"  fine-tuned (frozen pretrained backbone, new head) {fineTunedAccuracy,7:P1}   {fineTuneWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {fineTuneReport.BestEpoch}, {fineTuneReport.StopReason}, {fineTuneReport.TrainableParameters} trainable / {fineTuneReport.FrozenParameters} frozen parameters");
+Console.WriteLine($"  fine-tuned (pretrained; first layer frozen)      {fineTunedAccuracy,7:P1}   {fineTuneWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {fineTuneReport.BestEpoch}, {fineTuneReport.StopReason}, {fineTuneReport.TrainableParameters} trainable / {fineTuneReport.FrozenParameters} frozen parameters");
 Console.WriteLine($"  from scratch (same network, same examples)        {scratchAccuracy,7:P1}   {scratchWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {scratchReport.BestEpoch}, {scratchReport.StopReason}");
 Console.WriteLine($"Best fine-tuned weights: {fineTuneReport.BestCheckpoint}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT fine_tuned_accuracy={fineTunedAccuracy:F4} scratch_accuracy={scratchAccuracy:F4}"));
