@@ -83,6 +83,10 @@ internal static class FineTuneBench
         Console.WriteLine($"  undisturbed rounds (both runs' wall time within 2 % of their CPU time): {quietText}");
         Console.WriteLine($"  goal Attune/hand <= 1.03 (median per-round ratio): wall {(wallRatio <= 1.03 ? "met" : "MISSED")}, cpu {(cpuRatio <= 1.03 ? "met" : "MISSED")}" +
             (quiet.Count == 0 ? "" : $", undisturbed rounds {(Stats.Median(quiet) <= 1.03 ? "met" : "MISSED")}"));
+        // Deterministic, unlike time: managed allocation and collections per run (the last measured round).
+        var (lastHand, lastAttune) = (hand[^1], attune[^1]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  managed allocation per run (last round): hand {lastHand.AllocatedBytes / 1024.0:F1} KiB ({(double)lastHand.AllocatedBytes / lastHand.Steps:F0} B/step), {lastHand.Gen0Collections} gen0 GCs; Attune {lastAttune.AllocatedBytes / 1024.0:F1} KiB ({(double)lastAttune.AllocatedBytes / lastAttune.Steps:F0} B/step), {lastAttune.Gen0Collections} gen0 GCs"));
         Console.WriteLine($"  load average at the end: {Machine.LoadAverage()}");
 
         // Same seed, same data, same operations: both sides should have computed the same numbers. Checked on round 0.
@@ -124,13 +128,19 @@ internal static class FineTuneBench
         torch.manual_seed(DigitsMlp.Seed);
         using var model = new DigitsMlp();
         var options = DigitsMlp.FineTuneDefaults with { Epochs = epochs };
+        long allocatedStart = GC.GetAllocatedBytesForCurrentThread();
+        int gen0Start = GC.CollectionCount(0);
         var cpuStart = ThreadClock.Now();
         var clock = Stopwatch.StartNew();
         var report = model.RunFineTune(train, validation, options);
         clock.Stop();
         var cpu = ThreadClock.Now() - cpuStart;
         var epochResults = report.Epochs.Select(e => (e.TrainLoss, e.ValidationLoss, e.Metric)).ToList();
-        return new RunResult(report.TotalSteps, clock.Elapsed, cpu, epochResults, report.BestMetric, report.BestEpoch);
+        return new RunResult(report.TotalSteps, clock.Elapsed, cpu, epochResults, report.BestMetric, report.BestEpoch)
+        {
+            AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedStart,
+            Gen0Collections = GC.CollectionCount(0) - gen0Start,
+        };
     }
 
     /// <summary>Collect garbage from the previous run outside the timed region, for both sides alike.</summary>

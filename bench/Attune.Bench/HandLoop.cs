@@ -6,6 +6,12 @@ namespace Attune.Bench;
 /// <summary>What one training run did, from either side.</summary>
 internal sealed record RunResult(long Steps, TimeSpan Elapsed, TimeSpan Cpu, IReadOnlyList<(double TrainLoss, double ValidationLoss, double Accuracy)> Epochs, double BestMetric, int BestEpoch)
 {
+    /// <summary>Managed bytes the running thread allocated during the run.</summary>
+    public long AllocatedBytes { get; init; }
+
+    /// <summary>Generation-0 collections during the run.</summary>
+    public int Gen0Collections { get; init; }
+
     /// <summary>Wall time per optimizer step.</summary>
     public double MicrosecondsPerStep => Elapsed.TotalMicroseconds / Steps;
 
@@ -36,6 +42,8 @@ internal static class HandLoop
         double learningRate = DigitsMlp.LearningRate, double weightDecay = DigitsMlp.WeightDecay, long seed = DigitsMlp.Seed,
         Action<int, long>? afterEpoch = null)
     {
+        long allocatedStart = GC.GetAllocatedBytesForCurrentThread();
+        int gen0Start = GC.CollectionCount(0);
         var cpuStart = ThreadClock.Now();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var p in model.FrozenParameters) p.requires_grad = false;
@@ -91,7 +99,11 @@ internal static class HandLoop
         model.eval();
         clock.Stop();
         var cpu = ThreadClock.Now() - cpuStart;
-        return new RunResult(steps, clock.Elapsed, cpu, epochResults, bestMetric, bestEpoch);
+        return new RunResult(steps, clock.Elapsed, cpu, epochResults, bestMetric, bestEpoch)
+        {
+            AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedStart,
+            Gen0Collections = GC.CollectionCount(0) - gen0Start,
+        };
     }
 
     public static (double Loss, double Accuracy) Validate(DigitsMlp model, BenchData data, int batchSize)
