@@ -94,7 +94,11 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         var token = linked.Token;
         using var heartbeat = new Timer(_ => Heartbeat(), null, SweepDriverSettings.HeartbeatInterval, SweepDriverSettings.HeartbeatInterval);
 
-        var workers = Enumerable.Range(0, options.Workers).Select(_ => Task.Run(() => WorkerLoopAsync(token))).ToArray();
+        // A dedicated thread per worker: a synchronous objective blocks its thread for the whole trial, and waiting for
+        // the thread pool to grow would serialise the workers (an async objective moves to the pool at its first await).
+        var workers = Enumerable.Range(0, options.Workers)
+            .Select(_ => Task.Factory.StartNew(() => WorkerLoopAsync(token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())
+            .ToArray();
         try
         {
             await Task.WhenAll(workers).ConfigureAwait(false);
