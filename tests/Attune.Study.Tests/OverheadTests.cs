@@ -16,6 +16,8 @@ public sealed class OverheadTests(ITestOutputHelper output) : IDisposable
     [InlineData("sqlite")]
     public void Per_trial_overhead(string storage)
     {
+        // Warm up (JIT, SQLite initialisation) so the figures are per-trial costs, not start-up costs.
+        Sweep.Run<Knobs>(t => t.Parameters.Lr, Knobs.DefaultSweepOptions with { Trials = 20, Storage = storage == "sqlite" ? dir.File("warm.db") : storage, StudyName = "warm" });
         foreach (int n in new[] { 100, 1000 })
         {
             var options = Knobs.DefaultSweepOptions with { Trials = n, Storage = storage == "sqlite" ? dir.File($"perf{n}.db") : storage, StudyName = $"perf{n}" };
