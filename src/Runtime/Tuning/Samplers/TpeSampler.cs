@@ -62,21 +62,24 @@ public sealed class TpeSampler : ISampler
         int D = dims.Count;
         var x = new double[D];
         var y = new double[D];
-        var active = new int[D];
+        var numeric = new int[D];
+        var categorical = new int[D];
         double[]? best = null;
         double bestScore = double.NegativeInfinity;
         for (int c = 0; c < Options.Candidates; c++)
         {
             int kernel = l.PickKernel(random);
-            int count = 0;
+            int numericCount = 0, categoricalCount = 0;
             for (int d = 0; d < D; d++)
             {
                 if (!dims.Space.IsActive(d, x)) { x[d] = double.NaN; y[d] = double.NaN; continue; }
                 x[d] = dims.Backward(d, l.SampleDimension(kernel, d, random));
                 y[d] = dims.Forward(d, x[d]); // score the value actually proposed (snapped, clamped)
-                if (!dims.Constant[d]) active[count++] = d;
+                if (dims.Constant[d]) continue;
+                if (dims.IsCategorical[d]) categorical[categoricalCount++] = d; else numeric[numericCount++] = d;
             }
-            double score = l.LogDensity(y, active, count) - g.LogDensity(y, active, count);
+            double score = l.LogDensity(y, numeric, numericCount, categorical, categoricalCount)
+                         - g.LogDensity(y, numeric, numericCount, categorical, categoricalCount);
             if (best is null || score > bestScore) { bestScore = score; best = (double[])x.Clone(); }
         }
         return best!;
@@ -114,13 +117,27 @@ public sealed class TpeSampler : ISampler
         return y;
     }
 
+    /// <summary>A finished trial's sort key: group (0 completed, 1 pruned, 2 completed without a value), then two keys,
+    /// then the trial number, so the order (and thus the sample) does not depend on the history's order.</summary>
+    private readonly record struct RankEntry(int Group, double Key1, double Key2, int Number, int Index) : IComparable<RankEntry>
+    {
+        public int CompareTo(RankEntry other)
+        {
+            int c = Group.CompareTo(other.Group);
+            if (c == 0) c = Key1.CompareTo(other.Key1);
+            if (c == 0) c = Key2.CompareTo(other.Key2);
+            return c != 0 ? c : Number.CompareTo(other.Number);
+        }
+    }
+
     /// <summary>Finished trials best first (see the class remarks); Running trials that fit the space go to <paramref name="running"/>.</summary>
     private static List<FrozenTrial> Rank(SearchSpace space, IReadOnlyList<FrozenTrial> history, Direction direction, out List<FrozenTrial> running)
     {
         running = new List<FrozenTrial>();
-        var entries = new List<(int Group, double Key1, double Key2, int Number, FrozenTrial Trial)>(history.Count);
-        foreach (var t in history)
+        var entries = new List<RankEntry>(history.Count);
+        for (int i = 0; i < history.Count; i++)
         {
+            var t = history[i];
             if (!SamplingMath.Fits(space, t)) continue;
             switch (t.State)
             {
@@ -128,31 +145,25 @@ public sealed class TpeSampler : ISampler
                     running.Add(t);
                     break;
                 case TrialState.Complete when t.Value is { } v && !double.IsNaN(v):
-                    entries.Add((0, SamplingMath.Score(v, direction), 0, t.Number, t));
+                    entries.Add(new RankEntry(0, SamplingMath.Score(v, direction), 0, t.Number, i));
                     break;
                 case TrialState.Complete:
-                    entries.Add((2, 0, 0, t.Number, t));
+                    entries.Add(new RankEntry(2, 0, 0, t.Number, i));
                     break;
                 case TrialState.Pruned:
                 {
+                    // Further-reaching first (-step ascending), then by the value where it stopped.
                     var (step, last) = SamplingMath.LastIntermediate(t.Intermediate);
-                    if (step < 0) { last = t.Value ?? double.NaN; }
+                    if (step < 0) last = t.Value ?? double.NaN;
                     double key2 = double.IsNaN(last) ? double.PositiveInfinity : SamplingMath.Score(last, direction);
-                    entries.Add((1, -step, key2, t.Number, t));
+                    entries.Add(new RankEntry(1, -step, key2, t.Number, i));
                     break;
                 }
             }
         }
-        // Trial number breaks ties, so the order (and thus the sample) does not depend on the history's order.
-        entries.Sort((a, b) =>
-        {
-            int c = a.Group.CompareTo(b.Group);
-            if (c == 0) c = a.Key1.CompareTo(b.Key1);
-            if (c == 0) c = a.Key2.CompareTo(b.Key2);
-            return c != 0 ? c : a.Number.CompareTo(b.Number);
-        });
+        entries.Sort();
         var ranked = new List<FrozenTrial>(entries.Count);
-        foreach (var e in entries) ranked.Add(e.Trial);
+        foreach (var e in entries) ranked.Add(history[e.Index]);
         return ranked;
     }
 }
