@@ -12,8 +12,8 @@ namespace Attune;
 /// it is exact (pick a kernel, draw each active dimension from it, flat where the kernel has no value), and trials that
 /// took different branches still inform the shared parameters. Simpler than grouping trials by active set, and no
 /// group starves when a branch is rare.</para>
-/// <para>Layout is flat arrays (kernel-major) and the log-density needs one exp per kernel, not per dimension: the
-/// per-kernel normalizers (truncation masses) are computed once at fit time.</para>
+/// <para>Layout is flat arrays (kernel-major); candidates are scored in a batch and the log-density needs one exp per
+/// kernel, not per dimension: the per-kernel normalizers (truncation masses) are computed once at fit time.</para>
 /// </summary>
 internal sealed class ParzenEstimator
 {
@@ -109,7 +109,7 @@ internal sealed class ParzenEstimator
                 precision[at] = inv;
                 double zLow = (dims.Low[d] - v) * inv, zHigh = (dims.High[d] - v) * inv;
                 // Φ(-6) ≈ 1e-9: tails that far out are not worth an erfc each (this loop runs for every kernel of g).
-                double mass = (zHigh > 6 ? 1 : SamplingMath.NormalCdf(zHigh)) - (zLow < -6 ? 0 : SamplingMath.NormalCdf(zLow));
+                double mass = (zHigh > 6 ? 1 : SamplingMath.FastNormalCdf(zHigh)) - (zLow < -6 ? 0 : SamplingMath.FastNormalCdf(zLow));
                 logNorm[at] = -HalfLog2Pi - logS - Math.Log(Math.Max(mass, 1e-300));
             }
         }
@@ -146,40 +146,55 @@ internal sealed class ParzenEstimator
         return Math.Clamp(center[at], dims.Low[d], dims.High[d]);
     }
 
-    /// <summary>log density of a transformed point over its active dimensions, listed as numeric
-    /// (<paramref name="numeric"/>) and categorical (<paramref name="categorical"/>) so the hot loop has no branches
-    /// on the kind. Kernel-major flat arrays; one exp per kernel, skipped for kernels too far away to matter.</summary>
-    public double LogDensity(double[] y, int[] numeric, int numericCount, int[] categorical, int categoricalCount)
+    /// <summary>
+    /// log densities of <paramref name="count"/> candidates at once, written to <paramref name="result"/>. Candidates are
+    /// stored dimension-major: <paramref name="y"/>[d * count + c] is candidate c's transformed value in dimension d
+    /// (any finite number where inactive) and <paramref name="mask"/>[d * count + c] is 1 where that dimension is active
+    /// for it, 0 where not. Kernel by kernel, dimension by dimension, the kernel's parameters stay in registers while the
+    /// candidates stream past; the mixture is summed with a running log-sum-exp (one exp per kernel and candidate).
+    /// </summary>
+    public void LogDensities(double[] y, double[] mask, int count, double[] result)
     {
         int D = dims.Count;
-        double max = double.NegativeInfinity;
+        var acc = new double[count];
+        var max = new double[count];
+        var sum = new double[count];
+        for (int c = 0; c < count; c++) max[c] = double.NegativeInfinity;
         for (int k = 0; k < kernels; k++)
         {
             int row = k * D;
-            double acc = logWeight[k];
-            for (int i = 0; i < numericCount; i++)
+            double w = logWeight[k];
+            for (int c = 0; c < count; c++) acc[c] = w;
+            for (int d = 0; d < D; d++)
             {
-                int at = row + numeric[i];
-                double z = (y[numeric[i]] - center[at]) * precision[at];
-                acc += logNorm[at] - 0.5 * z * z;
+                if (dims.Constant[d]) continue;
+                int off = d * count;
+                int at = row + d;
+                if (dims.IsCategorical[d])
+                {
+                    int ch = choice[at];
+                    double flat = -Math.Log(dims.Choices[d]), hit = logHit[d], miss = logMiss[d];
+                    for (int c = 0; c < count; c++)
+                        if (mask[off + c] != 0) acc[c] += ch < 0 ? flat : (ch == (int)y[off + c] ? hit : miss);
+                }
+                else
+                {
+                    double mu = center[at], p = precision[at], ln = logNorm[at];
+                    for (int c = 0; c < count; c++)
+                    {
+                        double z = (y[off + c] - mu) * p;
+                        acc[c] += mask[off + c] * (ln - 0.5 * z * z);
+                    }
+                }
             }
-            for (int i = 0; i < categoricalCount; i++)
+            for (int c = 0; c < count; c++)
             {
-                int d = categorical[i];
-                int c = choice[row + d];
-                acc += c < 0 ? -Math.Log(dims.Choices[d]) : (c == (int)y[d] ? logHit[d] : logMiss[d]);
+                double a = acc[c], m = max[c];
+                if (a > m) { sum[c] = sum[c] * Math.Exp(m - a) + 1; max[c] = a; }
+                else if (a - m > -40) sum[c] += Math.Exp(a - m); // e^-40: below double precision next to 1
             }
-            scratch[k] = acc;
-            if (acc > max) max = acc;
         }
-        if (double.IsNegativeInfinity(max)) return max;
-        double sum = 0;
-        for (int k = 0; k < kernels; k++)
-        {
-            double diff = scratch[k] - max;
-            if (diff > -40) sum += Math.Exp(diff); // e^-40 ≈ 4e-18: below double precision next to the max term's 1
-        }
-        return max + Math.Log(sum);
+        for (int c = 0; c < count; c++) result[c] = double.IsNegativeInfinity(max[c]) ? max[c] : max[c] + Math.Log(sum[c]);
     }
 
     /// <summary>A kernel index for dimension d alone: an observation active in d, or the prior.</summary>

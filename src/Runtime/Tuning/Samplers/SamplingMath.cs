@@ -89,6 +89,30 @@ internal static class SamplingMath
     /// for kernel truncation masses.</summary>
     public static double NormalCdf(double z) => 0.5 * Erfc(-z / Math.Sqrt(2.0));
 
+    private const double CdfTableLimit = 8;
+    private const int CdfTableSize = 8192;
+    private static readonly double[] CdfTable = BuildCdfTable();
+
+    private static double[] BuildCdfTable()
+    {
+        var table = new double[CdfTableSize + 1];
+        for (int i = 0; i <= CdfTableSize; i++) table[i] = NormalCdf(-CdfTableLimit + 2 * CdfTableLimit * i / CdfTableSize);
+        return table;
+    }
+
+    /// <summary><see cref="NormalCdf"/> by linear interpolation in a table (error &lt; 1e-7, a few ns instead of an exp):
+    /// TPE needs two of these per kernel per dimension each time it fits, thousands per proposal.</summary>
+    public static double FastNormalCdf(double z)
+    {
+        if (z <= -CdfTableLimit) return 0;
+        if (z >= CdfTableLimit) return 1;
+        double u = (z + CdfTableLimit) * (CdfTableSize / (2 * CdfTableLimit));
+        int i = (int)u;
+        if (i >= CdfTableSize) return CdfTable[CdfTableSize];
+        double f = u - i;
+        return CdfTable[i] + f * (CdfTable[i + 1] - CdfTable[i]);
+    }
+
     /// <summary>Complementary error function (Numerical Recipes' erfcc fit, fractional error &lt; 1.2e-7).</summary>
     public static double Erfc(double x)
     {

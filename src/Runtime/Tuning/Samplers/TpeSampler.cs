@@ -59,30 +59,31 @@ public sealed class TpeSampler : ISampler
 
     private double[] SampleJoint(TpeDimensions dims, ParzenEstimator l, ParzenEstimator g, Random random)
     {
-        int D = dims.Count;
-        var x = new double[D];
-        var y = new double[D];
-        var numeric = new int[D];
-        var categorical = new int[D];
-        double[]? best = null;
-        double bestScore = double.NegativeInfinity;
-        for (int c = 0; c < Options.Candidates; c++)
+        int D = dims.Count, C = Options.Candidates;
+        var candidates = new double[C][];
+        var y = new double[D * C];    // dimension-major, as ParzenEstimator.LogDensities wants
+        var mask = new double[D * C];
+        for (int c = 0; c < C; c++)
         {
+            var x = new double[D];
             int kernel = l.PickKernel(random);
-            int numericCount = 0, categoricalCount = 0;
             for (int d = 0; d < D; d++)
             {
-                if (!dims.Space.IsActive(d, x)) { x[d] = double.NaN; y[d] = double.NaN; continue; }
+                if (!dims.Space.IsActive(d, x)) { x[d] = double.NaN; continue; }
                 x[d] = dims.Backward(d, l.SampleDimension(kernel, d, random));
-                y[d] = dims.Forward(d, x[d]); // score the value actually proposed (snapped, clamped)
-                if (dims.Constant[d]) continue;
-                if (dims.IsCategorical[d]) categorical[categoricalCount++] = d; else numeric[numericCount++] = d;
+                y[d * C + c] = dims.Forward(d, x[d]); // score the value actually proposed (snapped, clamped)
+                mask[d * C + c] = 1;
             }
-            double score = l.LogDensity(y, numeric, numericCount, categorical, categoricalCount)
-                         - g.LogDensity(y, numeric, numericCount, categorical, categoricalCount);
-            if (best is null || score > bestScore) { bestScore = score; best = (double[])x.Clone(); }
+            candidates[c] = x;
         }
-        return best!;
+        var logL = new double[C];
+        var logG = new double[C];
+        l.LogDensities(y, mask, C, logL);
+        g.LogDensities(y, mask, C, logG);
+        int best = 0;
+        for (int c = 1; c < C; c++)
+            if (logL[c] - logG[c] > logL[best] - logG[best]) best = c;
+        return candidates[best];
     }
 
     private double[] SampleIndependent(TpeDimensions dims, ParzenEstimator l, ParzenEstimator g, Random random)
