@@ -200,16 +200,18 @@ public class TpeSamplerTests
                 history.Add(TrialFactory.Complete(i, x, TestFunctions.Rosenbrock(x)));
             }
             var sampler = new TpeSampler();
-            for (int i = 0; i < 100; i++) sampler.Sample(space, history, Direction.Minimize, random); // warm-up: tiered JIT
-            int calls = size >= 1000 ? 200 : 1000;
-            var process = Process.GetCurrentProcess();
-            var cpu = process.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            for (int i = 0; i < calls; i++) sampler.Sample(space, history, Direction.Minimize, random);
-            watch.Stop();
-            process.Refresh();
-            double cpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds;
-            string line = $"TPE, 5 parameters, {size} trials of history: {watch.Elapsed.TotalMilliseconds / calls:F3} ms wall, {cpuMs / calls:F3} ms CPU (whole process) per proposal";
+            // Warm-up past tiered JIT, then five batches; the fastest batch is the least disturbed by other processes.
+            for (int i = 0; i < 300; i++) sampler.Sample(space, history, Direction.Minimize, random);
+            int calls = size >= 1000 ? 100 : 400;
+            var perCall = new List<double>();
+            for (int batch = 0; batch < 5; batch++)
+            {
+                var watch = Stopwatch.StartNew();
+                for (int i = 0; i < calls; i++) sampler.Sample(space, history, Direction.Minimize, random);
+                perCall.Add(watch.Elapsed.TotalMilliseconds / calls);
+            }
+            perCall.Sort();
+            string line = $"TPE, 5 parameters, {size} trials of history: {perCall[0]:F3} ms per proposal (fastest of 5 batches; median {perCall[2]:F3} ms)";
             output.WriteLine(line);
             Console.WriteLine(line);
         }
