@@ -202,12 +202,33 @@ public sealed class SweepTests : IDisposable
         Assert.Contains("Direction is Auto", e.Message);
     }
 
-    [Fact]
-    public void Samplers_not_yet_merged_are_refused_clearly()
+    [Theory]
+    [InlineData(Sampler.Tpe, Pruner.None)]
+    [InlineData(Sampler.Tpe, Pruner.Median)]
+    [InlineData(Sampler.Tpe, Pruner.Asha)]
+    [InlineData(Sampler.Random, Pruner.Median)]
+    [InlineData(Sampler.Random, Pruner.Asha)]
+    public void Every_sampler_and_pruner_drives_a_sweep_to_its_trial_count(Sampler sampler, Pruner pruner)
     {
-        var e = Assert.Throws<NotSupportedException>(() => Sweep.Run<Knobs>(t => 1, InMemory(1) with { Sampler = Sampler.Tpe }));
-        Assert.Contains("Sampler.Tpe", e.Message);
-        Assert.Throws<NotSupportedException>(() => Sweep.Run<Knobs>(t => 1, InMemory(1) with { Pruner = Pruner.Median }));
+        // A learning curve per trial: the loss falls with the step towards the trial's final value.
+        var result = Sweep.Run<Knobs>(t =>
+        {
+            double final = Loss(t.Parameters);
+            for (int step = 1; step <= 9 && !t.ShouldPrune; step++) t.Report(step, final + 1.0 / step);
+            return final;
+        }, InMemory(24) with { Sampler = sampler, Pruner = pruner, Workers = 2 });
+
+        Assert.Equal(24, result.Trials.Count(t => t.State is TrialState.Complete or TrialState.Pruned));
+        Assert.Equal(Enumerable.Range(0, result.Trials.Count), result.Trials.Select(t => t.Number).Order());
+        if (pruner != Pruner.None) Assert.Contains(result.Trials, t => t.State == TrialState.Pruned);
+    }
+
+    [Fact]
+    public void Grid_runs_every_point_of_a_finite_space_once_then_stops()
+    {
+        var result = Sweep.Run<WorkerSpaceGrid>(t => t.Parameters.N, WorkerSpaceGrid.DefaultSweepOptions with { Storage = ":memory:", Trials = 100 });
+        Assert.Equal(6, result.Trials.Count);
+        Assert.Equal(6, result.Trials.Select(t => (t.Parameters.N, t.Parameters.Flag)).Distinct().Count());
     }
 
     [Theory]

@@ -58,6 +58,22 @@ public sealed record WorkerSpace(double X, int N) : ITuneSpace<WorkerSpace>
     public double[] Encode() => [X, N];
 }
 
+/// <summary>A finite space (3 × 2 points) for grid search.</summary>
+public sealed record WorkerSpaceGrid(int N, bool Flag) : ITuneSpace<WorkerSpaceGrid>
+{
+    public static SearchSpace Space { get; } = new("WorkerSpaceGrid",
+    [
+        new ParameterSpec("N", ParameterKind.Int, 1, 3, Step: 1),
+        new ParameterSpec("Flag", ParameterKind.Categorical, Choices: ["false", "true"]),
+    ]);
+
+    public static SweepOptions DefaultSweepOptions { get; } = new() { Direction = Direction.Minimize, Sampler = Sampler.Grid, Seed = 3 };
+
+    public static WorkerSpaceGrid Decode(IReadOnlyList<double> values) => new((int)values[0], values[1] == 1);
+
+    public double[] Encode() => [N, Flag ? 1 : 0];
+}
+
 /// <summary>Prunes every trial once it reports step <see cref="AtStep"/> (optionally only odd-numbered trials).</summary>
 internal sealed class StepPruner(int atStep, bool oddOnly = false) : IPruner
 {

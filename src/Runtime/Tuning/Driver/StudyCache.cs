@@ -29,13 +29,22 @@ internal sealed class StudyCache
 
     public void Refresh()
     {
+        // Read the storage without holding the cache's lock: a worker creating a trial holds the storage's lock and
+        // then refreshes this cache, so taking the locks in the other order here would deadlock.
+        long since;
+        lock (gate) since = seq;
+        var changes = storage.GetTrialsChangedSince(studyId, since);
         lock (gate)
         {
-            var changes = storage.GetTrialsChangedSince(studyId, seq);
             foreach (var t in changes.Trials)
             {
                 while (byNumber.Count <= t.Number) { byNumber.Add(null); frozen.Add(null); }
-                if (byNumber[t.Number] is { } old) Count(old, -1);
+                if (byNumber[t.Number] is { } old)
+                {
+                    // Two refreshes can overlap; never let an older read overwrite a newer one.
+                    if (old.UpdatedSeq >= t.UpdatedSeq) continue;
+                    Count(old, -1);
+                }
                 byNumber[t.Number] = t;
                 frozen[t.Number] = t.ToFrozen();
                 Count(t, +1);

@@ -145,7 +145,10 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                     cache.Refresh();
                     var (finished, runningNow) = cache.Counts();
                     if (finished + runningNow >= options.Trials) throw new EnoughTrials();
-                    var values = sampler.Sample(space, cache.History(), direction, TrialSeeds.For(options.Seed, number));
+                    var history = cache.History();
+                    // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
+                    if (sampler is GridSampler grid && grid.IsExhausted(space, history)) throw new EnoughTrials();
+                    var values = sampler.Sample(space, history, direction, TrialSeeds.For(options.Seed, number));
                     if (values is null || values.Length != space.Parameters.Count)
                         throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");
                     return values;
