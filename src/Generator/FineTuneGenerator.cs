@@ -13,7 +13,8 @@ namespace Attune.Generator
 {
     /// <summary>
     /// Generates the fine-tuning glue for every <c>[Attune.FineTune]</c> class: <c>FineTuneDefaults</c>, the
-    /// <c>IFineTunable</c> plan and <c>RunFineTune</c>, plus one module initializer per compilation.
+    /// <c>IFineTunable</c> plan and <c>RunFineTune</c>, plus one module initializer per compilation; and the search-space
+    /// glue for every <c>[Attune.TuneSpace]</c> record or class: <c>Space</c>, <c>Decode</c>/<c>Encode</c>, <c>RunSweep</c>.
     /// </summary>
     /// <remarks>
     /// Pipeline: attribute → equatable <see cref="FineTuneParseResult"/> (no symbols or syntax) → source. Diagnostics
@@ -55,6 +56,8 @@ namespace Attune.Generator
                 .WithTrackingName(TrackingNames.FineTuneDiagnostics);
             ReportDiagnostics(context, diagnostics);
 
+            InitializeTuneSpaces(context);
+
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.FreezeAttributeName, "Freeze", TrackingNames.FreezeUsage));
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LearningRateAttributeName, "LearningRate", TrackingNames.LearningRateUsage));
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.WeightDecayAttributeName, "WeightDecay", TrackingNames.WeightDecayUsage));
@@ -83,6 +86,43 @@ namespace Attune.Generator
                 if (emit)
                     spc.AddSource(NativeInitEmitter.HintName, NativeInitEmitter.Emit());
             });
+        }
+
+        /// <summary>
+        /// The <c>[TuneSpace]</c> pipeline, shaped like the <c>[FineTune]</c> one: attribute → equatable
+        /// <see cref="TuneSpaceParseResult"/> → source, with the diagnostics on their own pipeline.
+        /// </summary>
+        private static void InitializeTuneSpaces(IncrementalGeneratorInitializationContext context)
+        {
+            var results = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    TuneSpaceParser.TuneSpaceAttributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    TuneSpaceParser.Parse)
+                .WithTrackingName(TrackingNames.TuneSpaceResults);
+
+            var models = results
+                .Select(static (result, _) => result.Model)
+                .WithTrackingName(TrackingNames.TuneSpaceModels);
+
+            context.RegisterSourceOutput(models, static (spc, model) =>
+            {
+                if (model is null)
+                    return;
+                try
+                {
+                    spc.AddSource(model.HintName, TuneSpaceEmitter.Emit(model));
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.SpaceName, exception.GetType().Name + ": " + exception.Message));
+                }
+            });
+
+            var diagnostics = results
+                .SelectMany(static (result, _) => result.Diagnostics)
+                .WithTrackingName(TrackingNames.TuneSpaceDiagnostics);
+            ReportDiagnostics(context, diagnostics);
         }
 
         private static IncrementalValuesProvider<DiagnosticInfo> FieldAttributeUsage(IncrementalGeneratorInitializationContext context, string metadataName, string shortName, string trackingName)
@@ -137,5 +177,8 @@ namespace Attune.Generator
         public const string CanInitialize = "Attune.CanInitialize";
         public const string NativeFixEnabled = "Attune.NativeFixEnabled";
         public const string EmitNativeInit = "Attune.EmitNativeInit";
+        public const string TuneSpaceResults = "Attune.TuneSpaceResults";
+        public const string TuneSpaceModels = "Attune.TuneSpaceModels";
+        public const string TuneSpaceDiagnostics = "Attune.TuneSpaceDiagnostics";
     }
 }

@@ -25,6 +25,15 @@ public sealed class CacheabilityTests
             private Tensor MyLoss(Tensor output, Tensor labels) => output;
         }
 
+        [TuneSpace(Direction = Direction.Maximize, Trials = 10)]
+        public partial record DigitSweep
+        {
+            [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; }
+            [Choice(16, 32, {|AT0106:16|})] public int BatchSize { get; init; }
+            public OptimizerKind Optimizer { get; init; }
+            [ActiveWhen(nameof(Optimizer), OptimizerKind.Sgd)] [Uniform(0.5, 0.99)] public double Momentum { get; init; } = 0.9;
+        }
+
         public class Loose : nn.Module<Tensor, Tensor>
         {
             [Freeze] private readonly Linear layer = null!;
@@ -52,6 +61,8 @@ public sealed class CacheabilityTests
             Assert.True(firstSteps.ContainsKey(name), $"Step '{name}' did not run.");
         Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0010");
         Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0014");
+        Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0106");
+        Assert.Contains(first.Sources, s => s.HintName == "Samples.DigitSweep.TuneSpace.g.cs");
 
         var edited = first.Input.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int Value { get; set; } }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));
         var second = Run(first.Driver, edited);
@@ -91,6 +102,20 @@ public sealed class CacheabilityTests
     }
 
     [Fact]
+    public void EditingASpaceRegeneratesIt()
+    {
+        var source = Markup.Parse(Models).Source;
+        var first = Run(CreateDriver(), CreateCompilation(source));
+        var oldTree = first.Input.SyntaxTrees.Single();
+        var newTree = oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(source.Replace("Uniform(0.5, 0.99)", "Uniform(0.5, 0.95)", StringComparison.Ordinal)));
+        var second = Run(first.Driver, first.Input.ReplaceSyntaxTree(oldTree, newTree));
+
+        var models = second.Single.TrackedSteps[TrackingNames.TuneSpaceModels];
+        Assert.Contains(models.SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("High: 0.95", second.Sources.Single(s => s.HintName == "Samples.DigitSweep.TuneSpace.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StepOutputsHoldNoCompilerObjects()
     {
         var run = Run(CreateDriver(), CreateCompilation(Markup.Parse(Models).Source));
@@ -115,5 +140,11 @@ public sealed class CacheabilityTests
         Assert.NotSame(modelA, modelB);
         Assert.Equal(modelA, modelB);
         Assert.Equal(modelA.GetHashCode(), modelB.GetHashCode());
+
+        var spaceA = a.Single.TrackedSteps[TrackingNames.TuneSpaceResults].Single().Outputs.Single().Value;
+        var spaceB = b.Single.TrackedSteps[TrackingNames.TuneSpaceResults].Single().Outputs.Single().Value;
+        Assert.NotSame(spaceA, spaceB);
+        Assert.Equal(spaceA, spaceB);
+        Assert.Equal(spaceA.GetHashCode(), spaceB.GetHashCode());
     }
 }

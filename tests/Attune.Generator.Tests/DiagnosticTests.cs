@@ -16,7 +16,7 @@ public sealed class DiagnosticTests
             public override Tensor forward(Tensor input) => input;
         """;
 
-    private static GeneratorRun AssertDiagnostics(string markup)
+    internal static GeneratorRun AssertDiagnostics(string markup)
     {
         var (source, expected) = Markup.Parse(Usings + markup);
         var run = Run(source);
@@ -39,7 +39,7 @@ public sealed class DiagnosticTests
         return run;
     }
 
-    private static string Message(GeneratorRun run, string id)
+    internal static string Message(GeneratorRun run, string id)
         => run.GeneratorDiagnostics.First(d => d.Id == id).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool Generated(GeneratorRun run, string typeName)

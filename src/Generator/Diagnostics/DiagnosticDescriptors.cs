@@ -139,6 +139,172 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0014");
 
+        // ----- [TuneSpace] (AT01xx) -----
+
+        public static readonly DiagnosticDescriptor SpaceNotPartial = new DiagnosticDescriptor(
+            id: "AT0101",
+            title: "[TuneSpace] type must be partial",
+            messageFormat: "'{0}' has [TuneSpace] but {1} is not partial; the generator adds Space, Decode, Encode and RunSweep to it. Add the 'partial' modifier to {1}.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0101");
+
+        public static readonly DiagnosticDescriptor SpaceNotAClass = new DiagnosticDescriptor(
+            id: "AT0102",
+            title: "[TuneSpace] type must be a record or class that can be created",
+            messageFormat: "'{0}' has [TuneSpace] but {1}; Decode creates instances with 'new {0} {{ ... }}'. Make '{0}' a non-abstract, non-static record or class with an accessible parameterless constructor.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0102");
+
+        public static readonly DiagnosticDescriptor EmptyRange = new DiagnosticDescriptor(
+            id: "AT0103",
+            title: "Range is empty or not finite",
+            messageFormat: "[{0}({1}, {2})] on '{3}' is not a range: expected a finite low below a finite high. Swap or fix the bounds so that low < high.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0103");
+
+        public static readonly DiagnosticDescriptor LogRangeNotPositive = new DiagnosticDescriptor(
+            id: "AT0104",
+            title: "Log-scale range must be positive",
+            messageFormat: "[{0}] on '{1}' draws on a log scale, but its low end is {2}; expected {3}. Raise the low end, or draw on a linear scale ({4}).",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0104");
+
+        public static readonly DiagnosticDescriptor InvalidStep = new DiagnosticDescriptor(
+            id: "AT0105",
+            title: "Invalid IntRange step",
+            messageFormat: "[IntRange({0}, {1})] on '{2}' has Step = {3}: {4}. {5}.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0105");
+
+        public static readonly DiagnosticDescriptor InvalidChoices = new DiagnosticDescriptor(
+            id: "AT0106",
+            title: "Invalid [Choice] values",
+            messageFormat: "[Choice] on '{0}' {1}. {2}.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0106");
+
+        public static readonly DiagnosticDescriptor TypeMismatch = new DiagnosticDescriptor(
+            id: "AT0107",
+            title: "Parameter attribute does not fit the property's type",
+            messageFormat: "[{0}] on '{1}' {2}, but '{1}' is {3}. {4}.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0107");
+
+        public static readonly DiagnosticDescriptor NotSettable = new DiagnosticDescriptor(
+            id: "AT0108",
+            title: "Tuned property must be a settable instance property",
+            messageFormat: "'{0}' is tuned ([{1}]) but {2}; Decode sets each tuned property in an object initializer. Give '{0}' a getter and a 'set' or 'init' accessor and make it an instance property, or remove [{1}].",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0108");
+
+        public static readonly DiagnosticDescriptor SeveralRanges = new DiagnosticDescriptor(
+            id: "AT0109",
+            title: "More than one parameter attribute on a property",
+            messageFormat: "'{0}' already has [{1}], so [{2}] is ignored; a parameter has one distribution. Keep one of [Uniform], [LogUniform], [IntRange] or [Choice].",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0109");
+
+        public static readonly DiagnosticDescriptor InvalidCondition = new DiagnosticDescriptor(
+            id: "AT0110",
+            title: "[ActiveWhen] must name an earlier categorical parameter",
+            messageFormat: "[ActiveWhen] on '{0}' names '{1}', which {2}; expected an enum, bool or [Choice] parameter declared before '{0}'. Name such a parameter with nameof, or move '{0}' below it.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0110");
+
+        public static readonly DiagnosticDescriptor InvalidConditionValue = new DiagnosticDescriptor(
+            id: "AT0111",
+            title: "[ActiveWhen] value is not a choice of its parameter",
+            messageFormat: "[ActiveWhen] on '{0}' {1}; '{2}' can only be {3}. Use one of those values.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0111");
+
+        public static readonly DiagnosticDescriptor InvalidSweepOption = new DiagnosticDescriptor(
+            id: "AT0112",
+            title: "Invalid [TuneSpace] option value",
+            messageFormat: "[TuneSpace] {0} is {1}, but it must be {2}. Set {0} to {2}, or remove it to use the default ({3}).",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0112");
+
+        public static readonly DiagnosticDescriptor SweepDirectionRequired = new DiagnosticDescriptor(
+            id: "AT0113",
+            title: "A sweep must say Maximize or Minimize",
+            messageFormat: "[TuneSpace] on '{0}' has Direction = {1}: a sweep must say Maximize or Minimize, since the build cannot know whether the objective's larger or smaller values are better. Set Direction = Direction.Maximize (accuracy, F1, R²) or Direction.Minimize (loss, error).",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0113");
+
+        public static readonly DiagnosticDescriptor UnsupportedParameterType = new DiagnosticDescriptor(
+            id: "AT0114",
+            title: "Unsupported type for a tuned property",
+            messageFormat: "'{0}' is [{1}] but its type is '{2}'; a choice parameter must be an enum, bool, string, int, long, float or double property. Change the property's type, or make it a fixed property by removing [{1}].",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0114");
+
+        public static readonly DiagnosticDescriptor NoTunedParameter = new DiagnosticDescriptor(
+            id: "AT0115",
+            title: "Search space has no tuned parameter",
+            messageFormat: "'{0}' has [TuneSpace] but no tuned parameter, so every trial would be the same. Add [Uniform], [LogUniform], [IntRange] or [Choice] to a property, or an enum or bool property.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0115");
+
+        public static readonly DiagnosticDescriptor ConditionOnFixedProperty = new DiagnosticDescriptor(
+            id: "AT0116",
+            title: "[ActiveWhen] on a property that is not tuned",
+            messageFormat: "[ActiveWhen] on '{0}' has no effect because '{0}' is a fixed property, not a tuned parameter. Add [Uniform], [LogUniform], [IntRange] or [Choice] to '{0}', or remove [ActiveWhen].",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0116");
+
+        public static readonly DiagnosticDescriptor GridNeedsFiniteSpace = new DiagnosticDescriptor(
+            id: "AT0117",
+            title: "Grid sampler needs a finite space",
+            messageFormat: "[TuneSpace] on '{0}' has Sampler = Sampler.Grid, but {1} continuous ([Uniform]/[LogUniform]), so the grid is infinite. Use Sampler.Tpe or Sampler.Random, or make {2} [Choice] or [IntRange].",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0117");
+
+        public static readonly DiagnosticDescriptor BindingTypeMismatch = new DiagnosticDescriptor(
+            id: "AT0120",
+            title: "Search-space property does not match the fine-tune option of the same name",
+            messageFormat: "'{0}' of '{1}' is '{2}', but FineTuneOptions.{0} is '{3}'; ApplyTo binds properties to fine-tune options by name and needs identical types. Change '{0}' to '{3}', or rename it so it does not bind.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0120");
+
+
+
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(
             id: "AT0099",
             title: "Internal Attune generator error",
@@ -164,6 +330,24 @@ namespace Attune.Generator.Diagnostics
             [InvalidCustomMetric.Id] = InvalidCustomMetric,
             [CustomMetricDirection.Id] = CustomMetricDirection,
             [FieldAttributeWithoutFineTune.Id] = FieldAttributeWithoutFineTune,
+            [SpaceNotPartial.Id] = SpaceNotPartial,
+            [SpaceNotAClass.Id] = SpaceNotAClass,
+            [EmptyRange.Id] = EmptyRange,
+            [LogRangeNotPositive.Id] = LogRangeNotPositive,
+            [InvalidStep.Id] = InvalidStep,
+            [InvalidChoices.Id] = InvalidChoices,
+            [TypeMismatch.Id] = TypeMismatch,
+            [NotSettable.Id] = NotSettable,
+            [SeveralRanges.Id] = SeveralRanges,
+            [InvalidCondition.Id] = InvalidCondition,
+            [InvalidConditionValue.Id] = InvalidConditionValue,
+            [InvalidSweepOption.Id] = InvalidSweepOption,
+            [SweepDirectionRequired.Id] = SweepDirectionRequired,
+            [UnsupportedParameterType.Id] = UnsupportedParameterType,
+            [NoTunedParameter.Id] = NoTunedParameter,
+            [ConditionOnFixedProperty.Id] = ConditionOnFixedProperty,
+            [GridNeedsFiniteSpace.Id] = GridNeedsFiniteSpace,
+            [BindingTypeMismatch.Id] = BindingTypeMismatch,
             [InternalError.Id] = InternalError,
         };
 

@@ -96,7 +96,7 @@ namespace Attune.Generator.Parsing
         /// With [FineTune] on several declarations of one partial class (CS0579), each declaration is a separate
         /// pipeline item; only the first declaration that carries it is parsed, so that a hint name is added once.
         /// </summary>
-        private static bool IsPrimaryDeclaration(INamedTypeSymbol type, AttributeData attribute, SyntaxNode target, Compilation compilation, CancellationToken cancellationToken)
+        internal static bool IsPrimaryDeclaration(INamedTypeSymbol type, AttributeData attribute, SyntaxNode target, Compilation compilation, CancellationToken cancellationToken)
         {
             if (type.DeclaringSyntaxReferences.Length < 2 || attribute.AttributeClass is null)
                 return true;

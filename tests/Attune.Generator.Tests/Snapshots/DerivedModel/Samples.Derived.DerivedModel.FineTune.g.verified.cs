@@ -68,5 +68,19 @@ namespace Samples.Derived
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
         public new global::Attune.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
             => RunFineTune(new global::Attune.TensorDataset(trainFeatures, trainLabels), new global::Attune.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
+
+        /// <summary>Fine-tunes this model in place as one trial of a sweep: the options are <see cref="FineTuneDefaults"/> with the matching properties of <paramref name="space"/> applied, each epoch's metric is reported to <paramref name="trial"/>, and the run stops early when the trial is pruned or the sweep cancelled.</summary>
+        /// <typeparam name="TSpace">A [TuneSpace] type whose properties match fine-tune options by name.</typeparam>
+        /// <param name="train">The training examples.</param>
+        /// <param name="validation">The validation examples that pick the best epoch.</param>
+        /// <param name="space">The trial's parameters (usually <c>trial.Parameters</c>).</param>
+        /// <param name="trial">The running trial: receives each epoch's metric and may prune the run.</param>
+        /// <param name="progress">Receives progress after each step and evaluation.</param>
+        /// <param name="logger">Receives the run's log.</param>
+        /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        public new global::Attune.FineTuneReport RunFineTune<TSpace>(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
+            where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
+            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
     }
 }

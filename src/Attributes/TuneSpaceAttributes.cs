@@ -1,0 +1,123 @@
+using System;
+
+namespace Attune
+{
+    /// <summary>How a sweep proposes the next trial's parameters.</summary>
+    public enum Sampler
+    {
+        /// <summary>Tree-structured Parzen estimator (multivariate), after random start-up trials.</summary>
+        Tpe = 0,
+        /// <summary>Independent uniform (log-uniform where declared) draws.</summary>
+        Random = 1,
+        /// <summary>Every combination of a finite space, in a fixed order, each once.</summary>
+        Grid = 2,
+    }
+
+    /// <summary>How a sweep stops unpromising trials early from their intermediate values.</summary>
+    public enum Pruner
+    {
+        /// <summary>Never prune.</summary>
+        None = 0,
+        /// <summary>Prune when a trial is worse than the median of earlier trials at the same step.</summary>
+        Median = 1,
+        /// <summary>Asynchronous successive halving: at rungs r·η^k keep only the top 1/η.</summary>
+        Asha = 2,
+    }
+
+    /// <summary>
+    /// Marks a <c>partial</c> record or class whose properties are a hyperparameter search space. The build generates
+    /// typed space tables, encode/decode between an instance and stored values, a stable fingerprint of the space and
+    /// <c>RunSweep(...)</c>. Properties with a range attribute, enums and bools are tuned; other properties are fixed.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class TuneSpaceAttribute : Attribute
+    {
+        /// <summary>Completed trials to reach (trials of earlier runs of the same study count).</summary>
+        public int Trials { get; set; } = 20;
+        /// <summary>Wall-clock limit for this run in seconds; 0 means none.</summary>
+        public double TimeoutSeconds { get; set; } = 0;
+        /// <summary>Whether the objective is maximized or minimized (required: Auto is an error).</summary>
+        public Direction Direction { get; set; } = Direction.Auto;
+        /// <summary>How trials are proposed.</summary>
+        public Sampler Sampler { get; set; } = Sampler.Tpe;
+        /// <summary>How unpromising trials are stopped early.</summary>
+        public Pruner Pruner { get; set; } = Pruner.None;
+        /// <summary>Seed for the sampler; -1 leaves it unseeded.</summary>
+        public long Seed { get; set; } = 42;
+        /// <summary>Trials run at once in this process.</summary>
+        public int Workers { get; set; } = 1;
+        /// <summary>The study's name in its storage; default: the type's full name.</summary>
+        public string? StudyName { get; set; }
+        /// <summary>Where the study lives: a SQLite file path (default <c>attune-studies.db</c> in the working directory),
+        /// <c>":memory:"</c> for none, or a connection string.</summary>
+        public string? Storage { get; set; }
+        /// <summary>Failed trials tolerated before the sweep stops with an error; -1 for no limit.</summary>
+        public int MaxFailedTrials { get; set; } = 10;
+    }
+
+    /// <summary>A floating-point parameter drawn uniformly from [<see cref="Low"/>, <see cref="High"/>].</summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class UniformAttribute : Attribute
+    {
+        /// <summary>A range from <paramref name="low"/> to <paramref name="high"/>, both included.</summary>
+        public UniformAttribute(double low, double high) { Low = low; High = high; }
+        /// <summary>The range's lower end (included).</summary>
+        public double Low { get; }
+        /// <summary>The range's upper end (included).</summary>
+        public double High { get; }
+    }
+
+    /// <summary>A floating-point parameter drawn log-uniformly from [<see cref="Low"/>, <see cref="High"/>] (both &gt; 0).</summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class LogUniformAttribute : Attribute
+    {
+        /// <summary>A range from <paramref name="low"/> to <paramref name="high"/>, both included.</summary>
+        public LogUniformAttribute(double low, double high) { Low = low; High = high; }
+        /// <summary>The range's lower end (included).</summary>
+        public double Low { get; }
+        /// <summary>The range's upper end (included).</summary>
+        public double High { get; }
+    }
+
+    /// <summary>An integer parameter in [<see cref="Low"/>, <see cref="High"/>], optionally on a step or a log scale.</summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class IntRangeAttribute : Attribute
+    {
+        /// <summary>A range from <paramref name="low"/> to <paramref name="high"/>, both included.</summary>
+        public IntRangeAttribute(long low, long high) { Low = low; High = high; }
+        /// <summary>The range's lower end (included).</summary>
+        public long Low { get; }
+        /// <summary>The range's upper end (included).</summary>
+        public long High { get; }
+        /// <summary>Values are Low, Low+Step, …; (High-Low) must be a multiple of Step.</summary>
+        public long Step { get; set; } = 1;
+        /// <summary>Draw on a log scale (Low must be ≥ 1; Step must be 1).</summary>
+        public bool Log { get; set; }
+    }
+
+    /// <summary>A parameter taking one of the listed values (numbers or strings of the property's type).</summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class ChoiceAttribute : Attribute
+    {
+        /// <summary>The values to choose from, in order.</summary>
+        public ChoiceAttribute(params object[] values) => Values = values;
+        /// <summary>The values to choose from.</summary>
+        public object[] Values { get; }
+    }
+
+    /// <summary>
+    /// The parameter is only active when another parameter of the space has one of the given values (e.g. Momentum only
+    /// for <c>Optimizer == OptimizerKind.Sgd</c>): <c>[ActiveWhen(nameof(Optimizer), OptimizerKind.Sgd)]</c>.
+    /// When inactive the property keeps its initializer's value and nothing is sampled for it.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class ActiveWhenAttribute : Attribute
+    {
+        /// <summary>Active when <paramref name="parameter"/> has one of <paramref name="values"/>.</summary>
+        public ActiveWhenAttribute(string parameter, params object[] values) { Parameter = parameter; Values = values; }
+        /// <summary>The controlling parameter's property name.</summary>
+        public string Parameter { get; }
+        /// <summary>The values of the controlling parameter for which this one is active.</summary>
+        public object[] Values { get; }
+    }
+}

@@ -1,0 +1,290 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Attune;
+
+/// <summary>Knobs of the driver that are not sweep options (tests shorten them).</summary>
+internal static class SweepDriverSettings
+{
+    /// <summary>Environment variable overriding <see cref="StaleAfter"/>, in seconds.</summary>
+    public const string StaleAfterVariable = "ATTUNE_STALE_TRIAL_SECONDS";
+
+    public const string AbandonedError = "abandoned: the process running it stopped";
+
+    /// <summary>A Running trial whose heartbeat is older than this when its study is opened is marked Failed as
+    /// abandoned. Default 2 minutes; <see cref="StaleAfterVariable"/> overrides it.</summary>
+    public static TimeSpan StaleAfter
+    {
+        get
+        {
+            if (staleAfter is { } set) return set;
+            string? text = Environment.GetEnvironmentVariable(StaleAfterVariable);
+            return text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.FromMinutes(2);
+        }
+        set => staleAfter = value;
+    }
+    private static TimeSpan? staleAfter;
+
+    /// <summary>How often running trials' heartbeats are written: every 10 s, or a quarter of the staleness threshold.</summary>
+    public static TimeSpan HeartbeatInterval => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, StaleAfter.Ticks / 4));
+}
+
+/// <summary>Runs one sweep: opens the study, runs the workers' trial loops, and collects the result.</summary>
+internal sealed class SweepDriver<T> where T : ITuneSpace<T>
+{
+    private static readonly Action<ILogger, int, string, string, string, long, Exception?> LogTrial =
+        LoggerMessage.Define<int, string, string, string, long>(LogLevel.Information, new EventId(1, "TrialEnded"),
+            "Trial {Number} {State} value {Value} params {Params} in {DurationMs} ms");
+    private static readonly Action<ILogger, string, string, Exception?> LogWarning =
+        LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(2, "SweepWarning"), "Study '{Study}': {Message}");
+
+    private readonly Func<Trial<T>, Task<double>> objective;
+    private readonly SweepOptions options;
+    private readonly ISampler sampler;
+    private readonly IPruner? pruner;
+    private readonly IStudyStorage storage;
+    private readonly IProgress<SweepProgress>? progress;
+    private readonly ILogger? logger;
+    private readonly SearchSpace space = T.Space;
+    private readonly Direction direction;
+
+    private StudyInfo study = null!;
+    private StudyCache cache = null!;
+    private readonly ConcurrentDictionary<long, byte> running = new();
+    private readonly ConcurrentQueue<string> failures = new();
+    private int failedThisRun;
+    private volatile bool stop;
+
+    public SweepDriver(Func<Trial<T>, Task<double>> objective, SweepOptions options, ISampler sampler, IPruner? pruner, IStudyStorage storage,
+        IProgress<SweepProgress>? progress, ILogger? logger)
+    {
+        this.objective = objective;
+        this.options = options;
+        this.sampler = sampler;
+        this.pruner = pruner;
+        this.storage = storage;
+        this.progress = progress;
+        this.logger = logger;
+        direction = options.Direction;
+    }
+
+    private string StudyName => options.StudyName ?? space.Name;
+
+    public async Task<SweepResult<T>> RunAsync(CancellationToken cancellationToken)
+    {
+        study = storage.OpenStudy(StudyName, space, direction);
+        var abandoned = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - SweepDriverSettings.StaleAfter, SweepDriverSettings.AbandonedError);
+        if (abandoned.Count > 0 && logger is not null)
+            LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", abandoned)} were left Running by a process that stopped; marked Failed as abandoned.", null);
+        cache = new StudyCache(storage, study.Id, direction);
+        cache.Refresh();
+
+        using var timeout = new CancellationTokenSource();
+        if (options.Timeout is { } limit) timeout.CancelAfter(limit);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked.Token;
+        using var heartbeat = new Timer(_ => Heartbeat(), null, SweepDriverSettings.HeartbeatInterval, SweepDriverSettings.HeartbeatInterval);
+
+        // A dedicated thread per worker: a synchronous objective blocks its thread for the whole trial, and waiting for
+        // the thread pool to grow would serialise the workers (an async objective moves to the pool at its first await).
+        var workers = Enumerable.Range(0, options.Workers)
+            .Select(_ => Task.Factory.StartNew(() => WorkerLoopAsync(token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())
+            .ToArray();
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch
+        {
+            stop = true;
+            throw;
+        }
+
+        if (options.MaxFailedTrials >= 0 && failedThisRun > options.MaxFailedTrials)
+        {
+            var last = failures.Reverse().Take(5).Reverse();
+            throw new InvalidOperationException(
+                $"Sweep of study '{study.Name}' stopped: {failedThisRun} trials failed in this run, more than MaxFailedTrials ({options.MaxFailedTrials}). " +
+                $"Completed trials are stored in {storage.Location}. Last errors:\n" + string.Concat(last.Select(e => "  " + e + "\n")) +
+                "Fix the objective (or raise SweepOptions.MaxFailedTrials; -1 for no limit) and run again: the study resumes.");
+        }
+
+        cache.Refresh();
+        bool cancelled = cancellationToken.IsCancellationRequested;
+        bool timedOut = !cancelled && timeout.IsCancellationRequested;
+        var trials = cache.Trials().Select(ToResult).ToList();
+        return new SweepResult<T>(study.Name, direction, trials, cancelled, timedOut);
+    }
+
+    private static TrialResult<T> ToResult(StoredTrial t)
+        => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null);
+
+    /// <summary>Thrown inside the creation transaction to roll it back when the study already has enough trials.</summary>
+    private sealed class EnoughTrials : Exception { }
+
+    private async Task WorkerLoopAsync(CancellationToken token)
+    {
+        while (!stop && !token.IsCancellationRequested)
+        {
+            StoredTrial created;
+            try
+            {
+                created = storage.CreateTrial(study.Id, number =>
+                {
+                    // Inside the storage's write transaction: nobody else can add a trial while we decide and sample,
+                    // so the counts are exact across workers and processes, and the sampler sees every Running trial.
+                    cache.Refresh();
+                    var (finished, runningNow) = cache.Counts();
+                    if (finished + runningNow >= options.Trials) throw new EnoughTrials();
+                    var history = cache.History();
+                    // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
+                    if (sampler is GridSampler grid && grid.IsExhausted(space, history)) throw new EnoughTrials();
+                    var values = sampler.Sample(space, history, direction, TrialSeeds.For(options.Seed, number));
+                    if (values is null || values.Length != space.Parameters.Count)
+                        throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");
+                    return values;
+                });
+            }
+            catch (EnoughTrials)
+            {
+                return;
+            }
+            running[created.Id] = 0;
+            try
+            {
+                await RunTrialAsync(created, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                running.TryRemove(created.Id, out _);
+            }
+        }
+    }
+
+    private async Task RunTrialAsync(StoredTrial created, CancellationToken token)
+    {
+        var sink = new Sink(this, created);
+        var clock = Stopwatch.StartNew();
+        Trial<T>? trial = null;
+        double result = double.NaN;
+        Exception? error = null;
+        try
+        {
+            trial = new Trial<T>(created.Number, T.Decode(created.Values), sink, token);
+            result = await objective(trial).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        clock.Stop();
+
+        TrialState state;
+        double? value = null;
+        string? message = null;
+        if (trial is { ShouldPrune: true })
+        {
+            state = TrialState.Pruned;
+            value = sink.LastValue;
+        }
+        else if (error is OperationCanceledException && token.IsCancellationRequested)
+        {
+            // Documented choice: a trial cut short by cancellation or the timeout is kept, as Failed, with a reason;
+            // it does not count toward MaxFailedTrials.
+            state = TrialState.Failed;
+            message = "cancelled: the sweep was cancelled or timed out while the trial ran";
+        }
+        else if (error is not null)
+        {
+            state = TrialState.Failed;
+            message = $"{error.GetType().FullName}: {error.Message}";
+        }
+        else if (!double.IsFinite(result))
+        {
+            state = TrialState.Failed;
+            message = $"the objective returned {result.ToString(CultureInfo.InvariantCulture)}, not a finite value";
+        }
+        else
+        {
+            state = TrialState.Complete;
+            value = result;
+        }
+
+        storage.FinishTrial(created.Id, state, value, message);
+        if (state == TrialState.Failed && message is not null && !message.StartsWith("cancelled:", StringComparison.Ordinal))
+        {
+            failures.Enqueue($"trial {created.Number}: {message}");
+            while (failures.Count > 20) failures.TryDequeue(out _);
+            int failed = Interlocked.Increment(ref failedThisRun);
+            if (options.MaxFailedTrials >= 0 && failed > options.MaxFailedTrials) stop = true;
+        }
+        cache.Refresh();
+
+        if (logger is not null)
+            LogTrial(logger, created.Number, message is null ? state.ToString() : $"{state} ({message})",
+                value?.ToString("R", CultureInfo.InvariantCulture) ?? "-", StudyCodec.ParamsJson(space, created.Values), clock.ElapsedMilliseconds, null);
+        if (progress is not null)
+        {
+            var (finished, _) = cache.Counts();
+            var best = cache.Best();
+            progress.Report(new SweepProgress(finished, options.Trials, created.Number, state, value, best?.Value, best?.Number));
+        }
+    }
+
+    private void Heartbeat()
+    {
+        try
+        {
+            var ids = running.Keys.ToArray();
+            if (ids.Length > 0) storage.Heartbeat(ids);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (logger is not null) LogWarning(logger, StudyName, $"could not write the heartbeat of running trials ({e.GetType().Name}); will retry.", null);
+        }
+    }
+
+    /// <summary>Where a trial's reports go: stored at once, then the pruner decides with fresh history.</summary>
+    private sealed class Sink : ITrialSink
+    {
+        private readonly SweepDriver<T> driver;
+        private readonly StoredTrial trial;
+        private readonly SortedDictionary<int, double> intermediate = new();
+
+        public Sink(SweepDriver<T> driver, StoredTrial trial)
+        {
+            this.driver = driver;
+            this.trial = trial;
+        }
+
+        /// <summary>The value at the last step reported, or null.</summary>
+        public double? LastValue
+        {
+            get { lock (intermediate) return intermediate.Count == 0 ? null : intermediate.Last().Value is var v && double.IsFinite(v) ? v : null; }
+        }
+
+        public bool Report(int trialNumber, int step, double value)
+        {
+            driver.storage.ReportIntermediate(trial.Id, step, value);
+            Dictionary<int, double> snapshot;
+            lock (intermediate)
+            {
+                intermediate[step] = value;
+                snapshot = new Dictionary<int, double>(intermediate);
+            }
+            if (driver.pruner is null) return false;
+            driver.cache.Refresh();
+            var frozen = new FrozenTrial(trial.Number, TrialState.Running, trial.Values, null, snapshot, trial.Started, null);
+            return driver.pruner.ShouldPrune(frozen, step, driver.cache.History(), driver.direction);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+
+namespace Attune;
+
+/// <summary>Settings of <see cref="TpeSampler"/>. The defaults follow the ablations in Watanabe 2023 ("Tree-structured
+/// Parzen Estimator: Understanding Its Algorithm Components") where they matter most: multivariate kernels, a small
+/// good fraction, a uniform prior component and a bandwidth floor.</summary>
+public sealed record TpeOptions
+{
+    /// <summary>Random samples until this many trials finished (completed or pruned): the estimators need data.</summary>
+    public int StartupTrials { get; init; } = 10;
+
+    /// <summary>Candidates drawn from l(x) per proposal; the one with the largest l(x)/g(x) wins. More is greedier.</summary>
+    public int Candidates { get; init; } = 24;
+
+    /// <summary>How many of n ranked trials form the good set; clamped to [1, n - 1] when n ≥ 2.</summary>
+    public Func<int, int> Gamma { get; init; } = DefaultGamma;
+
+    /// <summary>Weight of the uniform prior component in both estimators (each trial weighs 1): keeps exploring.</summary>
+    public double PriorWeight { get; init; } = 1.0;
+
+    /// <summary>Multiplies Scott's-rule bandwidths; above 1 explores more.</summary>
+    public double BandwidthFactor { get; init; } = 1.0;
+
+    /// <summary>Bandwidth floor as a fraction of a parameter's range, applied as range / min(1 / this, n + 1) (the
+    /// "magic clip"): a few good points close together must not collapse l(x) to spikes.</summary>
+    public double MinBandwidthFraction { get; init; } = 0.01;
+
+    /// <summary>Joint kernels over all parameters (true) or one independent TPE per parameter (false).</summary>
+    public bool Multivariate { get; init; } = true;
+
+    /// <summary>Running trials join the bad set as if they had returned the worst value, so parallel workers spread out.</summary>
+    public bool ConstantLiar { get; init; } = true;
+
+    /// <summary>min(ceil(0.1 n), 25): the top 10%, at most 25 trials.</summary>
+    public static int DefaultGamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
+
+    /// <summary>min(ceil(0.25 √n), 25): hyperopt's rule, greedier as studies grow.</summary>
+    public static int SqrtGamma(int n) => Math.Min((int)Math.Ceiling(0.25 * Math.Sqrt(n)), 25);
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Attune;
+
+/// <summary>A study as storage holds it: its identity, the space it was created with (<c>SpaceText</c>: the space's
+/// parameter descriptions, <see cref="ParameterSpec.Describe"/>, one a line, in order) and its direction.</summary>
+public sealed record StudyInfo(long Id, string Name, string Fingerprint, string SpaceText, Direction Direction, DateTimeOffset Created);
+
+/// <summary>
+/// One trial as storage holds it. <see cref="UpdatedSeq"/> grows every time the trial changes (created, reported,
+/// finished), so a worker can fetch only what changed since its last read.
+/// </summary>
+public sealed record StoredTrial(
+    long Id,
+    int Number,
+    TrialState State,
+    IReadOnlyList<double> Values,
+    double? Value,
+    IReadOnlyDictionary<int, double> Intermediate,
+    DateTimeOffset Started,
+    DateTimeOffset? Finished,
+    DateTimeOffset Heartbeat,
+    string? Error,
+    long UpdatedSeq)
+{
+    /// <summary>What samplers and pruners see of this trial.</summary>
+    public FrozenTrial ToFrozen() => new(Number, State, Values, Value, Intermediate, Started, Finished, Error);
+}
+
+/// <summary>Trials that changed after a given sequence number, and the sequence number to ask from next time.</summary>
+public sealed record TrialChanges(IReadOnlyList<StoredTrial> Trials, long LastSeq);
+
+/// <summary>
+/// Where studies live. Implementations are safe to call from several threads at once; the SQLite one is also safe for
+/// several processes sharing a file. Every operation is O(1) in the number of trials apart from
+/// <see cref="GetTrialsChangedSince"/>, which returns only what changed.
+/// </summary>
+public interface IStudyStorage : IDisposable
+{
+    /// <summary>Where the studies are, for messages (a file path, "memory"); never a connection string.</summary>
+    string Location { get; }
+
+    /// <summary>Creates the study if absent; otherwise checks it was created with the same space and direction.</summary>
+    /// <exception cref="SpaceChangedException">The study exists with a different space.</exception>
+    /// <exception cref="InvalidOperationException">The study exists with the other direction.</exception>
+    StudyInfo OpenStudy(string name, SearchSpace space, Direction direction);
+
+    /// <summary>The study named <paramref name="name"/>, or null.</summary>
+    StudyInfo? FindStudy(string name);
+
+    /// <summary>Deletes a study and all its trials; false when there was none.</summary>
+    bool DeleteStudy(string name);
+
+    /// <summary>
+    /// Creates the study's next trial, Running, atomically: the number (one more than the highest so far) is assigned
+    /// inside the storage transaction, so no two workers, in any process, ever get the same one.
+    /// <paramref name="sample"/> is called inside that transaction with the new number and returns the trial's internal
+    /// values; it should be quick (other workers wait for it).
+    /// </summary>
+    StoredTrial CreateTrial(long studyId, Func<int, double[]> sample);
+
+    /// <summary>Stores (or replaces) an intermediate value of a running trial.</summary>
+    void ReportIntermediate(long trialId, int step, double value);
+
+    /// <summary>Records that the worker running these trials is alive.</summary>
+    void Heartbeat(IReadOnlyCollection<long> trialIds);
+
+    /// <summary>Ends a trial: Complete, Pruned or Failed, with its value (finite or null) and error.</summary>
+    void FinishTrial(long trialId, TrialState state, double? value, string? error);
+
+    /// <summary>Marks Failed, with <paramref name="error"/>, every Running trial of the study whose last heartbeat is
+    /// older than <paramref name="olderThan"/>; returns their numbers.</summary>
+    IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error);
+
+    /// <summary>Every trial of the study changed after <paramref name="afterSeq"/> (0: all of them), by sequence.</summary>
+    TrialChanges GetTrialsChangedSince(long studyId, long afterSeq);
+}
+
+/// <summary>
+/// A study was reopened with a search space other than the one it was created with. Its message names the study, the
+/// storage, every parameter that was added, removed or changed, and how to proceed.
+/// </summary>
+public sealed class SpaceChangedException : InvalidOperationException
+{
+    public SpaceChangedException(string studyName, string storage, IReadOnlyList<string> changes)
+        : base(BuildMessage(studyName, storage, changes))
+    {
+        StudyName = studyName;
+        Storage = storage;
+        Changes = changes;
+    }
+
+    public string StudyName { get; }
+    /// <summary>Where the study is (a file path; never a connection string).</summary>
+    public string Storage { get; }
+    /// <summary>One line per change, e.g. <c>lr: changed from "lr: uniform [0, 1]" to "lr: uniform [0, 2]"</c>.</summary>
+    public IReadOnlyList<string> Changes { get; }
+
+    private static string BuildMessage(string studyName, string storage, IReadOnlyList<string> changes)
+        => $"Study '{studyName}' in {storage} was created with a different search space:\n"
+           + string.Concat(changes.Select(c => "  - " + c + "\n"))
+           + "Its trials were sampled from the old space and cannot be mixed with the new one. To proceed, give this sweep a new "
+           + "study name (SweepOptions.StudyName), or delete the old study (IStudyStorage.DeleteStudy, or the file if it holds nothing else).";
+
+    /// <summary>The differences between a stored space text and a space, per parameter, in a stable order.</summary>
+    internal static List<string> Diff(string storedSpaceText, SearchSpace space)
+    {
+        var old = ParseSpaceText(storedSpaceText);
+        var now = space.Parameters.Select(p => (p.Name, Text: p.Describe())).ToList();
+        var changes = new List<string>();
+        foreach (var (name, text) in now)
+        {
+            var previous = old.FirstOrDefault(o => o.Name == name);
+            if (previous.Name is null) changes.Add($"{name}: added (\"{text}\")");
+            else if (previous.Text != text) changes.Add($"{name}: changed from \"{previous.Text}\" to \"{text}\"");
+        }
+        foreach (var (name, text) in old)
+            if (!now.Any(n => n.Name == name)) changes.Add($"{name}: removed (was \"{text}\")");
+        if (changes.Count == 0)
+        {
+            // Same parameters, same descriptions: only their order changed (internal values are positional).
+            changes.Add($"parameter order changed from ({string.Join(", ", old.Select(o => o.Name))}) to ({string.Join(", ", now.Select(n => n.Name))})");
+        }
+        return changes;
+    }
+
+    private static List<(string Name, string Text)> ParseSpaceText(string spaceText)
+        => spaceText.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => { int colon = line.IndexOf(": ", StringComparison.Ordinal); return (colon < 0 ? line : line[..colon], line); })
+            .ToList();
+}

@@ -1,0 +1,414 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.Data.Sqlite;
+
+namespace Attune;
+
+/// <summary>
+/// Studies in a SQLite file (the default storage, "attune-studies.db" in the working directory). Safe for several
+/// threads and several processes on one machine: WAL journal, a busy timeout, and every write in a
+/// <c>BEGIN IMMEDIATE</c> transaction (trial numbers are assigned inside it, so they are unique). Plain tables other
+/// tools can read: <c>studies</c>, <c>trials</c> (parameters as natural JSON in <c>params_json</c>) and
+/// <c>intermediate</c>.
+/// </summary>
+public sealed class SqliteStudyStorage : IStudyStorage
+{
+    /// <summary>The schema this version reads and writes; a file with a newer one is refused.</summary>
+    internal const int SchemaVersion = 1;
+
+    private const string TrialColumns = "id, number, state, value, values_json, started, finished, heartbeat, error, updated_seq";
+
+    private readonly string connectionString;
+    // Writes from this process go through one connection, one at a time: threads queue on this lock instead of
+    // spinning in SQLite's busy handler. Other processes are kept out by BEGIN IMMEDIATE and the busy timeout.
+    private readonly object writeGate = new();
+    private readonly Session writer;
+    private readonly ConcurrentBag<Session> readers = new();
+    private readonly ConcurrentDictionary<long, SearchSpace> spaces = new();
+    private readonly List<Session> all = new();
+    private bool disposed;
+
+    /// <summary>Opens (creating if needed) the SQLite file at <paramref name="path"/>.</summary>
+    public SqliteStudyStorage(string path) : this(new SqliteConnectionStringBuilder { DataSource = path }) { }
+
+    private SqliteStudyStorage(SqliteConnectionStringBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+            throw new ArgumentException("A SQLite study storage needs a file (Data Source=<path>); use \":memory:\" storage (InMemoryStudyStorage) for studies kept in memory.");
+        string file = Path.GetFullPath(builder.DataSource);
+        builder.DataSource = file;
+        builder.Pooling = false;          // this class keeps its own connections (and files can be deleted after Dispose)
+        builder.DefaultTimeout = 60;      // seconds a statement may wait for another process's write lock
+        if (builder.Mode == SqliteOpenMode.ReadWriteCreate) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        connectionString = builder.ToString();
+        Location = $"SQLite file '{file}'";
+        FilePath = file;
+        writer = Open();
+        InitializeSchema();
+    }
+
+    /// <summary>Opens a SQLite storage from a connection string ("Data Source=path;..."); the string itself never
+    /// appears in messages.</summary>
+    public static SqliteStudyStorage FromConnectionString(string connectionString)
+    {
+        SqliteConnectionStringBuilder builder;
+        try { builder = new SqliteConnectionStringBuilder(connectionString); }
+        catch (ArgumentException) { throw new ArgumentException("The SQLite connection string could not be read (its text is not shown: it may hold a password). Expected \"Data Source=<path>[;key=value...]\"."); }
+        return new SqliteStudyStorage(builder);
+    }
+
+    public string Location { get; }
+
+    /// <summary>The full path of the database file.</summary>
+    public string FilePath { get; }
+
+    private Session Open()
+    {
+        var session = new Session(connectionString);
+        lock (all) all.Add(session);
+        return session;
+    }
+
+    private void InitializeSchema()
+    {
+        lock (writeGate)
+        {
+            var c = writer.Connection;
+            Exec(c, "PRAGMA journal_mode=WAL;");
+            InTransaction(() =>
+            {
+                Exec(c, """
+                    CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS studies (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        fingerprint TEXT NOT NULL,
+                        space_text TEXT NOT NULL,
+                        direction TEXT NOT NULL,
+                        created TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS trials (
+                        id INTEGER PRIMARY KEY,
+                        study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+                        number INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        value REAL,
+                        params_json TEXT NOT NULL,
+                        values_json TEXT NOT NULL,
+                        error TEXT,
+                        started TEXT NOT NULL,
+                        finished TEXT,
+                        heartbeat TEXT NOT NULL,
+                        worker TEXT,
+                        updated_seq INTEGER NOT NULL);
+                    CREATE UNIQUE INDEX IF NOT EXISTS trials_study_number ON trials(study_id, number);
+                    CREATE INDEX IF NOT EXISTS trials_study_seq ON trials(study_id, updated_seq);
+                    CREATE INDEX IF NOT EXISTS trials_study_state ON trials(study_id, state);
+                    CREATE TABLE IF NOT EXISTS intermediate (
+                        trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+                        step INTEGER NOT NULL,
+                        value REAL,
+                        PRIMARY KEY (trial_id, step)) WITHOUT ROWID;
+                    """);
+                using var read = c.CreateCommand();
+                read.CommandText = "SELECT MAX(version) FROM schema_version;";
+                object? found = read.ExecuteScalar();
+                if (found is null or DBNull) Exec(c, $"INSERT INTO schema_version(version) VALUES ({SchemaVersion});");
+                else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) > SchemaVersion)
+                    throw new NotSupportedException($"{Location} holds studies in schema version {found}, written by a newer Attune; this version reads version {SchemaVersion}. Update Attune or use another file.");
+                return 0;
+            });
+        }
+    }
+
+    public StudyInfo OpenStudy(string name, SearchSpace space, Direction direction)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(space);
+        if (direction is not (Direction.Maximize or Direction.Minimize)) throw new ArgumentException($"A study's direction is Maximize or Minimize, not {direction}.", nameof(direction));
+        StudyInfo info;
+        lock (writeGate)
+        {
+            info = InTransaction(() =>
+            {
+                var found = FindStudy(writer, name);
+                if (found is not null) return found;
+                var cmd = writer.Command("INSERT INTO studies(name, fingerprint, space_text, direction, created) VALUES ($name, $fp, $space, $dir, $created) RETURNING id;");
+                var created = DateTimeOffset.UtcNow;
+                Set(cmd, "$name", name); Set(cmd, "$fp", space.Fingerprint); Set(cmd, "$space", StudyCodec.SpaceText(space));
+                Set(cmd, "$dir", direction.ToString()); Set(cmd, "$created", StudyCodec.Time(created));
+                long id = (long)cmd.ExecuteScalar()!;
+                return new StudyInfo(id, name, space.Fingerprint, StudyCodec.SpaceText(space), direction, StudyCodec.ParseTime(StudyCodec.Time(created)));
+            });
+        }
+        StudyCodec.CheckCompatible(info, space, direction, Location);
+        spaces[info.Id] = space;
+        return info;
+    }
+
+    public StudyInfo? FindStudy(string name)
+    {
+        var s = RentReader();
+        try { return FindStudy(s, name); }
+        finally { readers.Add(s); }
+    }
+
+    private static StudyInfo? FindStudy(Session s, string name)
+    {
+        var cmd = s.Command("SELECT id, name, fingerprint, space_text, direction, created FROM studies WHERE name = $name;");
+        Set(cmd, "$name", name);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        return new StudyInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Enum.Parse<Direction>(r.GetString(4)), StudyCodec.ParseTime(r.GetString(5)));
+    }
+
+    public bool DeleteStudy(string name)
+    {
+        lock (writeGate)
+        {
+            return InTransaction(() =>
+            {
+                var found = FindStudy(writer, name);
+                if (found is null) return false;
+                foreach (var sql in new[]
+                {
+                    "DELETE FROM intermediate WHERE trial_id IN (SELECT id FROM trials WHERE study_id = $id);",
+                    "DELETE FROM trials WHERE study_id = $id;",
+                    "DELETE FROM studies WHERE id = $id;",
+                })
+                {
+                    var cmd = writer.Command(sql);
+                    Set(cmd, "$id", found.Id);
+                    cmd.ExecuteNonQuery();
+                }
+                spaces.TryRemove(found.Id, out _);
+                return true;
+            });
+        }
+    }
+
+    public StoredTrial CreateTrial(long studyId, Func<int, double[]> sample)
+    {
+        var space = SpaceOf(studyId);
+        lock (writeGate)
+        {
+            return InTransaction(() =>
+            {
+                var next = writer.Command("SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s) FROM trials WHERE study_id = $s;");
+                Set(next, "$s", studyId);
+                int number; long seq;
+                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); }
+                double[] values = sample(number);
+                var now = DateTimeOffset.UtcNow;
+                string time = StudyCodec.Time(now);
+                var insert = writer.Command("""
+                    INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
+                    VALUES ($s, $n, 'Running', NULL, $params, $values, NULL, $t, NULL, $t, $w, $seq) RETURNING id;
+                    """);
+                Set(insert, "$s", studyId); Set(insert, "$n", number); Set(insert, "$params", StudyCodec.ParamsJson(space, values));
+                Set(insert, "$values", StudyCodec.ValuesJson(values)); Set(insert, "$t", time); Set(insert, "$w", WorkerName); Set(insert, "$seq", seq);
+                long id = (long)insert.ExecuteScalar()!;
+                var at = StudyCodec.ParseTime(time);
+                return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq);
+            });
+        }
+    }
+
+    public void ReportIntermediate(long trialId, int step, double value)
+    {
+        lock (writeGate)
+        {
+            InTransaction(() =>
+            {
+                var put = writer.Command("INSERT OR REPLACE INTO intermediate(trial_id, step, value) VALUES ($id, $step, $v);");
+                Set(put, "$id", trialId); Set(put, "$step", step); Set(put, "$v", double.IsNaN(value) ? null : value);
+                put.ExecuteNonQuery();
+                var bump = writer.Command("UPDATE trials SET updated_seq = (SELECT MAX(updated_seq) + 1 FROM trials t WHERE t.study_id = trials.study_id) WHERE id = $id;");
+                Set(bump, "$id", trialId);
+                bump.ExecuteNonQuery();
+                return 0;
+            });
+        }
+    }
+
+    public void Heartbeat(IReadOnlyCollection<long> trialIds)
+    {
+        if (trialIds.Count == 0) return;
+        lock (writeGate)
+        {
+            InTransaction(() =>
+            {
+                var cmd = writer.Command("UPDATE trials SET heartbeat = $t WHERE id = $id AND state = 'Running';");
+                Set(cmd, "$t", StudyCodec.Time(DateTimeOffset.UtcNow));
+                foreach (long id in trialIds) { Set(cmd, "$id", id); cmd.ExecuteNonQuery(); }
+                return 0;
+            });
+        }
+    }
+
+    public void FinishTrial(long trialId, TrialState state, double? value, string? error)
+    {
+        if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(state));
+        lock (writeGate)
+        {
+            InTransaction(() =>
+            {
+                var cmd = writer.Command("""
+                    UPDATE trials SET state = $state, value = $v, error = $e, finished = $t,
+                        updated_seq = (SELECT MAX(updated_seq) + 1 FROM trials t WHERE t.study_id = trials.study_id)
+                    WHERE id = $id;
+                    """);
+                Set(cmd, "$state", state.ToString()); Set(cmd, "$v", value is { } v && double.IsFinite(v) ? v : null);
+                Set(cmd, "$e", error); Set(cmd, "$t", StudyCodec.Time(DateTimeOffset.UtcNow)); Set(cmd, "$id", trialId);
+                cmd.ExecuteNonQuery();
+                return 0;
+            });
+        }
+    }
+
+    public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error)
+    {
+        lock (writeGate)
+        {
+            return InTransaction(() =>
+            {
+                var find = writer.Command("SELECT id, number FROM trials WHERE study_id = $s AND state = 'Running' AND heartbeat < $cutoff ORDER BY number;");
+                Set(find, "$s", studyId); Set(find, "$cutoff", StudyCodec.Time(olderThan));
+                var stale = new List<(long Id, int Number)>();
+                using (var r = find.ExecuteReader()) while (r.Read()) stale.Add((r.GetInt64(0), r.GetInt32(1)));
+                var fail = writer.Command("""
+                    UPDATE trials SET state = 'Failed', error = $e, finished = $t,
+                        updated_seq = (SELECT MAX(updated_seq) + 1 FROM trials t WHERE t.study_id = trials.study_id)
+                    WHERE id = $id AND state = 'Running';
+                    """);
+                Set(fail, "$e", error); Set(fail, "$t", StudyCodec.Time(DateTimeOffset.UtcNow));
+                foreach (var (id, _) in stale) { Set(fail, "$id", id); fail.ExecuteNonQuery(); }
+                return (IReadOnlyList<int>)stale.ConvertAll(s => s.Number);
+            });
+        }
+    }
+
+    public TrialChanges GetTrialsChangedSince(long studyId, long afterSeq)
+    {
+        var s = RentReader();
+        try
+        {
+            // One read transaction: the trials and their intermediate values come from the same snapshot.
+            Exec(s.Connection, "BEGIN;");
+            try
+            {
+                var trials = s.Command($"SELECT {TrialColumns} FROM trials WHERE study_id = $s AND updated_seq > $seq ORDER BY updated_seq;");
+                Set(trials, "$s", studyId); Set(trials, "$seq", afterSeq);
+                var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq)>();
+                var intermediate = new Dictionary<long, Dictionary<int, double>>();
+                using (var r = trials.ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        long id = r.GetInt64(0);
+                        rows.Add((id, r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), r.IsDBNull(3) ? null : r.GetDouble(3), StudyCodec.ParseValues(r.GetString(4)),
+                            StudyCodec.ParseTime(r.GetString(5)), r.IsDBNull(6) ? null : StudyCodec.ParseTime(r.GetString(6)), StudyCodec.ParseTime(r.GetString(7)),
+                            r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
+                        intermediate[id] = new Dictionary<int, double>();
+                    }
+                }
+                if (rows.Count > 0)
+                {
+                    var steps = s.Command("SELECT i.trial_id, i.step, i.value FROM trials t JOIN intermediate i ON i.trial_id = t.id WHERE t.study_id = $s AND t.updated_seq > $seq;");
+                    Set(steps, "$s", studyId); Set(steps, "$seq", afterSeq);
+                    using var r = steps.ExecuteReader();
+                    while (r.Read())
+                        if (intermediate.TryGetValue(r.GetInt64(0), out var d)) d[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
+                }
+                var result = rows.ConvertAll(t => new StoredTrial(t.Id, t.Number, t.State, t.Values, t.Value, intermediate[t.Id], t.Started, t.Finished, t.Heartbeat, t.Error, t.Seq));
+                return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
+            }
+            finally { Exec(s.Connection, "COMMIT;"); }
+        }
+        finally { readers.Add(s); }
+    }
+
+    public void Dispose()
+    {
+        lock (all)
+        {
+            if (disposed) return;
+            disposed = true;
+            foreach (var s in all) s.Dispose();
+            all.Clear();
+        }
+    }
+
+    /// <summary>"host:pid", stored with each trial so a person can tell which process ran it.</summary>
+    private static readonly string WorkerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    private SearchSpace SpaceOf(long studyId)
+        => spaces.TryGetValue(studyId, out var space) ? space : throw new InvalidOperationException($"Study {studyId} was not opened through this storage object; call OpenStudy first.");
+
+    private Session RentReader()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return readers.TryTake(out var s) ? s : Open();
+    }
+
+    /// <summary>Runs <paramref name="body"/> in a BEGIN IMMEDIATE transaction on the writer (caller holds writeGate).</summary>
+    private T InTransaction<T>(Func<T> body)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        Exec(writer.Connection, "BEGIN IMMEDIATE;");
+        T result;
+        try { result = body(); }
+        catch
+        {
+            Exec(writer.Connection, "ROLLBACK;");
+            throw;
+        }
+        Exec(writer.Connection, "COMMIT;");
+        return result;
+    }
+
+    private static void Exec(SqliteConnection c, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static void Set(SqliteCommand cmd, string name, object? value) => cmd.Parameters[name].Value = value ?? DBNull.Value;
+
+    /// <summary>One connection and its prepared statements (by SQL text).</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+
+        public Session(string connectionString)
+        {
+            Connection = new SqliteConnection(connectionString);
+            Connection.Open();
+            Exec(Connection, "PRAGMA busy_timeout = 60000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+        }
+
+        public SqliteConnection Connection { get; }
+
+        /// <summary>The prepared command for <paramref name="sql"/>, its parameters created from the $names in it.</summary>
+        public SqliteCommand Command(string sql)
+        {
+            if (commands.TryGetValue(sql, out var cmd)) return cmd;
+            cmd = Connection.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-z]+"))
+                if (!cmd.Parameters.Contains(m.Value)) cmd.Parameters.Add(new SqliteParameter(m.Value, DBNull.Value));
+            cmd.Prepare();
+            commands.Add(sql, cmd);
+            return cmd;
+        }
+
+        public void Dispose()
+        {
+            foreach (var c in commands.Values) c.Dispose();
+            commands.Clear();
+            Connection.Dispose();
+        }
+    }
+}

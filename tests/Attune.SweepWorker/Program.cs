@@ -1,0 +1,45 @@
+// A sweep process for the study tests: several of these share one SQLite file.
+// Usage: dotnet Attune.SweepWorker.dll <db path> <study name> <trials> <sleep ms per trial> [workers]
+// Prints "started <number>" when a trial starts and "done <completed>" at the end.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using Attune;
+
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: Attune.SweepWorker <db path> <study name> <trials> <sleep ms> [workers]");
+    return 2;
+}
+int trials = int.Parse(args[2], CultureInfo.InvariantCulture);
+int sleepMs = int.Parse(args[3], CultureInfo.InvariantCulture);
+int workers = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
+var options = WorkerSpace.DefaultSweepOptions with { Storage = args[0], StudyName = args[1], Trials = trials, Workers = workers };
+var result = Sweep.Run<WorkerSpace>(trial =>
+{
+    Console.Out.WriteLine($"started {trial.Number}");
+    Console.Out.Flush();
+    Thread.Sleep(sleepMs);
+    return trial.Parameters.X + trial.Parameters.N;
+}, options);
+int completed = 0;
+foreach (var t in result.Trials) if (t.State == TrialState.Complete) completed++;
+Console.Out.WriteLine($"done {completed}");
+return 0;
+
+/// <summary>The space the worker sweeps (the study tests declare the same one).</summary>
+internal sealed record WorkerSpace(double X, int N) : ITuneSpace<WorkerSpace>
+{
+    public static SearchSpace Space { get; } = new("WorkerSpace", new[]
+    {
+        new ParameterSpec("X", ParameterKind.Float, 0, 1),
+        new ParameterSpec("N", ParameterKind.Int, 1, 10, Step: 1),
+    });
+
+    public static SweepOptions DefaultSweepOptions { get; } = new() { Direction = Direction.Minimize, Sampler = Sampler.Random, Seed = 7 };
+
+    public static WorkerSpace Decode(IReadOnlyList<double> values) => new(values[0], (int)values[1]);
+
+    public double[] Encode() => [X, N];
+}
