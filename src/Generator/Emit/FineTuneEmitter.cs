@@ -12,27 +12,13 @@ namespace Attune.Generator.Emit
             writer.WriteLine(GeneratorInfo.Header);
             writer.WriteLine();
 
-            var hasNamespace = model.Hierarchy.Namespace.Length > 0;
-            if (hasNamespace)
-                writer.OpenBlock("namespace " + model.Hierarchy.Namespace);
-
-            var types = model.Hierarchy.Types;
-            for (var i = 0; i < types.Count - 1; i++)
-                writer.OpenBlock($"partial {types[i].Keyword} {types[i].Name}{types[i].TypeParameters}");
-
-            var self = types[types.Count - 1];
-            writer.OpenBlock($"partial {self.Keyword} {self.Name}{self.TypeParameters} : global::Attune.IFineTunable");
+            var blocks = TypeScaffold.Open(writer, model.Hierarchy, " : global::Attune.IFineTunable");
             WriteDefaults(writer, model);
             writer.WriteLine();
             WriteInterface(writer, model);
             writer.WriteLine();
             WriteRunMethods(writer, model.HidesInheritedMembers ? "new " : "");
-            writer.CloseBlock();
-
-            for (var i = 0; i < types.Count - 1; i++)
-                writer.CloseBlock();
-            if (hasNamespace)
-                writer.CloseBlock();
+            TypeScaffold.Close(writer, blocks);
             return writer.ToString();
         }
 

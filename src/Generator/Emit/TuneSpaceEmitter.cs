@@ -24,17 +24,8 @@ namespace Attune.Generator.Emit
             writer.WriteLine(GeneratorInfo.Header);
             writer.WriteLine();
 
-            var hasNamespace = model.Hierarchy.Namespace.Length > 0;
-            if (hasNamespace)
-                writer.OpenBlock("namespace " + model.Hierarchy.Namespace);
-
-            var types = model.Hierarchy.Types;
-            for (var i = 0; i < types.Count - 1; i++)
-                writer.OpenBlock($"partial {types[i].Keyword} {types[i].Name}{types[i].TypeParameters}");
-
-            var self = types[types.Count - 1];
             var interfaces = $"global::Attune.ITuneSpace<{model.SelfType}>" + (model.Bindings.Count > 0 ? ", global::Attune.IFineTuneBinding" : "");
-            writer.OpenBlock($"partial {self.Keyword} {self.Name}{self.TypeParameters} : {interfaces}");
+            var blocks = TypeScaffold.Open(writer, model.Hierarchy, " : " + interfaces);
             WriteSpace(writer, model);
             writer.WriteLine();
             WriteOptions(writer, model);
@@ -53,12 +44,7 @@ namespace Attune.Generator.Emit
             WriteRunSweep(writer, model);
             writer.WriteLine();
             WriteHelpers(writer, model);
-            writer.CloseBlock();
-
-            for (var i = 0; i < types.Count - 1; i++)
-                writer.CloseBlock();
-            if (hasNamespace)
-                writer.CloseBlock();
+            TypeScaffold.Close(writer, blocks);
             return writer.ToString();
         }
 

@@ -73,7 +73,7 @@ namespace Attune.Generator.Parsing
                 string literal;
                 if (spec.Kind == OptionKind.Enum)
                 {
-                    var enumType = PropertyType(attribute, spec.Name);
+                    var enumType = AttributeSymbols.PropertyType(attribute, spec.Name);
                     var enumName = enumType?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "global::Attune." + spec.Name;
                     var shortName = enumType?.Name ?? spec.Name;
                     string? member = spec.DefaultLiteral;
@@ -81,7 +81,7 @@ namespace Attune.Generator.Parsing
                     if (hasValue && constant.Value is not null)
                     {
                         var number = Convert.ToInt64(constant.Value, CultureInfo.InvariantCulture);
-                        var members = EnumMembers(enumType);
+                        var members = AttributeSymbols.EnumMembers(enumType);
                         member = members.Where(m => m.Value == number).Select(m => m.Name).FirstOrDefault();
                         if (member is null)
                         {
@@ -153,22 +153,6 @@ namespace Attune.Generator.Parsing
                 default:
                     return Literals.String(value as string);
             }
-        }
-
-        private static ITypeSymbol? PropertyType(AttributeData attribute, string name)
-            => attribute.AttributeClass?.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault()?.Type;
-
-        private static List<(string Name, long Value)> EnumMembers(ITypeSymbol? enumType)
-        {
-            var members = new List<(string Name, long Value)>();
-            if (enumType is null)
-                return members;
-            foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>())
-            {
-                if (field.HasConstantValue && field.ConstantValue is not null)
-                    members.Add((field.Name, Convert.ToInt64(field.ConstantValue, CultureInfo.InvariantCulture)));
-            }
-            return members;
         }
     }
 }

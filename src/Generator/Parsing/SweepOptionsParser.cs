@@ -90,7 +90,7 @@ namespace Attune.Generator.Parsing
                 var number = EnumOption(attribute, values, name, -1, out var literal, out var member);
                 if (member is null)
                 {
-                    var defined = string.Join(", ", EnumMembers(PropertyType(attribute, name)).Select(m => name + "." + m.Name));
+                    var defined = string.Join(", ", AttributeSymbols.EnumMembers(AttributeSymbols.PropertyType(attribute, name)).Select(m => name + "." + m.Name));
                     Invalid(name, "(" + name + ")" + Literals.Integer(number) + ", not a defined " + name + " value", "one of " + defined, name + "." + fallback);
                 }
                 if (name == "Sampler")
@@ -132,9 +132,9 @@ namespace Attune.Generator.Parsing
         /// <summary>An enum option's value, its literal and member name (null when undefined).</summary>
         private static long EnumOption(AttributeData attribute, Dictionary<string, object?> values, string name, long fallback, out string literal, out string? member)
         {
-            var enumType = PropertyType(attribute, name);
+            var enumType = AttributeSymbols.PropertyType(attribute, name);
             var enumName = enumType?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "global::Attune." + name;
-            var members = EnumMembers(enumType);
+            var members = AttributeSymbols.EnumMembers(enumType);
             long number;
             if (values.TryGetValue(name, out var raw) && raw is not null)
                 number = Convert.ToInt64(raw, CultureInfo.InvariantCulture);
@@ -143,22 +143,6 @@ namespace Attune.Generator.Parsing
             member = members.Where(m => m.Value == number).Select(m => m.Name).FirstOrDefault();
             literal = member is null ? "(" + enumName + ")(" + Literals.Integer(number) + ")" : enumName + "." + member;
             return number;
-        }
-
-        private static ITypeSymbol? PropertyType(AttributeData attribute, string name)
-            => attribute.AttributeClass?.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault()?.Type;
-
-        private static List<(string Name, long Value)> EnumMembers(ITypeSymbol? enumType)
-        {
-            var members = new List<(string Name, long Value)>();
-            if (enumType is null)
-                return members;
-            foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>())
-            {
-                if (field.HasConstantValue && field.ConstantValue is not null)
-                    members.Add((field.Name, Convert.ToInt64(field.ConstantValue, CultureInfo.InvariantCulture)));
-            }
-            return members;
         }
     }
 }

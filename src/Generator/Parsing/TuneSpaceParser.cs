@@ -43,13 +43,7 @@ namespace Attune.Generator.Parsing
             }
             catch (Exception exception)
             {
-                var identifier = (context.TargetNode as TypeDeclarationSyntax)?.Identifier;
-                var location = identifier is { } token ? LocationInfo.From(token) : LocationInfo.From(context.TargetNode);
-                var name = context.TargetSymbol?.Name ?? "?";
-                return new TuneSpaceParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
-                {
-                    DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, name, exception.GetType().Name + ": " + exception.Message),
-                }));
+                return new TuneSpaceParseResult(null, InternalErrors.From(context, exception));
             }
         }
 
