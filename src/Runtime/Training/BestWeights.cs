@@ -8,41 +8,51 @@ namespace Attune;
 /// <summary>
 /// An in-memory copy of a model's state (parameters and persistent buffers). Cloned once when training starts, then
 /// overwritten in place with <c>copy_</c> on every improvement, so keeping the best weights costs no allocation per
-/// epoch. The copies live outside every dispose scope and are freed by <see cref="Dispose"/>.
+/// epoch. The (model tensor, copy) pairs are taken once: a module's parameters and buffers stay the same objects during
+/// a run, and rebuilding <c>state_dict()</c> on every improvement measurably cost short runs (docs/benchmarks.md).
+/// The copies live outside every dispose scope and are freed by <see cref="Dispose"/>.
 /// </summary>
 internal sealed class BestWeights : IDisposable
 {
-    private readonly Dictionary<string, Tensor> _copies = new();
+    private readonly nn.Module _model;
+    private readonly List<(Tensor Source, Tensor Copy)> _pairs = new();
 
     public BestWeights(nn.Module model)
     {
+        _model = model;
         using var noGrad = torch.no_grad();
-        foreach (var (key, tensor) in model.state_dict())
+        foreach (var (_, tensor) in model.state_dict())
         {
             // Under no_grad a clone does not require grad; no detach() wrapper is needed (it would be one more tensor to free).
-            _copies[key] = tensor.clone().DetachFromDisposeScope();
+            _pairs.Add((tensor, tensor.clone().DetachFromDisposeScope()));
         }
     }
 
     /// <summary>Overwrites the copy with the model's current state.</summary>
     public void CopyFrom(nn.Module model)
     {
+        EnsureSameModel(model);
         using var noGrad = torch.no_grad();
-        foreach (var (key, tensor) in model.state_dict())
-            if (_copies.TryGetValue(key, out var copy)) copy.copy_(tensor);
+        foreach (var (source, copy) in _pairs) copy.copy_(source);
     }
 
     /// <summary>Writes the copy back into the model.</summary>
     public void RestoreInto(nn.Module model)
     {
+        EnsureSameModel(model);
         using var noGrad = torch.no_grad();
-        foreach (var (key, tensor) in model.state_dict())
-            if (_copies.TryGetValue(key, out var copy)) tensor.copy_(copy);
+        foreach (var (source, copy) in _pairs) source.copy_(copy);
+    }
+
+    private void EnsureSameModel(nn.Module model)
+    {
+        if (!ReferenceEquals(model, _model))
+            throw new InvalidOperationException("BestWeights belongs to another model; create one per model.");
     }
 
     public void Dispose()
     {
-        foreach (var copy in _copies.Values) copy.Dispose();
-        _copies.Clear();
+        foreach (var (_, copy) in _pairs) copy.Dispose();
+        _pairs.Clear();
     }
 }
