@@ -72,17 +72,13 @@ Console.WriteLine($"Few-shot task: {fewShot.Count} training, {validation.Count} 
 
 var sampled = new Dictionary<int, DigitSweep>();        // this run's trials, for the progress lines
 var watch = Stopwatch.StartNew();
-// DigitSweep.RunSweep(objective, options, progress) would run this sweep with [TuneSpace]'s Pruner.Asha as configured by
-// default: its first rung is epoch 2 of 40, where a cosine-scheduled fine-tune says little (it pruned 20 of 24 trials
-// and the best lost to the defaults). [TuneSpace] cannot set the pruner's rungs and RunSweep takes no pruner, so this
-// calls the driver the generated RunSweep calls, with ASHA's first rung at epoch 5 (rungs at 0-based steps 4, 12, 36).
-var sweep = Sweep.Run<DigitSweep>(trial =>
+var sweep = DigitSweep.RunSweep(trial =>
 {
     var p = trial.Parameters;                            // a DigitSweep: typed, no string keys
     sampled[trial.Number] = p;
     using var model = NewModel(p);
     return model.RunFineTune(trainSet, validationSet, p, trial).BestMetric;   // every epoch reported to ASHA
-}, options, sampler: null, pruner: new AshaPruner(minResource: 4, reductionFactor: 3), storage: null, new SweepPrinter(sampled));
+}, options, new SweepPrinter(sampled));
 watch.Stop();
 
 // 3. The best recipe against the hand-picked defaults, both retrained once (seeded: the best reproduces its trial).

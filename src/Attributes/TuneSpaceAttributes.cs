@@ -42,6 +42,11 @@ namespace Attune
         public Sampler Sampler { get; set; } = Sampler.Tpe;
         /// <summary>How unpromising trials are stopped early.</summary>
         public Pruner Pruner { get; set; } = Pruner.None;
+        /// <summary>The step (e.g. epoch) of the pruner's first decision: ASHA's first rung, the Median pruner's warm-up.
+        /// Raise it when early epochs say little about the final metric. At least 1.</summary>
+        public int PrunerMinResource { get; set; } = 1;
+        /// <summary>ASHA's reduction factor η: rungs at MinResource·η^k, keeping the top 1/η at each. At least 2.</summary>
+        public int PrunerReductionFactor { get; set; } = 3;
         /// <summary>Seed for the sampler; -1 leaves it unseeded.</summary>
         public long Seed { get; set; } = 42;
         /// <summary>Trials run at once in this process.</summary>

@@ -13,6 +13,10 @@ public class FactoryTests
         Assert.IsType<MedianPruner>(Pruners.Create(Pruner.Median));
         Assert.IsType<AshaPruner>(Pruners.Create(Pruner.Asha));
         Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.Create((Sampler)42));
+        // [TuneSpace(PrunerMinResource = 4, PrunerReductionFactor = 2)] reaches the pruners.
+        var asha = Assert.IsType<AshaPruner>(Pruners.Create(Pruner.Asha, minResource: 4, reductionFactor: 2));
+        Assert.Equal((4, 2), (asha.MinResource, asha.ReductionFactor));
+        Assert.Equal(4, Assert.IsType<MedianPruner>(Pruners.Create(Pruner.Median, minResource: 4)).WarmupSteps);
         Assert.Throws<ArgumentOutOfRangeException>(() => Pruners.Create((Pruner)42));
     }
 }

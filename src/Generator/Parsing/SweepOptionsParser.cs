@@ -98,6 +98,16 @@ namespace Attune.Generator.Parsing
                 assignments.Add(new OptionAssignment(name, literal));
             }
 
+            var minResource = Integer(values, "PrunerMinResource", 1);
+            if (minResource < 1)
+                Invalid("PrunerMinResource", Literals.Integer(minResource), "at least 1 (the step of the pruner's first decision)", "1");
+            assignments.Add(new OptionAssignment("PrunerMinResource", Literals.Integer(minResource)));
+
+            var reduction = Integer(values, "PrunerReductionFactor", 3);
+            if (reduction < 2)
+                Invalid("PrunerReductionFactor", Literals.Integer(reduction), "at least 2 (ASHA keeps the top 1/η at each rung)", "3");
+            assignments.Add(new OptionAssignment("PrunerReductionFactor", Literals.Integer(reduction)));
+
             var seed = Integer(values, "Seed", 42);
             if (seed < -1)
                 Invalid("Seed", Literals.Integer(seed), "-1 (unseeded) or at least 0", "42");

@@ -93,7 +93,7 @@ public static partial class Sweep
         if (problems.Count > 0)
             throw new ArgumentException("The sweep options are not valid:\n" + string.Concat(problems.Select(p => "  - " + p + "\n")).TrimEnd('\n'), nameof(options));
         sampler ??= SweepAlgorithms.CreateSampler(options.Sampler);
-        pruner ??= SweepAlgorithms.CreatePruner(options.Pruner);
+        pruner ??= SweepAlgorithms.CreatePruner(options);
         var owned = storage is null ? StudyStorage.Open(options.Storage) : null;
         try
         {

@@ -13,6 +13,10 @@ public sealed record SweepOptions
     public Direction Direction { get; init; } = Direction.Auto;
     public Sampler Sampler { get; init; } = Sampler.Tpe;
     public Pruner Pruner { get; init; } = Pruner.None;
+    /// <summary>The step of the pruner's first decision (ASHA's first rung; the Median pruner's warm-up steps).</summary>
+    public int PrunerMinResource { get; init; } = 1;
+    /// <summary>ASHA's reduction factor η.</summary>
+    public int PrunerReductionFactor { get; init; } = 3;
     /// <summary>-1 leaves the sampler unseeded.</summary>
     public long Seed { get; init; } = 42;
     /// <summary>Trials run at once in this process.</summary>
@@ -33,6 +37,8 @@ public sealed record SweepOptions
         if (Direction == Direction.Auto) errors.Add("Direction is Auto; expected Maximize or Minimize (a sweep's objective has no known direction).");
         if (!Enum.IsDefined(Sampler)) errors.Add($"Sampler is {Sampler}; expected Tpe, Random or Grid.");
         if (!Enum.IsDefined(Pruner)) errors.Add($"Pruner is {Pruner}; expected None, Median or Asha.");
+        if (PrunerMinResource < 1) errors.Add($"PrunerMinResource is {PrunerMinResource}; expected at least 1.");
+        if (PrunerReductionFactor < 2) errors.Add($"PrunerReductionFactor is {PrunerReductionFactor}; expected at least 2.");
         if (Seed < -1) errors.Add($"Seed is {Seed}; expected -1 (unseeded) or at least 0.");
         if (Workers <= 0) errors.Add($"Workers is {Workers}; expected at least 1.");
         if (MaxFailedTrials < -1) errors.Add($"MaxFailedTrials is {MaxFailedTrials}; expected -1 (no limit) or at least 0.");

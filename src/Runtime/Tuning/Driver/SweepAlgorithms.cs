@@ -8,7 +8,8 @@ internal static class SweepAlgorithms
 {
     public static ISampler CreateSampler(Sampler kind) => Samplers.Create(kind);
 
-    public static IPruner? CreatePruner(Pruner kind) => kind == Pruner.None ? null : Pruners.Create(kind);
+    public static IPruner? CreatePruner(SweepOptions options)
+        => options.Pruner == Pruner.None ? null : Pruners.Create(options.Pruner, options.PrunerMinResource, options.PrunerReductionFactor);
 }
 
 /// <summary>Reproducible per-trial seeds: the same (seed, trial number) gives the same stream in every process.</summary>

@@ -27,6 +27,8 @@ namespace Samples
             Direction = global::Attune.Direction.Maximize,
             Sampler = global::Attune.Sampler.Tpe,
             Pruner = global::Attune.Pruner.Asha,
+            PrunerMinResource = 1,
+            PrunerReductionFactor = 3,
             Seed = 42,
             Workers = 1,
             StudyName = "Samples.DigitSweep",

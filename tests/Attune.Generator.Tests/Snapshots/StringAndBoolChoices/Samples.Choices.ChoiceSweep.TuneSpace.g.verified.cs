@@ -28,6 +28,8 @@ namespace Samples.Choices
             Direction = global::Attune.Direction.Minimize,
             Sampler = global::Attune.Sampler.Grid,
             Pruner = global::Attune.Pruner.None,
+            PrunerMinResource = 1,
+            PrunerReductionFactor = 3,
             Seed = -1,
             Workers = 2,
             StudyName = "choices \"v1\"",

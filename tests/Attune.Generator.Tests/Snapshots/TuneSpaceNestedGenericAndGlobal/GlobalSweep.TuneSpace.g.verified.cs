@@ -20,6 +20,8 @@ partial record GlobalSweep : global::Attune.ITuneSpace<GlobalSweep>, global::Att
         Direction = global::Attune.Direction.Minimize,
         Sampler = global::Attune.Sampler.Tpe,
         Pruner = global::Attune.Pruner.None,
+        PrunerMinResource = 1,
+        PrunerReductionFactor = 3,
         Seed = 42,
         Workers = 1,
         StudyName = "GlobalSweep",

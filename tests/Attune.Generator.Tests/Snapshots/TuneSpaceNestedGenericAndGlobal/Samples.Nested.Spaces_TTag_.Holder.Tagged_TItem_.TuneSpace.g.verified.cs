@@ -27,6 +27,8 @@ namespace Samples.Nested
                     Direction = global::Attune.Direction.Maximize,
                     Sampler = global::Attune.Sampler.Tpe,
                     Pruner = global::Attune.Pruner.None,
+                    PrunerMinResource = 1,
+                    PrunerReductionFactor = 3,
                     Seed = 42,
                     Workers = 1,
                     StudyName = "Samples.Nested.Spaces<TTag>.Holder.Tagged<TItem>",
