@@ -30,8 +30,12 @@ switch (command)
         Header();
         Quality.Run(Option("--seeds", 20), Option("--trials", 100));
         return 0;
+    case "tpe-call":
+        Header();
+        Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N]");
         return 2;
 }
 
@@ -71,6 +75,35 @@ namespace Attune.SweepBench
             }
             Console.WriteLine("# ms/trial: wall time of Sweep.Run / trials; last100: wall ms per trial over the last 100 trials (objective start to objective start);");
             Console.WriteLine("# cpu/trial: process CPU time (all threads) / trials. tpe = TpeSampler defaults (multivariate); sqlite = a new temp file per run.");
+        }
+
+        /// <summary>TpeSampler.Sample alone (no storage, no driver) on a fixed history of random completed trials of the
+        /// overhead space: mean microseconds per call and bytes allocated per call.</summary>
+        public static void TpeCall(int[] historySizes, int calls)
+        {
+            Console.WriteLine($"# tpe-call: TpeSampler.Sample alone on a history of n completed random trials of the overhead space; {calls} calls after {calls / 5} warm-up calls");
+            Console.WriteLine($"{"sampler",-8} {"history",7} {"us/call",9} {"cpu us",9} {"KB/call",9}");
+            var space = OverheadSpace.Space;
+            foreach (var (name, sampler) in new (string, ISampler)[] { ("tpe-mv", new TpeSampler()), ("tpe-uni", new TpeSampler(new TpeOptions { Multivariate = false })), ("mv-c1", new TpeSampler(new TpeOptions { Candidates = 1 })) })
+            foreach (int n in historySizes)
+            {
+                var random = new Random(1);
+                var history = new List<FrozenTrial>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    var x = new RandomSampler().Sample(space, history, Direction.Minimize, random);
+                    history.Add(TrialFactory.Complete(i, x, OverheadSpace.Decode(x).Objective()));
+                }
+                for (int i = 0; i < calls / 5; i++) sampler.Sample(space, history, Direction.Minimize, random);
+                long bytes0 = GC.GetAllocatedBytesForCurrentThread();
+                var cpu0 = Attune.Bench.ThreadClock.Now();
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < calls; i++) sampler.Sample(space, history, Direction.Minimize, random);
+                double us = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / calls;
+                double cpuUs = (Attune.Bench.ThreadClock.Now() - cpu0).TotalMicroseconds / calls;
+                double kb = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / 1024.0 / calls;
+                Console.WriteLine($"{name,-8} {n,7} {us,9:F1} {cpuUs,9:F1} {kb,9:F1}");
+            }
         }
 
         private static (double Total, double Last, double Cpu) Once(string samplerName, string storageName, int trials)
@@ -129,6 +162,16 @@ namespace Attune.SweepBench
                 ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false })),
                 ("random", () => new RandomSampler()),
             };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "1")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("mv", () => new TpeSampler()),
+                    ("mv-bw0.5", () => new TpeSampler(new TpeOptions { BandwidthFactor = 0.5 })),
+                    ("mv-c64", () => new TpeSampler(new TpeOptions { Candidates = 64 })),
+                    ("mv-sqrtg", () => new TpeSampler(new TpeOptions { Gamma = TpeOptions.SqrtGamma })),
+                    ("mv-floor.005", () => new TpeSampler(new TpeOptions { MinBandwidthFraction = 0.005 })),
+                    ("mv-prior.5", () => new TpeSampler(new TpeOptions { PriorWeight = 0.5 })),
+                };
             Console.WriteLine($"# quality: best regret (best value - known minimum) after {trials} trials, seeds 0..{seeds - 1}; lower is better");
             Console.WriteLine($"{"function",-10} {"sampler",-18} {"q25",10} {"median",10} {"q75",10} {"s/run",7}");
             foreach (var p in problems)
