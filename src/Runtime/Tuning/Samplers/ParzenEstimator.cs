@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 
 namespace Attune;
 
@@ -156,15 +157,19 @@ internal sealed class ParzenEstimator
     public void LogDensities(double[] y, double[] mask, int count, double[] result)
     {
         int D = dims.Count;
-        var acc = new double[count];
-        var max = new double[count];
-        var sum = new double[count];
+        // Pass 1: every kernel's log term for every candidate, into one kernel-major matrix (reused between calls on
+        // this thread), tracking each candidate's maximum. Pass 2: the log-sum-exp against that final maximum, so
+        // terms more than e^-40 below it (most kernels of a large g, far from the candidate) cost no exp at all.
+        var terms = Scratch(ref termsScratch, kernels * count);
+        var max = Scratch(ref maxScratch, count);
+        var sum = Scratch(ref sumScratch, count);
         for (int c = 0; c < count; c++) max[c] = double.NegativeInfinity;
+        var flatCategorical = FlatCategorical();
         for (int k = 0; k < kernels; k++)
         {
             int row = k * D;
-            double w = logWeight[k];
-            for (int c = 0; c < count; c++) acc[c] = w;
+            var acc = terms.AsSpan(k * count, count);
+            acc.Fill(logWeight[k]);
             for (int d = 0; d < D; d++)
             {
                 if (dims.Constant[d]) continue;
@@ -173,28 +178,76 @@ internal sealed class ParzenEstimator
                 if (dims.IsCategorical[d])
                 {
                     int ch = choice[at];
-                    double flat = -Math.Log(dims.Choices[d]), hit = logHit[d], miss = logMiss[d];
+                    double flat = flatCategorical[d], hit = logHit[d], miss = logMiss[d];
                     for (int c = 0; c < count; c++)
                         if (mask[off + c] != 0) acc[c] += ch < 0 ? flat : (ch == (int)y[off + c] ? hit : miss);
+                }
+                else if (precision[at] == 0)
+                {
+                    // Flat (the kernel has no value here): a constant for every active candidate.
+                    double ln = logNorm[at];
+                    for (int c = 0; c < count; c++) acc[c] += mask[off + c] * ln;
                 }
                 else
                 {
                     double mu = center[at], p = precision[at], ln = logNorm[at];
-                    for (int c = 0; c < count; c++)
+                    var ys = y.AsSpan(off, count);
+                    var ms = mask.AsSpan(off, count);
+                    int c = 0;
+                    if (Vector.IsHardwareAccelerated && count >= Vector<double>.Count)
                     {
-                        double z = (y[off + c] - mu) * p;
-                        acc[c] += mask[off + c] * (ln - 0.5 * z * z);
+                        var vMu = new Vector<double>(mu);
+                        var vP = new Vector<double>(p);
+                        var vLn = new Vector<double>(ln);
+                        var vHalf = new Vector<double>(0.5);
+                        for (; c <= count - Vector<double>.Count; c += Vector<double>.Count)
+                        {
+                            var z = (new Vector<double>(ys[c..]) - vMu) * vP;
+                            var a = new Vector<double>(acc[c..]) + new Vector<double>(ms[c..]) * (vLn - vHalf * z * z);
+                            a.CopyTo(acc[c..]);
+                        }
+                    }
+                    for (; c < count; c++)
+                    {
+                        double z = (ys[c] - mu) * p;
+                        acc[c] += ms[c] * (ln - 0.5 * z * z);
                     }
                 }
             }
+            for (int c = 0; c < count; c++) if (acc[c] > max[c]) max[c] = acc[c];
+        }
+        for (int c = 0; c < count; c++) sum[c] = 0;
+        for (int k = 0; k < kernels; k++)
+        {
+            int row = k * count;
             for (int c = 0; c < count; c++)
             {
-                double a = acc[c], m = max[c];
-                if (a > m) { sum[c] = sum[c] * Math.Exp(m - a) + 1; max[c] = a; }
-                else if (a - m > -40) sum[c] += Math.Exp(a - m); // e^-40: below double precision next to 1
+                double a = terms[row + c] - max[c];
+                if (a > -40) sum[c] += Math.Exp(a); // e^-40: below double precision next to the maximum's 1
             }
         }
         for (int c = 0; c < count; c++) result[c] = double.IsNegativeInfinity(max[c]) ? max[c] : max[c] + Math.Log(sum[c]);
+    }
+
+    [ThreadStatic] private static double[]? termsScratch;
+    [ThreadStatic] private static double[]? maxScratch;
+    [ThreadStatic] private static double[]? sumScratch;
+
+    private static double[] Scratch(ref double[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length) buffer = new double[Math.Max(length, (buffer?.Length ?? 0) * 2)];
+        return buffer;
+    }
+
+    private double[]? flatCategorical;
+
+    /// <summary>-log K per categorical dimension (the density of a kernel that has no value there).</summary>
+    private double[] FlatCategorical()
+    {
+        if (flatCategorical is not null) return flatCategorical;
+        var flat = new double[dims.Count];
+        for (int d = 0; d < flat.Length; d++) if (dims.IsCategorical[d] && dims.Choices[d] > 0) flat[d] = -Math.Log(dims.Choices[d]);
+        return flatCategorical = flat;
     }
 
     /// <summary>A kernel index for dimension d alone: an observation active in d, or the prior.</summary>

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using Attune;
+using Attune.SweepBench;
+using Attune.Tuning.Tests;
+
+// Sweep benchmarks; see docs/benchmarks.md, "Sweeps". Prints numbers, asserts nothing.
+//   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite
+//   quality  [--seeds 20] [--trials 100]         median best regret over seeds on Branin, Hartmann-6 and a mixed space
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string command = args.Length > 0 ? args[0] : "";
+int Option(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+int[] Options(string name, int[] fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : fallback;
+}
+
+switch (command)
+{
+    case "overhead":
+        Header();
+        Overhead.Run(Options("--trials", [100, 1000]), Option("--repeats", 3));
+        return 0;
+    case "quality":
+        Header();
+        Quality.Run(Option("--seeds", 20), Option("--trials", 100));
+        return 0;
+    case "tpe-call":
+        Header();
+        Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N]");
+        return 2;
+}
+
+static void Header()
+{
+    Console.WriteLine($"# Attune {typeof(Sweep).Assembly.GetName().Version}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, " +
+        $"{Environment.ProcessorCount} cores, load {LoadAverage()} (1/5/15 min)");
+}
+
+static string LoadAverage()
+{
+    try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+    catch (IOException) { return "?"; }
+}
+
+namespace Attune.SweepBench
+{
+    internal static class Overhead
+    {
+        /// <summary>Each configuration runs <paramref name="repeats"/> times (a fresh study each time) after one discarded
+        /// 50-trial warm-up per configuration (JIT); each column is the median over the repeats.</summary>
+        public static void Run(int[] trialCounts, int repeats)
+        {
+            Console.WriteLine($"# overhead: Sweep.Run end to end, 5 parameters (3 floats incl. 1 log, 1 int, 1 categorical), trivial objective, 1 worker; median of {repeats} run(s)");
+            Console.WriteLine($"{"sampler",-8} {"storage",-7} {"trials",6} {"ms/trial",9} {"last100",9} {"cpu/trial",9}");
+            foreach (var sampler in new[] { "tpe", "random" })
+            foreach (var storage in new[] { "memory", "sqlite" })
+            {
+                Once(sampler, storage, 50); // warm-up, not reported
+                foreach (int trials in trialCounts)
+                {
+                    var runs = Enumerable.Range(0, repeats).Select(_ => Once(sampler, storage, trials)).ToArray();
+                    double Med(Func<(double Total, double Last, double Cpu), double> f) => Stats.Quantile(runs.Select(f).ToArray(), 0.5);
+                    string last = trials >= 200 ? $"{Med(r => r.Last),9:F3}" : $"{"-",9}";
+                    Console.WriteLine($"{sampler,-8} {storage,-7} {trials,6} {Med(r => r.Total),9:F3} {last} {Med(r => r.Cpu),9:F3}");
+                }
+            }
+            Console.WriteLine("# ms/trial: wall time of Sweep.Run / trials; last100: wall ms per trial over the last 100 trials (objective start to objective start);");
+            Console.WriteLine("# cpu/trial: process CPU time (all threads) / trials. tpe = TpeSampler defaults (multivariate); sqlite = a new temp file per run.");
+        }
+
+        /// <summary>TpeSampler.Sample alone (no storage, no driver) on a fixed history of random completed trials of the
+        /// overhead space: mean microseconds per call and bytes allocated per call.</summary>
+        public static void TpeCall(int[] historySizes, int calls)
+        {
+            Console.WriteLine($"# tpe-call: TpeSampler.Sample alone on a history of n completed random trials of the overhead space; {calls} calls after {calls / 5} warm-up calls");
+            Console.WriteLine($"{"sampler",-8} {"history",7} {"us/call",9} {"cpu us",9} {"KB/call",9}");
+            var space = OverheadSpace.Space;
+            foreach (var (name, sampler) in new (string, ISampler)[] { ("tpe-mv", new TpeSampler()), ("tpe-uni", new TpeSampler(new TpeOptions { Multivariate = false })), ("mv-c1", new TpeSampler(new TpeOptions { Candidates = 1 })) })
+            foreach (int n in historySizes)
+            {
+                var random = new Random(1);
+                var history = new List<FrozenTrial>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    var x = new RandomSampler().Sample(space, history, Direction.Minimize, random);
+                    history.Add(TrialFactory.Complete(i, x, OverheadSpace.Decode(x).Objective()));
+                }
+                for (int i = 0; i < calls / 5; i++) sampler.Sample(space, history, Direction.Minimize, random);
+                long bytes0 = GC.GetAllocatedBytesForCurrentThread();
+                var cpu0 = Attune.Bench.ThreadClock.Now();
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < calls; i++) sampler.Sample(space, history, Direction.Minimize, random);
+                double us = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / calls;
+                double cpuUs = (Attune.Bench.ThreadClock.Now() - cpu0).TotalMicroseconds / calls;
+                double kb = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / 1024.0 / calls;
+                Console.WriteLine($"{name,-8} {n,7} {us,9:F1} {cpuUs,9:F1} {kb,9:F1}");
+            }
+        }
+
+        private static (double Total, double Last, double Cpu) Once(string samplerName, string storageName, int trials)
+        {
+            var stamps = new long[trials];
+            int calls = 0;
+            string? file = storageName == "sqlite" ? Path.Combine(Path.GetTempPath(), $"attune-sweepbench-{Guid.NewGuid():N}.db") : null;
+            IStudyStorage storage = file is null ? new InMemoryStudyStorage() : new SqliteStudyStorage(file);
+            var sampler = Samplers.Create(samplerName == "tpe" ? Sampler.Tpe : Sampler.Random);
+            var options = new SweepOptions { Trials = trials, Direction = Direction.Minimize, Seed = 1, StudyName = "overhead" };
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            long t0 = Stopwatch.GetTimestamp();
+            try
+            {
+                var result = Sweep.Run<OverheadSpace>(trial =>
+                {
+                    if (calls < stamps.Length) stamps[calls] = Stopwatch.GetTimestamp();
+                    calls++;
+                    return trial.Parameters.Objective();
+                }, options, sampler, pruner: null, storage: storage);
+                if (result.Trials.Count != trials) throw new InvalidOperationException($"expected {trials} trials, got {result.Trials.Count}");
+            }
+            finally
+            {
+                storage.Dispose();
+            }
+            long t1 = Stopwatch.GetTimestamp();
+            var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+            if (file is not null)
+                foreach (var f in new[] { file, file + "-wal", file + "-shm", file + "-journal" }) if (File.Exists(f)) File.Delete(f);
+            double total = Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds / trials;
+            double last = trials > 100 ? Stopwatch.GetElapsedTime(stamps[trials - 101], stamps[trials - 1]).TotalMilliseconds / 100 : double.NaN;
+            return (total, last, (cpu1 - cpu0).TotalMilliseconds / trials);
+        }
+    }
+
+    internal static class Quality
+    {
+        private sealed record Problem(string Name, SearchSpace Space, Func<IReadOnlyList<double>, double> F, double Minimum);
+
+        /// <summary>Best regret (best value found − known minimum) after <paramref name="trials"/> sequential trials, seeds
+        /// 0 … seeds−1; the sampler sees the whole history each time, as in a 1-worker sweep.</summary>
+        public static void Run(int seeds, int trials)
+        {
+            var problems = new[]
+            {
+                new Problem("branin", TestFunctions.BraninSpace(), TestFunctions.Branin, TestFunctions.BraninMinimum),
+                new Problem("hartmann6", TestFunctions.Hartmann6Space(), TestFunctions.Hartmann6, TestFunctions.Hartmann6Minimum),
+                new Problem("mixed", MixedFunction.Space(), MixedFunction.Evaluate, MixedFunction.Minimum),
+            };
+            var samplers = new (string Name, Func<ISampler> Create)[]
+            {
+                ("tpe-mv (default)", () => new TpeSampler()),
+                ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false })),
+                ("random", () => new RandomSampler()),
+            };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "1")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("mv", () => new TpeSampler()),
+                    ("mv-bw0.5", () => new TpeSampler(new TpeOptions { BandwidthFactor = 0.5 })),
+                    ("mv-c64", () => new TpeSampler(new TpeOptions { Candidates = 64 })),
+                    ("mv-sqrtg", () => new TpeSampler(new TpeOptions { Gamma = TpeOptions.SqrtGamma })),
+                    ("mv-floor.005", () => new TpeSampler(new TpeOptions { MinBandwidthFraction = 0.005 })),
+                    ("mv-prior.5", () => new TpeSampler(new TpeOptions { PriorWeight = 0.5 })),
+                };
+            Console.WriteLine($"# quality: best regret (best value - known minimum) after {trials} trials, seeds 0..{seeds - 1}; lower is better");
+            Console.WriteLine($"{"function",-10} {"sampler",-18} {"q25",10} {"median",10} {"q75",10} {"s/run",7}");
+            foreach (var p in problems)
+            foreach (var (name, create) in samplers)
+            {
+                var regrets = new double[seeds];
+                long t0 = Stopwatch.GetTimestamp();
+                for (int s = 0; s < seeds; s++) regrets[s] = TestFunctions.Optimize(create(), p.Space, p.F, trials, s) - p.Minimum;
+                double secondsPerRun = Stopwatch.GetElapsedTime(t0).TotalSeconds / seeds;
+                Console.WriteLine($"{p.Name,-10} {name,-18} {E(Stats.Quantile(regrets, 0.25)),10} {E(Stats.Quantile(regrets, 0.5)),10} {E(Stats.Quantile(regrets, 0.75)),10} {secondsPerRun,7:F3}");
+            }
+            Console.WriteLine("# quartiles by linear interpolation (numpy's default); tpe-mv = TpeSampler defaults (multivariate), tpe-uni = Multivariate = false");
+        }
+
+        private static string E(double v) => v.ToString("0.000e+00", CultureInfo.InvariantCulture);
+    }
+
+    internal static class Stats
+    {
+        /// <summary>The q-quantile with linear interpolation between order statistics (numpy's default method).</summary>
+        public static double Quantile(double[] values, double q)
+        {
+            var sorted = values.OrderBy(v => v).ToArray();
+            double pos = q * (sorted.Length - 1);
+            int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Length - 1);
+            return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        }
+    }
+}
