@@ -28,7 +28,7 @@ switch (command)
         return 0;
     case "quality":
         Header();
-        Quality.Run(Option("--seeds", 20), Option("--trials", 100));
+        Quality.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0));
         return 0;
     case "tpe-call":
         Header();
@@ -148,7 +148,7 @@ namespace Attune.SweepBench
 
         /// <summary>Best regret (best value found − known minimum) after <paramref name="trials"/> sequential trials, seeds
         /// 0 … seeds−1; the sampler sees the whole history each time, as in a 1-worker sweep.</summary>
-        public static void Run(int seeds, int trials)
+        public static void Run(int seeds, int trials, int firstSeed = 0)
         {
             var problems = new[]
             {
@@ -172,14 +172,23 @@ namespace Attune.SweepBench
                     ("mv-floor.005", () => new TpeSampler(new TpeOptions { MinBandwidthFraction = 0.005 })),
                     ("mv-prior.5", () => new TpeSampler(new TpeOptions { PriorWeight = 0.5 })),
                 };
-            Console.WriteLine($"# quality: best regret (best value - known minimum) after {trials} trials, seeds 0..{seeds - 1}; lower is better");
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "2")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("mv", () => new TpeSampler()),
+                    ("mv-near", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap })),
+                    ("mv-near-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true })),
+                    ("mv-wide", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.WiderGap })),
+                    ("mv-wide-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.WiderGap, AdaptiveGoodOnly = true })),
+                };
+            Console.WriteLine($"# quality: best regret (best value - known minimum) after {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; lower is better");
             Console.WriteLine($"{"function",-10} {"sampler",-18} {"q25",10} {"median",10} {"q75",10} {"s/run",7}");
             foreach (var p in problems)
             foreach (var (name, create) in samplers)
             {
                 var regrets = new double[seeds];
                 long t0 = Stopwatch.GetTimestamp();
-                for (int s = 0; s < seeds; s++) regrets[s] = TestFunctions.Optimize(create(), p.Space, p.F, trials, s) - p.Minimum;
+                for (int s = 0; s < seeds; s++) regrets[s] = TestFunctions.Optimize(create(), p.Space, p.F, trials, firstSeed + s) - p.Minimum;
                 double secondsPerRun = Stopwatch.GetElapsedTime(t0).TotalSeconds / seeds;
                 Console.WriteLine($"{p.Name,-10} {name,-18} {E(Stats.Quantile(regrets, 0.25)),10} {E(Stats.Quantile(regrets, 0.5)),10} {E(Stats.Quantile(regrets, 0.75)),10} {secondsPerRun,7:F3}");
             }

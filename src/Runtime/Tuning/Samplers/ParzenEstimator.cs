@@ -29,7 +29,7 @@ internal sealed class ParzenEstimator
     private readonly double[] logNorm;   // numeric: log of the truncated kernel's normalizer; flat: -log range
     private readonly int[] choice;       // categorical center, -1 where inactive (flat)
     private readonly double[] logWeight; // per kernel, normalized
-    private readonly double[] sigma;     // per dimension
+    private readonly double[] sigma;     // [k * D + d]: numeric kernel bandwidths (0 where inactive)
     private readonly double[] logHit, logMiss; // categorical kernel masses per dimension
     private readonly int[][] activeKernels;    // per dimension: observations active there (for univariate use)
     private readonly double[] scratch;
@@ -38,7 +38,8 @@ internal sealed class ParzenEstimator
     /// <param name="points">Transformed observations, each of length D, NaN where inactive.</param>
     /// <param name="options">Prior weight and bandwidth settings.</param>
     /// <param name="scottDimensions">The dimension count in Scott's rule n^(-1/(d+4)): D for joint kernels, 1 for univariate.</param>
-    public ParzenEstimator(TpeDimensions dims, List<double[]> points, TpeOptions options, int scottDimensions)
+    /// <param name="adaptive">Per-kernel bandwidths from neighbour gaps (<see cref="TpeOptions.Bandwidth"/>) instead of one per dimension.</param>
+    public ParzenEstimator(TpeDimensions dims, List<double[]> points, TpeOptions options, int scottDimensions, bool adaptive = false)
     {
         this.dims = dims;
         int D = dims.Count;
@@ -51,7 +52,9 @@ internal sealed class ParzenEstimator
         logNorm = new double[kernels * D];
         choice = new int[kernels * D];
         logWeight = new double[kernels];
-        sigma = new double[D];
+        sigma = new double[kernels * D];
+        var sorted = new double[observations];
+        var gap = new double[observations];
         logHit = new double[D];
         logMiss = new double[D];
         activeKernels = new int[D][];
@@ -91,7 +94,7 @@ internal sealed class ParzenEstimator
             }
 
             double range = dims.High[d] - dims.Low[d];
-            if (dims.Constant[d] || range <= 0) { sigma[d] = 1; continue; }
+            if (dims.Constant[d] || range <= 0) continue;
             // Scott's rule on the observed spread, clipped to [range / min(1 / floor, n + 1), range]: a handful of
             // nearby good points must not collapse to spikes, and one far-off point must not flatten everything.
             double mean = n > 0 ? sum / n : 0;
@@ -99,13 +102,17 @@ internal sealed class ParzenEstimator
             double s = options.BandwidthFactor * std * Math.Pow(Math.Max(n, 1), -1.0 / (scottDimensions + 4));
             double floor = range / Math.Min(1.0 / Math.Max(options.MinBandwidthFraction, 1e-12), n + 1);
             s = Math.Clamp(s, floor, range);
-            sigma[d] = s;
-            double inv = 1 / s, logS = Math.Log(s);
-            for (int k = 0; k < kernels; k++)
+            if (adaptive) NeighbourGaps(points, active, d, options.Bandwidth, dims.Low[d], dims.High[d], sorted, gap);
+            for (int k = 0, i = 0; k < kernels; k++)
             {
                 int at = k * D + d;
                 double v = k < observations ? points[k][d] : double.NaN;
                 if (double.IsNaN(v)) { center[at] = 0; precision[at] = 0; logNorm[at] = -dims.LogRange[d]; continue; }
+                // Adaptive: this observation's own bandwidth from the gaps to its neighbours (observations sitting in
+                // separate basins each get a narrow kernel instead of one width stretched across all of them).
+                double sk = adaptive ? Math.Clamp(options.BandwidthFactor * gap[i++], floor, range) : s;
+                sigma[at] = sk;
+                double inv = 1 / sk, logS = Math.Log(sk);
                 center[at] = v;
                 precision[at] = inv;
                 double zLow = (dims.Low[d] - v) * inv, zHigh = (dims.High[d] - v) * inv;
@@ -113,6 +120,32 @@ internal sealed class ParzenEstimator
                 double mass = (zHigh > 6 ? 1 : SamplingMath.FastNormalCdf(zHigh)) - (zLow < -6 ? 0 : SamplingMath.FastNormalCdf(zLow));
                 logNorm[at] = -HalfLog2Pi - logS - Math.Log(Math.Max(mass, 1e-300));
             }
+        }
+    }
+
+    /// <summary>
+    /// For each observation active in d (in <paramref name="active"/> order), the gap to its neighbours among the
+    /// observations' values in d: the nearest one (<see cref="TpeBandwidth.NearestGap"/>) or the larger of the left and
+    /// right gaps (<see cref="TpeBandwidth.WiderGap"/>, Bergstra et al. 2011); an observation with no neighbour on one side
+    /// uses the other, and a lone observation the range.
+    /// </summary>
+    private static void NeighbourGaps(List<double[]> points, int[] active, int d, TpeBandwidth rule, double low, double high, double[] sorted, double[] gap)
+    {
+        int n = active.Length;
+        if (n == 0) return;
+        var order = new int[n];
+        for (int i = 0; i < n; i++) { sorted[i] = points[active[i]][d]; order[i] = i; }
+        Array.Sort(sorted, order, 0, n);
+        for (int j = 0; j < n; j++)
+        {
+            double left = j > 0 ? sorted[j] - sorted[j - 1] : double.NaN;
+            double right = j < n - 1 ? sorted[j + 1] - sorted[j] : double.NaN;
+            double g;
+            if (double.IsNaN(left) && double.IsNaN(right)) g = high - low;
+            else if (double.IsNaN(left)) g = right;
+            else if (double.IsNaN(right)) g = left;
+            else g = rule == TpeBandwidth.WiderGap ? Math.Max(left, right) : Math.Min(left, right);
+            gap[order[j]] = g;
         }
     }
 
@@ -141,7 +174,7 @@ internal sealed class ParzenEstimator
         // Rejection sampling: the kernel keeps at least ~1/3 of its mass inside the bounds (σ ≤ range), so few retries.
         for (int tries = 0; tries < 64; tries++)
         {
-            double y = center[at] + sigma[d] * SamplingMath.StandardNormal(random);
+            double y = center[at] + sigma[at] * SamplingMath.StandardNormal(random);
             if (y >= dims.Low[d] && y <= dims.High[d]) return y;
         }
         return Math.Clamp(center[at], dims.Low[d], dims.High[d]);
