@@ -176,10 +176,12 @@ namespace Attune.SweepBench
                 samplers = new (string Name, Func<ISampler> Create)[]
                 {
                     ("mv", () => new TpeSampler()),
-                    ("mv-near", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap })),
                     ("mv-near-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true })),
-                    ("mv-wide", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.WiderGap })),
                     ("mv-wide-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.WiderGap, AdaptiveGoodOnly = true })),
+                    ("mv-near-l-c48", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true, Candidates = 48 })),
+                    ("mv-near-l-p.5", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true, PriorWeight = 0.5 })),
+                    ("mv-nn-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true })),
+                    ("mv-nn-l-p.5", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true, PriorWeight = 0.5 })),
                 };
             Console.WriteLine($"# quality: best regret (best value - known minimum) after {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; lower is better");
             Console.WriteLine($"{"function",-10} {"sampler",-18} {"q25",10} {"median",10} {"q75",10} {"s/run",7}");

@@ -64,6 +64,7 @@ internal sealed class ParzenEstimator
         for (int k = 0; k < observations; k++) logWeight[k] = -Math.Log(total);
         if (priorWeight > 0) logWeight[kernels - 1] = Math.Log(priorWeight / total);
 
+        double[]? nearest = adaptive && options.Bandwidth == TpeBandwidth.NearestNeighbour ? NearestNeighbourDistances(dims, points) : null;
         for (int d = 0; d < D; d++)
         {
             // Per-dimension statistics over the observations active in d.
@@ -102,7 +103,8 @@ internal sealed class ParzenEstimator
             double s = options.BandwidthFactor * std * Math.Pow(Math.Max(n, 1), -1.0 / (scottDimensions + 4));
             double floor = range / Math.Min(1.0 / Math.Max(options.MinBandwidthFraction, 1e-12), n + 1);
             s = Math.Clamp(s, floor, range);
-            if (adaptive) NeighbourGaps(points, active, d, options.Bandwidth, dims.Low[d], dims.High[d], sorted, gap);
+            if (nearest is not null) for (int i = 0; i < active.Length; i++) gap[i] = nearest[active[i]] * range;
+            else if (adaptive) NeighbourGaps(points, active, d, options.Bandwidth, dims.Low[d], dims.High[d], sorted, gap);
             for (int k = 0, i = 0; k < kernels; k++)
             {
                 int at = k * D + d;
@@ -147,6 +149,35 @@ internal sealed class ParzenEstimator
             else g = rule == TpeBandwidth.WiderGap ? Math.Max(left, right) : Math.Min(left, right);
             gap[order[j]] = g;
         }
+    }
+
+    /// <summary>Per observation: the distance to its nearest other observation in the numeric dimensions, each scaled to
+    /// [0, 1] by its range (dimensions inactive in either skipped), divided by √(dimensions compared) so it reads as a
+    /// per-dimension spacing; 1 for a lone observation.</summary>
+    private static double[] NearestNeighbourDistances(TpeDimensions dims, List<double[]> points)
+    {
+        int n = points.Count, D = dims.Count;
+        var result = new double[n];
+        for (int a = 0; a < n; a++)
+        {
+            double best = double.PositiveInfinity;
+            for (int b = 0; b < n; b++)
+            {
+                if (b == a) continue;
+                double sq = 0; int m = 0;
+                for (int d = 0; d < D; d++)
+                {
+                    if (dims.IsCategorical[d] || dims.Constant[d]) continue;
+                    double u = points[a][d], v = points[b][d], range = dims.High[d] - dims.Low[d];
+                    if (double.IsNaN(u) || double.IsNaN(v) || range <= 0) continue;
+                    double z = (u - v) / range;
+                    sq += z * z; m++;
+                }
+                if (m > 0) best = Math.Min(best, Math.Sqrt(sq / m));
+            }
+            result[a] = double.IsPositiveInfinity(best) ? 1 : best;
+        }
+        return result;
     }
 
     /// <summary>A kernel index drawn by weight (the prior is the last one).</summary>

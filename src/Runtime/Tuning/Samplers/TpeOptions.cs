@@ -56,4 +56,7 @@ public enum TpeBandwidth
     NearestGap,
     /// <summary>Per observation and dimension: the larger of the distances to the left and right neighbours (Bergstra 2011).</summary>
     WiderGap,
+    /// <summary>Per observation: its distance to the nearest other observation over all numeric dimensions (each scaled
+    /// by its range, root-mean-square per dimension), times the dimension's range. O(n²·D) per fit.</summary>
+    NearestNeighbour,
 }
