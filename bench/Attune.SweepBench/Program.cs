@@ -181,6 +181,9 @@ namespace Attune.SweepBench
                     ("mv-near-l-c48", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true, Candidates = 48 })),
                     ("mv-near-l-p.5", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true, PriorWeight = 0.5 })),
                     ("mv-nn-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true })),
+                    ("mv-nn-l-c48", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true, Candidates = 48 })),
+                    ("mv-nn-l-p.75", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true, PriorWeight = 0.75 })),
+                    ("mv-nn", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour })),
                     ("mv-nn-l-p.5", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true, PriorWeight = 0.5 })),
                 };
             Console.WriteLine($"# quality: best regret (best value - known minimum) after {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; lower is better");

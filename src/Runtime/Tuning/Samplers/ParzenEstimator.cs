@@ -64,7 +64,10 @@ internal sealed class ParzenEstimator
         for (int k = 0; k < observations; k++) logWeight[k] = -Math.Log(total);
         if (priorWeight > 0) logWeight[kernels - 1] = Math.Log(priorWeight / total);
 
-        double[]? nearest = adaptive && options.Bandwidth == TpeBandwidth.NearestNeighbour ? NearestNeighbourDistances(dims, points) : null;
+        // The nearest neighbour over all dimensions for joint kernels; for univariate estimators (scottDimensions 1) each
+        // dimension stands alone and its nearest neighbour is the nearest gap there.
+        var rule = options.Bandwidth == TpeBandwidth.NearestNeighbour && scottDimensions == 1 ? TpeBandwidth.NearestGap : options.Bandwidth;
+        double[]? nearest = adaptive && rule == TpeBandwidth.NearestNeighbour ? NearestNeighbourDistances(dims, points) : null;
         for (int d = 0; d < D; d++)
         {
             // Per-dimension statistics over the observations active in d.
@@ -104,7 +107,7 @@ internal sealed class ParzenEstimator
             double floor = range / Math.Min(1.0 / Math.Max(options.MinBandwidthFraction, 1e-12), n + 1);
             s = Math.Clamp(s, floor, range);
             if (nearest is not null) for (int i = 0; i < active.Length; i++) gap[i] = nearest[active[i]] * range;
-            else if (adaptive) NeighbourGaps(points, active, d, options.Bandwidth, dims.Low[d], dims.High[d], sorted, gap);
+            else if (adaptive) NeighbourGaps(points, active, d, rule, dims.Low[d], dims.High[d], sorted, gap);
             for (int k = 0, i = 0; k < kernels; k++)
             {
                 int at = k * D + d;

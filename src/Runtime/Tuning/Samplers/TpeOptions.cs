@@ -19,13 +19,16 @@ public sealed record TpeOptions
     /// <summary>Weight of the uniform prior component in both estimators (each trial weighs 1): keeps exploring.</summary>
     public double PriorWeight { get; init; } = 1.0;
 
-    /// <summary>How numeric kernel bandwidths are chosen (see <see cref="TpeBandwidth"/>).</summary>
-    public TpeBandwidth Bandwidth { get; init; } = TpeBandwidth.Scott;
+    /// <summary>How numeric kernel bandwidths are chosen (see <see cref="TpeBandwidth"/>). Default: each good trial's
+    /// kernel is as wide as the spacing to its nearest other good trial (adaptive, <see cref="AdaptiveGoodOnly"/>), so
+    /// good trials in separate basins (Branin's three minima) each keep a narrow kernel; g(x) keeps Scott's rule.
+    /// Chosen on the SweepBench quality benchmark (docs/benchmarks.md, "Sweeps").</summary>
+    public TpeBandwidth Bandwidth { get; init; } = TpeBandwidth.NearestNeighbour;
 
     /// <summary>With an adaptive <see cref="Bandwidth"/>: adapt only the good estimator l(x) (true) or both (false).</summary>
-    public bool AdaptiveGoodOnly { get; init; } = false;
+    public bool AdaptiveGoodOnly { get; init; } = true;
 
-    /// <summary>Multiplies Scott's-rule bandwidths; above 1 explores more.</summary>
+    /// <summary>Multiplies the bandwidths (Scott's rule and the adaptive rules); above 1 explores more.</summary>
     public double BandwidthFactor { get; init; } = 1.0;
 
     /// <summary>Bandwidth floor as a fraction of a parameter's range, applied as range / min(1 / this, n + 1) (the
@@ -57,6 +60,7 @@ public enum TpeBandwidth
     /// <summary>Per observation and dimension: the larger of the distances to the left and right neighbours (Bergstra 2011).</summary>
     WiderGap,
     /// <summary>Per observation: its distance to the nearest other observation over all numeric dimensions (each scaled
-    /// by its range, root-mean-square per dimension), times the dimension's range. O(n²·D) per fit.</summary>
+    /// by its range, root-mean-square per dimension), times the dimension's range. O(n²·D) per fit. Univariate
+    /// (<see cref="TpeOptions.Multivariate"/> false): the nearest neighbour within each dimension, i.e. <see cref="NearestGap"/>.</summary>
     NearestNeighbour,
 }
