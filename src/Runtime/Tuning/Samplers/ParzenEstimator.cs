@@ -29,7 +29,6 @@ internal sealed class ParzenEstimator
     private readonly double[] logNorm;   // numeric: log of the truncated kernel's normalizer; flat: -log range
     private readonly int[] choice;       // categorical center, -1 where inactive (flat)
     private readonly double[] logWeight; // per kernel, normalized
-    private readonly double[] sigma;     // [k * D + d]: numeric kernel bandwidths (0 where inactive)
     private readonly double[] logHit, logMiss; // categorical kernel masses per dimension
     private readonly int[][] activeKernels;    // per dimension: observations active there (for univariate use)
     private readonly double[] scratch;
@@ -52,9 +51,8 @@ internal sealed class ParzenEstimator
         logNorm = new double[kernels * D];
         choice = new int[kernels * D];
         logWeight = new double[kernels];
-        sigma = new double[kernels * D];
-        var sorted = new double[observations];
-        var gap = new double[observations];
+        var sorted = adaptive ? new double[observations] : Array.Empty<double>();
+        var gap = adaptive ? new double[observations] : Array.Empty<double>();
         logHit = new double[D];
         logMiss = new double[D];
         activeKernels = new int[D][];
@@ -116,7 +114,6 @@ internal sealed class ParzenEstimator
                 // Adaptive: this observation's own bandwidth from the gaps to its neighbours (observations sitting in
                 // separate basins each get a narrow kernel instead of one width stretched across all of them).
                 double sk = adaptive ? Math.Clamp(options.BandwidthFactor * gap[i++], floor, range) : s;
-                sigma[at] = sk;
                 double inv = 1 / sk, logS = Math.Log(sk);
                 center[at] = v;
                 precision[at] = inv;
@@ -208,7 +205,7 @@ internal sealed class ParzenEstimator
         // Rejection sampling: the kernel keeps at least ~1/3 of its mass inside the bounds (σ ≤ range), so few retries.
         for (int tries = 0; tries < 64; tries++)
         {
-            double y = center[at] + sigma[at] * SamplingMath.StandardNormal(random);
+            double y = center[at] + SamplingMath.StandardNormal(random) / precision[at];
             if (y >= dims.Low[d] && y <= dims.High[d]) return y;
         }
         return Math.Clamp(center[at], dims.Low[d], dims.High[d]);
