@@ -84,7 +84,7 @@ namespace Attune.SweepBench
             Console.WriteLine($"# tpe-call: TpeSampler.Sample alone on a history of n completed random trials of the overhead space; {calls} calls after {calls / 5} warm-up calls");
             Console.WriteLine($"{"sampler",-8} {"history",7} {"us/call",9} {"cpu us",9} {"KB/call",9}");
             var space = OverheadSpace.Space;
-            foreach (var (name, sampler) in new (string, ISampler)[] { ("tpe-mv", new TpeSampler()), ("tpe-uni", new TpeSampler(new TpeOptions { Multivariate = false })), ("mv-c1", new TpeSampler(new TpeOptions { Candidates = 1 })) })
+            foreach (var (name, sampler) in new (string, ISampler)[] { ("tpe-mv", new TpeSampler()), ("tpe-uni", new TpeSampler(new TpeOptions { Multivariate = false })), ("mv-c1", new TpeSampler(new TpeOptions { Candidates = 1 })), ("mv-scott", new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.Scott })) })
             foreach (int n in historySizes)
             {
                 var random = new Random(1);
