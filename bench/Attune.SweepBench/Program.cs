@@ -28,7 +28,7 @@ switch (command)
         return 0;
     case "quality":
         Header();
-        Quality.Run(Option("--seeds", 20), Option("--trials", 100));
+        Quality.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0));
         return 0;
     case "tpe-call":
         Header();
@@ -84,7 +84,7 @@ namespace Attune.SweepBench
             Console.WriteLine($"# tpe-call: TpeSampler.Sample alone on a history of n completed random trials of the overhead space; {calls} calls after {calls / 5} warm-up calls");
             Console.WriteLine($"{"sampler",-8} {"history",7} {"us/call",9} {"cpu us",9} {"KB/call",9}");
             var space = OverheadSpace.Space;
-            foreach (var (name, sampler) in new (string, ISampler)[] { ("tpe-mv", new TpeSampler()), ("tpe-uni", new TpeSampler(new TpeOptions { Multivariate = false })), ("mv-c1", new TpeSampler(new TpeOptions { Candidates = 1 })) })
+            foreach (var (name, sampler) in new (string, ISampler)[] { ("tpe-mv", new TpeSampler()), ("tpe-uni", new TpeSampler(new TpeOptions { Multivariate = false })), ("mv-c1", new TpeSampler(new TpeOptions { Candidates = 1 })), ("mv-scott", new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.Scott })) })
             foreach (int n in historySizes)
             {
                 var random = new Random(1);
@@ -148,7 +148,7 @@ namespace Attune.SweepBench
 
         /// <summary>Best regret (best value found − known minimum) after <paramref name="trials"/> sequential trials, seeds
         /// 0 … seeds−1; the sampler sees the whole history each time, as in a 1-worker sweep.</summary>
-        public static void Run(int seeds, int trials)
+        public static void Run(int seeds, int trials, int firstSeed = 0)
         {
             var problems = new[]
             {
@@ -172,14 +172,28 @@ namespace Attune.SweepBench
                     ("mv-floor.005", () => new TpeSampler(new TpeOptions { MinBandwidthFraction = 0.005 })),
                     ("mv-prior.5", () => new TpeSampler(new TpeOptions { PriorWeight = 0.5 })),
                 };
-            Console.WriteLine($"# quality: best regret (best value - known minimum) after {trials} trials, seeds 0..{seeds - 1}; lower is better");
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "2")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("mv", () => new TpeSampler()),
+                    ("mv-near-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true })),
+                    ("mv-wide-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.WiderGap, AdaptiveGoodOnly = true })),
+                    ("mv-near-l-c48", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true, Candidates = 48 })),
+                    ("mv-near-l-p.5", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestGap, AdaptiveGoodOnly = true, PriorWeight = 0.5 })),
+                    ("mv-nn-l", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true })),
+                    ("mv-nn-l-c48", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true, Candidates = 48 })),
+                    ("mv-nn-l-p.75", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true, PriorWeight = 0.75 })),
+                    ("mv-nn", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour })),
+                    ("mv-nn-l-p.5", () => new TpeSampler(new TpeOptions { Bandwidth = TpeBandwidth.NearestNeighbour, AdaptiveGoodOnly = true, PriorWeight = 0.5 })),
+                };
+            Console.WriteLine($"# quality: best regret (best value - known minimum) after {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; lower is better");
             Console.WriteLine($"{"function",-10} {"sampler",-18} {"q25",10} {"median",10} {"q75",10} {"s/run",7}");
             foreach (var p in problems)
             foreach (var (name, create) in samplers)
             {
                 var regrets = new double[seeds];
                 long t0 = Stopwatch.GetTimestamp();
-                for (int s = 0; s < seeds; s++) regrets[s] = TestFunctions.Optimize(create(), p.Space, p.F, trials, s) - p.Minimum;
+                for (int s = 0; s < seeds; s++) regrets[s] = TestFunctions.Optimize(create(), p.Space, p.F, trials, firstSeed + s) - p.Minimum;
                 double secondsPerRun = Stopwatch.GetElapsedTime(t0).TotalSeconds / seeds;
                 Console.WriteLine($"{p.Name,-10} {name,-18} {E(Stats.Quantile(regrets, 0.25)),10} {E(Stats.Quantile(regrets, 0.5)),10} {E(Stats.Quantile(regrets, 0.75)),10} {secondsPerRun,7:F3}");
             }

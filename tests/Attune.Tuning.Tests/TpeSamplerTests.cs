@@ -38,6 +38,20 @@ public class TpeSamplerTests
         Assert.True(tpe < random, $"TPE {tpe} vs random {random}");
     }
 
+    [Theory]
+    [InlineData(TpeBandwidth.Scott, false)]
+    [InlineData(TpeBandwidth.NearestGap, false)]
+    [InlineData(TpeBandwidth.WiderGap, true)]
+    [InlineData(TpeBandwidth.NearestNeighbour, true)]
+    public void Every_bandwidth_rule_beats_random_search_on_Branin_and_is_reproducible(TpeBandwidth rule, bool goodOnly)
+    {
+        var options = new TpeOptions { Bandwidth = rule, AdaptiveGoodOnly = goodOnly };
+        var (tpe, random) = MedianRegrets(TestFunctions.BraninSpace(), TestFunctions.Branin, TestFunctions.BraninMinimum, 60, 10, options);
+        Assert.True(tpe < random, $"{rule}: TPE {tpe} vs random {random}");
+        double Once() => TestFunctions.Optimize(new TpeSampler(options), TestFunctions.BraninSpace(), TestFunctions.Branin, 40, 3);
+        Assert.Equal(Once(), Once());
+    }
+
     [Fact]
     public void Univariate_mode_also_beats_random_search_on_Branin()
     {

@@ -29,7 +29,6 @@ internal sealed class ParzenEstimator
     private readonly double[] logNorm;   // numeric: log of the truncated kernel's normalizer; flat: -log range
     private readonly int[] choice;       // categorical center, -1 where inactive (flat)
     private readonly double[] logWeight; // per kernel, normalized
-    private readonly double[] sigma;     // per dimension
     private readonly double[] logHit, logMiss; // categorical kernel masses per dimension
     private readonly int[][] activeKernels;    // per dimension: observations active there (for univariate use)
     private readonly double[] scratch;
@@ -38,7 +37,8 @@ internal sealed class ParzenEstimator
     /// <param name="points">Transformed observations, each of length D, NaN where inactive.</param>
     /// <param name="options">Prior weight and bandwidth settings.</param>
     /// <param name="scottDimensions">The dimension count in Scott's rule n^(-1/(d+4)): D for joint kernels, 1 for univariate.</param>
-    public ParzenEstimator(TpeDimensions dims, List<double[]> points, TpeOptions options, int scottDimensions)
+    /// <param name="adaptive">Per-kernel bandwidths from neighbour gaps (<see cref="TpeOptions.Bandwidth"/>) instead of one per dimension.</param>
+    public ParzenEstimator(TpeDimensions dims, List<double[]> points, TpeOptions options, int scottDimensions, bool adaptive = false)
     {
         this.dims = dims;
         int D = dims.Count;
@@ -51,7 +51,8 @@ internal sealed class ParzenEstimator
         logNorm = new double[kernels * D];
         choice = new int[kernels * D];
         logWeight = new double[kernels];
-        sigma = new double[D];
+        var sorted = adaptive ? new double[observations] : Array.Empty<double>();
+        var gap = adaptive ? new double[observations] : Array.Empty<double>();
         logHit = new double[D];
         logMiss = new double[D];
         activeKernels = new int[D][];
@@ -61,6 +62,10 @@ internal sealed class ParzenEstimator
         for (int k = 0; k < observations; k++) logWeight[k] = -Math.Log(total);
         if (priorWeight > 0) logWeight[kernels - 1] = Math.Log(priorWeight / total);
 
+        // The nearest neighbour over all dimensions for joint kernels; for univariate estimators (scottDimensions 1) each
+        // dimension stands alone and its nearest neighbour is the nearest gap there.
+        var rule = options.Bandwidth == TpeBandwidth.NearestNeighbour && scottDimensions == 1 ? TpeBandwidth.NearestGap : options.Bandwidth;
+        double[]? nearest = adaptive && rule == TpeBandwidth.NearestNeighbour ? NearestNeighbourDistances(dims, points) : null;
         for (int d = 0; d < D; d++)
         {
             // Per-dimension statistics over the observations active in d.
@@ -91,7 +96,7 @@ internal sealed class ParzenEstimator
             }
 
             double range = dims.High[d] - dims.Low[d];
-            if (dims.Constant[d] || range <= 0) { sigma[d] = 1; continue; }
+            if (dims.Constant[d] || range <= 0) continue;
             // Scott's rule on the observed spread, clipped to [range / min(1 / floor, n + 1), range]: a handful of
             // nearby good points must not collapse to spikes, and one far-off point must not flatten everything.
             double mean = n > 0 ? sum / n : 0;
@@ -99,13 +104,17 @@ internal sealed class ParzenEstimator
             double s = options.BandwidthFactor * std * Math.Pow(Math.Max(n, 1), -1.0 / (scottDimensions + 4));
             double floor = range / Math.Min(1.0 / Math.Max(options.MinBandwidthFraction, 1e-12), n + 1);
             s = Math.Clamp(s, floor, range);
-            sigma[d] = s;
-            double inv = 1 / s, logS = Math.Log(s);
-            for (int k = 0; k < kernels; k++)
+            if (nearest is not null) for (int i = 0; i < active.Length; i++) gap[i] = nearest[active[i]] * range;
+            else if (adaptive) NeighbourGaps(points, active, d, rule, dims.Low[d], dims.High[d], sorted, gap);
+            for (int k = 0, i = 0; k < kernels; k++)
             {
                 int at = k * D + d;
                 double v = k < observations ? points[k][d] : double.NaN;
                 if (double.IsNaN(v)) { center[at] = 0; precision[at] = 0; logNorm[at] = -dims.LogRange[d]; continue; }
+                // Adaptive: this observation's own bandwidth from the gaps to its neighbours (observations sitting in
+                // separate basins each get a narrow kernel instead of one width stretched across all of them).
+                double sk = adaptive ? Math.Clamp(options.BandwidthFactor * gap[i++], floor, range) : s;
+                double inv = 1 / sk, logS = Math.Log(sk);
                 center[at] = v;
                 precision[at] = inv;
                 double zLow = (dims.Low[d] - v) * inv, zHigh = (dims.High[d] - v) * inv;
@@ -114,6 +123,61 @@ internal sealed class ParzenEstimator
                 logNorm[at] = -HalfLog2Pi - logS - Math.Log(Math.Max(mass, 1e-300));
             }
         }
+    }
+
+    /// <summary>
+    /// For each observation active in d (in <paramref name="active"/> order), the gap to its neighbours among the
+    /// observations' values in d: the nearest one (<see cref="TpeBandwidth.NearestGap"/>) or the larger of the left and
+    /// right gaps (<see cref="TpeBandwidth.WiderGap"/>, Bergstra et al. 2011); an observation with no neighbour on one side
+    /// uses the other, and a lone observation the range.
+    /// </summary>
+    private static void NeighbourGaps(List<double[]> points, int[] active, int d, TpeBandwidth rule, double low, double high, double[] sorted, double[] gap)
+    {
+        int n = active.Length;
+        if (n == 0) return;
+        var order = new int[n];
+        for (int i = 0; i < n; i++) { sorted[i] = points[active[i]][d]; order[i] = i; }
+        Array.Sort(sorted, order, 0, n);
+        for (int j = 0; j < n; j++)
+        {
+            double left = j > 0 ? sorted[j] - sorted[j - 1] : double.NaN;
+            double right = j < n - 1 ? sorted[j + 1] - sorted[j] : double.NaN;
+            double g;
+            if (double.IsNaN(left) && double.IsNaN(right)) g = high - low;
+            else if (double.IsNaN(left)) g = right;
+            else if (double.IsNaN(right)) g = left;
+            else g = rule == TpeBandwidth.WiderGap ? Math.Max(left, right) : Math.Min(left, right);
+            gap[order[j]] = g;
+        }
+    }
+
+    /// <summary>Per observation: the distance to its nearest other observation in the numeric dimensions, each scaled to
+    /// [0, 1] by its range (dimensions inactive in either skipped), divided by √(dimensions compared) so it reads as a
+    /// per-dimension spacing; 1 for a lone observation.</summary>
+    private static double[] NearestNeighbourDistances(TpeDimensions dims, List<double[]> points)
+    {
+        int n = points.Count, D = dims.Count;
+        var result = new double[n];
+        for (int a = 0; a < n; a++)
+        {
+            double best = double.PositiveInfinity;
+            for (int b = 0; b < n; b++)
+            {
+                if (b == a) continue;
+                double sq = 0; int m = 0;
+                for (int d = 0; d < D; d++)
+                {
+                    if (dims.IsCategorical[d] || dims.Constant[d]) continue;
+                    double u = points[a][d], v = points[b][d], range = dims.High[d] - dims.Low[d];
+                    if (double.IsNaN(u) || double.IsNaN(v) || range <= 0) continue;
+                    double z = (u - v) / range;
+                    sq += z * z; m++;
+                }
+                if (m > 0) best = Math.Min(best, Math.Sqrt(sq / m));
+            }
+            result[a] = double.IsPositiveInfinity(best) ? 1 : best;
+        }
+        return result;
     }
 
     /// <summary>A kernel index drawn by weight (the prior is the last one).</summary>
@@ -141,7 +205,7 @@ internal sealed class ParzenEstimator
         // Rejection sampling: the kernel keeps at least ~1/3 of its mass inside the bounds (σ ≤ range), so few retries.
         for (int tries = 0; tries < 64; tries++)
         {
-            double y = center[at] + sigma[d] * SamplingMath.StandardNormal(random);
+            double y = center[at] + SamplingMath.StandardNormal(random) / precision[at];
             if (y >= dims.Low[d] && y <= dims.High[d]) return y;
         }
         return Math.Clamp(center[at], dims.Low[d], dims.High[d]);

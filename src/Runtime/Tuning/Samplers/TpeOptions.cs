@@ -19,7 +19,16 @@ public sealed record TpeOptions
     /// <summary>Weight of the uniform prior component in both estimators (each trial weighs 1): keeps exploring.</summary>
     public double PriorWeight { get; init; } = 1.0;
 
-    /// <summary>Multiplies Scott's-rule bandwidths; above 1 explores more.</summary>
+    /// <summary>How numeric kernel bandwidths are chosen (see <see cref="TpeBandwidth"/>). Default: each good trial's
+    /// kernel is as wide as the spacing to its nearest other good trial (adaptive, <see cref="AdaptiveGoodOnly"/>), so
+    /// good trials in separate basins (Branin's three minima) each keep a narrow kernel; g(x) keeps Scott's rule.
+    /// Chosen on the SweepBench quality benchmark (docs/benchmarks.md, "Sweeps").</summary>
+    public TpeBandwidth Bandwidth { get; init; } = TpeBandwidth.NearestNeighbour;
+
+    /// <summary>With an adaptive <see cref="Bandwidth"/>: adapt only the good estimator l(x) (true) or both (false).</summary>
+    public bool AdaptiveGoodOnly { get; init; } = true;
+
+    /// <summary>Multiplies the bandwidths (Scott's rule and the adaptive rules); above 1 explores more.</summary>
     public double BandwidthFactor { get; init; } = 1.0;
 
     /// <summary>Bandwidth floor as a fraction of a parameter's range, applied as range / min(1 / this, n + 1) (the
@@ -37,4 +46,21 @@ public sealed record TpeOptions
 
     /// <summary>min(ceil(0.25 √n), 25): hyperopt's rule, greedier as studies grow.</summary>
     public static int SqrtGamma(int n) => Math.Min((int)Math.Ceiling(0.25 * Math.Sqrt(n)), 25);
+}
+
+/// <summary>Bandwidth rule for numeric dimensions of <see cref="TpeSampler"/>'s Parzen estimators. Every rule is clipped
+/// to [range / min(1 / <see cref="TpeOptions.MinBandwidthFraction"/>, n + 1), range] and scaled by
+/// <see cref="TpeOptions.BandwidthFactor"/>.</summary>
+public enum TpeBandwidth
+{
+    /// <summary>One bandwidth per dimension: Scott's rule σ n^(-1/(d+4)) on the observed spread.</summary>
+    Scott,
+    /// <summary>Per observation and dimension: the distance to the nearest other observation's value there.</summary>
+    NearestGap,
+    /// <summary>Per observation and dimension: the larger of the distances to the left and right neighbours (Bergstra 2011).</summary>
+    WiderGap,
+    /// <summary>Per observation: its distance to the nearest other observation over all numeric dimensions (each scaled
+    /// by its range, root-mean-square per dimension), times the dimension's range. O(n²·D) per fit. Univariate
+    /// (<see cref="TpeOptions.Multivariate"/> false): the nearest neighbour within each dimension, i.e. <see cref="NearestGap"/>.</summary>
+    NearestNeighbour,
 }

@@ -52,8 +52,9 @@ public sealed class TpeSampler : ISampler
         if (Options.ConstantLiar) foreach (var t in running) badPoints.Add(Transform(dims, t.Values));
 
         int scott = Options.Multivariate ? dims.Count : 1;
-        var l = new ParzenEstimator(dims, goodPoints, Options, scott);
-        var g = new ParzenEstimator(dims, badPoints, Options, scott);
+        bool adaptive = Options.Bandwidth != TpeBandwidth.Scott;
+        var l = new ParzenEstimator(dims, goodPoints, Options, scott, adaptive);
+        var g = new ParzenEstimator(dims, badPoints, Options, scott, adaptive && !Options.AdaptiveGoodOnly);
         return Options.Multivariate ? SampleJoint(dims, l, g, random) : SampleIndependent(dims, l, g, random);
     }
 
