@@ -254,11 +254,13 @@ public sealed class SweepTests : IDisposable
     public void Memory_storage_and_unknown_forms()
     {
         Assert.IsType<InMemoryStudyStorage>(StudyStorage.Open(":memory:"));
-        var e = Assert.Throws<ArgumentException>(() => StudyStorage.Open("Host=db;Username=u;Password=hunter2"));
+        var e = Assert.Throws<ArgumentException>(() => StudyStorage.Open("mysql://u:hunter2@db/x"));
         Assert.DoesNotContain("hunter2", e.Message);
         Assert.Contains("\":memory:\"", e.Message);
         Assert.Contains(".db, .sqlite or .sqlite3", e.Message);
         Assert.Contains("Data Source=", e.Message);
+        Assert.Contains("postgres://", e.Message);
+        Assert.DoesNotContain("hunter2", Assert.Throws<ArgumentException>(() => StudyStorage.Open("Server=db;Password=hunter2;Bogus Key=1")).Message);
         Assert.Contains("\"studies.txt\"", Assert.Throws<ArgumentException>(() => StudyStorage.Open("studies.txt")).Message);
         var bad = Assert.Throws<ArgumentException>(() => SqliteStudyStorage.FromConnectionString("Data Source=x.db;Password=hunter2;Bogus=1"));
         Assert.DoesNotContain("hunter2", bad.Message);
