@@ -306,15 +306,20 @@ public sealed class SweepTests : IDisposable
     {
         var storage = new InMemoryStudyStorage();
         var study = storage.OpenStudy("Knobs", Knobs.Space, Direction.Minimize);
-        storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);  // a fresh Running trial of "another process"
+        var other = storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);  // a Running trial of "another process", alive:
+        SweepResult<Knobs> result;
         var options = InMemory(3);
-        var result = Sweep.Run<Knobs>(t => 1.0, options, sampler: null, storage: storage);
+        using var alive = new Timer(_ => storage.Heartbeat([other.Id]), null, 0, 20);    // it heartbeats, so it is left alone
+        result = Sweep.Run<Knobs>(t => 1.0, options, sampler: null, storage: storage);
         Assert.Equal(TrialState.Running, result.Trials[0].State);    // fresh: not touched, and counted as under way
         Assert.Equal(2, result.Trials.Count(t => t.State == TrialState.Complete));
 
+        alive.Change(Timeout.Infinite, Timeout.Infinite);
+        Thread.Sleep(50);                                      // no heartbeat while the clock is set back
         storage.Clock = () => DateTimeOffset.UtcNow.AddMinutes(-10);
         storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);  // heartbeat 10 minutes ago
         storage.Clock = () => DateTimeOffset.UtcNow;
+        alive.Change(0, 20);
         result = Sweep.Run<Knobs>(t => 1.0, options with { Trials = 4 }, sampler: null, storage: storage);
         Assert.Equal(TrialState.Failed, result.Trials[3].State);
         Assert.Equal("abandoned: the process running it stopped", result.Trials[3].Error);

@@ -372,6 +372,20 @@ public sealed class PostgresStudyStorage : IStudyStorage
         });
     }
 
+    public IReadOnlyList<RunningTrial> RunningTrials(long studyId)
+    {
+        return retry.Run("read the running trials", () =>
+        {
+            using var c = Open();
+            using var cmd = Cmd(c, "SELECT id, number, heartbeat FROM trials WHERE study_id = @s AND state = 'Running' ORDER BY number");
+            Add(cmd, "s", studyId);
+            var list = new List<RunningTrial>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) list.Add(new RunningTrial(r.GetInt64(0), r.GetInt32(1), Time(r.GetDateTime(2))));
+            return (IReadOnlyList<RunningTrial>)list;
+        });
+    }
+
     public void Dispose()
     {
         if (disposed) return;
