@@ -54,7 +54,7 @@ internal static class PostgresServer
     {
         string admin = ConnectionString;
         schema = "attune_t_" + Guid.NewGuid().ToString("N")[..12];
-        using (var c = new NpgsqlConnection(admin))
+        using (var c = new NpgsqlConnection(Unpooled(admin)))
         {
             c.Open();
             using var cmd = new NpgsqlCommand($"CREATE SCHEMA {schema}", c);
@@ -65,15 +65,18 @@ internal static class PostgresServer
 
     public static void Drop(string schema)
     {
-        using var c = new NpgsqlConnection(ConnectionString);
+        using var c = new NpgsqlConnection(Unpooled(ConnectionString));
         c.Open();
         using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", c);
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>The tests' own connections are not pooled: after a server restart a pooled one would be dead.</summary>
+    private static string Unpooled(string cs) => new NpgsqlConnectionStringBuilder(cs) { Pooling = false }.ConnectionString;
+
     public static void Exec(string connectionString, string sql)
     {
-        using var c = new NpgsqlConnection(connectionString);
+        using var c = new NpgsqlConnection(Unpooled(connectionString));
         c.Open();
         using var cmd = new NpgsqlCommand(sql, c);
         cmd.ExecuteNonQuery();
@@ -81,7 +84,7 @@ internal static class PostgresServer
 
     public static object? Scalar(string connectionString, string sql)
     {
-        using var c = new NpgsqlConnection(connectionString);
+        using var c = new NpgsqlConnection(Unpooled(connectionString));
         c.Open();
         using var cmd = new NpgsqlCommand(sql, c);
         return cmd.ExecuteScalar();
