@@ -17,11 +17,15 @@ int trials = int.Parse(args[2], CultureInfo.InvariantCulture);
 int sleepMs = int.Parse(args[3], CultureInfo.InvariantCulture);
 int workers = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
 var options = WorkerSpace.DefaultSweepOptions with { Storage = args[0], StudyName = args[1], Trials = trials, Workers = workers };
+// ATTUNE_WORKER_TIMINGS=1 (bench/coordination): also "t begin|end <unix µs>" around each objective call.
+bool timings = Environment.GetEnvironmentVariable("ATTUNE_WORKER_TIMINGS") == "1";
 var result = Sweep.Run<WorkerSpace>(trial =>
 {
+    if (timings) Console.Out.WriteLine($"t begin {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000}");
     Console.Out.WriteLine($"started {trial.Number}");
     Console.Out.Flush();
     Thread.Sleep(sleepMs);
+    if (timings) Console.Out.WriteLine($"t end {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000}");
     return trial.Parameters.X + trial.Parameters.N;
 }, options, new Stored());
 int completed = 0;

@@ -113,6 +113,10 @@ public sealed class PostgresStudyStorage : IStudyStorage
         found = ReadVersion(c, tx);
         if (found is null)
         {
+            using (var foreign = new NpgsqlCommand(TableExists("'studies', 'trials'"), c, tx))
+                if ((bool)foreign.ExecuteScalar()!)
+                    throw new InvalidOperationException($"{Location} has tables named 'studies' or 'trials' but no Attune schema_version table: they belong to another tool (Optuna uses the same names). " +
+                        "Give Attune a schema of its own: add \"Search Path=attune\" to the connection string (after CREATE SCHEMA attune).");
             try
             {
                 using var ddl = new NpgsqlCommand(SchemaSql, c, tx);
@@ -128,9 +132,14 @@ public sealed class PostgresStudyStorage : IStudyStorage
         tx.Commit();
     }
 
+    private static string TableExists(string names)
+        => $"SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname IN ({names}))";
+
     private static int? ReadVersion(NpgsqlConnection c, NpgsqlTransaction? tx = null)
     {
-        using var exists = new NpgsqlCommand("SELECT to_regclass('schema_version') IS NOT NULL", c, tx);
+        // pg_class read through the statement's snapshot, not to_regclass: the catalogue cache may not yet know a table
+        // another worker created while this one waited for the advisory lock.
+        using var exists = new NpgsqlCommand(TableExists("'schema_version'"), c, tx);
         if (!(bool)exists.ExecuteScalar()!) return null;
         using var read = new NpgsqlCommand("SELECT MAX(version) FROM schema_version", c, tx);
         return read.ExecuteScalar() is int v ? v : null;
