@@ -12,7 +12,7 @@ public abstract class StorageBehaviourTests : IDisposable
 
     public void Dispose() => Dir.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public void Creates_a_study_once_and_finds_it_again()
     {
         using var storage = Create();
@@ -25,7 +25,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Null(storage.FindStudy("other"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Round_trips_trials_values_and_intermediate_values()
     {
         using var storage = Create();
@@ -53,7 +53,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Empty(trials[1].Intermediate);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Inactive_values_are_NaN_after_a_round_trip()
     {
         using var storage = Create();
@@ -62,7 +62,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.True(double.IsNaN(Studies.Trials(storage, "s")[0].Values[0]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Changes_since_a_sequence_number_hold_only_what_changed()
     {
         using var storage = Create();
@@ -84,7 +84,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.True(afterFinish.LastSeq > afterReport.LastSeq);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Concurrent_creations_get_unique_consecutive_numbers()
     {
         using var storage = Create();
@@ -100,7 +100,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 40), numbers.OrderBy(n => n));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_sample_callback_that_throws_creates_nothing()
     {
         using var storage = Create();
@@ -109,7 +109,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Equal(0, storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]).Number);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stale_running_trials_are_failed_and_finished_ones_left_alone()
     {
         using var storage = Create();
@@ -124,7 +124,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Equal((TrialState.Failed, "abandoned"), (trials[1].State, trials[1].Error));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Heartbeat_keeps_a_running_trial_fresh()
     {
         using var storage = Create();
@@ -137,7 +137,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.True(Studies.Trials(storage, "s")[0].Heartbeat >= before.AddMilliseconds(-5));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_changed_space_names_each_parameter_and_how_to_proceed()
     {
         using var storage = Create();
@@ -154,7 +154,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Contains("DeleteStudy", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Another_direction_is_refused()
     {
         using var storage = Create();
@@ -163,7 +163,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Contains("created to Minimize; this sweep asks to Maximize", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Deleting_a_study_removes_its_trials()
     {
         using var storage = Create();
@@ -204,7 +204,7 @@ public sealed class SqliteStorageTests : StorageBehaviourTests
     protected override IStudyStorage Create() => new SqliteStudyStorage(Dir.File("studies.db"));
     protected override IStudyStorage Reopen(IStudyStorage first) => new SqliteStudyStorage(Dir.File("studies.db"));
 
-    [Fact]
+    [SkippableFact]
     public void Parameters_are_stored_as_plain_JSON_with_natural_types()
     {
         using (var storage = Create())
@@ -224,7 +224,7 @@ public sealed class SqliteStorageTests : StorageBehaviourTests
         Assert.Equal("s", r.GetString(3));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_file_uses_WAL_a_schema_version_and_indexes()
     {
         using (Create()) { }
@@ -247,7 +247,7 @@ public sealed class SqliteStorageTests : StorageBehaviourTests
         return text;
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_newer_schema_is_refused_with_a_clear_message()
     {
         using (Create()) { }
@@ -260,5 +260,132 @@ public sealed class SqliteStorageTests : StorageBehaviourTests
         }
         var e = Assert.Throws<NotSupportedException>(Create);
         Assert.Contains("schema version 99", e.Message);
+    }
+}
+
+[Collection("postgres")]
+public sealed class PostgresStorageTests : StorageBehaviourTests, IDisposable
+{
+    private string? schema;
+    private string? connection;
+
+    private string Connection => connection ??= PostgresServer.NewSchema(out schema);
+
+    protected override IStudyStorage Create() => new PostgresStudyStorage(Connection);
+    protected override IStudyStorage Reopen(IStudyStorage first) => new PostgresStudyStorage(Connection);
+
+    public new void Dispose()
+    {
+        if (schema is not null) PostgresServer.Drop(schema);
+        base.Dispose();
+    }
+
+    [SkippableFact]
+    public void Parameters_are_stored_as_plain_JSON_with_natural_types()
+    {
+        using (var storage = Create())
+        {
+            var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
+            storage.CreateTrial(study.Id, _ => [0.001, 3, 1, 1]);
+        }
+        using var c = new Npgsql.NpgsqlConnection(Connection);
+        c.Open();
+        using var cmd = new Npgsql.NpgsqlCommand("SELECT t.params_json::text, t.values_json, t.state, s.name, t.params_json->>'Act' FROM trials t JOIN studies s ON s.id = t.study_id", c);
+        using var r = cmd.ExecuteReader();
+        Assert.True(r.Read());
+        Assert.Equal("{\"Lr\":0.001,\"Layers\":3,\"Act\":\"gelu\",\"Bias\":true}", r.GetString(0));
+        Assert.Equal("[0.001,3,1,1]", r.GetString(1));
+        Assert.Equal("Running", r.GetString(2));
+        Assert.Equal("s", r.GetString(3));
+        Assert.Equal("gelu", r.GetString(4));
+    }
+
+    [SkippableFact]
+    public void The_database_has_a_schema_version_and_the_indexes_the_queries_use()
+    {
+        using (var storage = Create())
+        {
+            var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
+            for (int i = 0; i < 50; i++) storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);
+        }
+        Assert.Equal(1, PostgresServer.Scalar(Connection, "SELECT version FROM schema_version"));
+        Assert.Equal(1L, PostgresServer.Scalar(Connection, $"SELECT COUNT(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'trials_study_number'"));
+        PostgresServer.Exec(Connection, "ANALYZE trials");
+        string Plan(string sql)
+        {
+            using var c = new Npgsql.NpgsqlConnection(Connection);
+            c.Open();
+            using (var off = new Npgsql.NpgsqlCommand("SET enable_seqscan = off; SET enable_bitmapscan = off", c)) off.ExecuteNonQuery();
+            using var cmd = new Npgsql.NpgsqlCommand("EXPLAIN " + sql, c);
+            using var r = cmd.ExecuteReader();
+            var text = "";
+            while (r.Read()) text += r.GetString(0) + "\n";
+            return text;
+        }
+        Assert.Contains("trials_study_seq", Plan("SELECT id FROM trials WHERE study_id = 1 AND updated_seq > 5"));
+        Assert.Contains("trials_study_running", Plan("SELECT id FROM trials WHERE study_id = 1 AND state = 'Running' AND heartbeat < now()"));
+    }
+
+    [SkippableFact]
+    public void A_newer_schema_is_refused_with_a_clear_message()
+    {
+        using (Create()) { }
+        PostgresServer.Exec(Connection, "UPDATE schema_version SET version = 99");
+        var e = Assert.Throws<NotSupportedException>(Create);
+        Assert.Contains("schema version 99", e.Message);
+    }
+
+    [SkippableFact]
+    public void Storage_is_chosen_by_connection_string_or_URL_and_never_shows_the_password()
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(Connection);
+        using (var byKeywords = StudyStorage.Open(Connection))
+            Assert.IsType<PostgresStudyStorage>(byKeywords);
+        string url = $"postgresql://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password!)}@{b.Host}:{b.Port}/{b.Database}?options=-c%20search_path%3D{schema}";
+        using (var byUrl = StudyStorage.Open(url))
+        {
+            var pg = Assert.IsType<PostgresStudyStorage>(byUrl);
+            Assert.Equal($"PostgreSQL database '{b.Database}' on {b.Host}:{b.Port}", pg.Location);
+            pg.OpenStudy("via-url", Knobs.Space, Direction.Minimize);
+        }
+        using (var again = new PostgresStudyStorage(Connection)) Assert.NotNull(again.FindStudy("via-url"));   // same schema
+
+        // A wrong password: a clear error, and neither password appears.
+        var wrong = new Npgsql.NpgsqlConnectionStringBuilder(Connection) { Password = "hunter2-wrong" };
+        var e = Assert.ThrowsAny<Exception>(() => StudyStorage.Open(wrong.ConnectionString));
+        Assert.DoesNotContain("hunter2", e.ToString());
+        Assert.DoesNotContain(b.Password!, e.ToString());
+        // No server on that port: retried, then a clear error naming host:port, not the password.
+        var nowhere = new Npgsql.NpgsqlConnectionStringBuilder(Connection) { Port = 1, Password = "hunter2", Timeout = 1 };
+        var down = Assert.Throws<StudyStorageUnavailableException>(() => new PostgresStudyStorage(nowhere.ConnectionString, TimeSpan.FromSeconds(1)));
+        Assert.Contains($"on {b.Host}:1", down.Message);
+        Assert.DoesNotContain("hunter2", down.ToString());
+        Assert.DoesNotContain("hunter2", Assert.Throws<ArgumentException>(() => StudyStorage.Open("postgres://u:hunter2@[bad")).Message);
+    }
+
+    [SkippableFact]
+    public void A_worker_with_only_the_documented_rights_runs_a_sweep_on_an_administrator_made_schema()
+    {
+        // The administrator creates the tables once and a role with the rights docs/postgresql.md lists.
+        PostgresServer.Exec(Connection, PostgresStudyStorage.SchemaSql);
+        string role = "attune_w_" + Guid.NewGuid().ToString("N")[..8];
+        PostgresServer.Exec(Connection, $"""
+            CREATE ROLE {role} LOGIN PASSWORD 'worker-pw';
+            GRANT USAGE ON SCHEMA {schema} TO {role};
+            GRANT SELECT, INSERT, UPDATE ON {schema}.schema_version, {schema}.studies, {schema}.trials, {schema}.intermediate TO {role};
+            """);
+        try
+        {
+            var worker = new Npgsql.NpgsqlConnectionStringBuilder(Connection) { Username = role, Password = "worker-pw" }.ConnectionString;
+            var result = Sweep.Run<Knobs>(t => { t.Report(0, 1.0); return t.Parameters.Lr; }, Knobs.DefaultSweepOptions with { Storage = worker, StudyName = "rights", Trials = 3 });
+            Assert.Equal(3, result.Trials.Count(t => t.State == TrialState.Complete));
+            // The worker may not create tables: the schema really was the administrator's.
+            Assert.ThrowsAny<Npgsql.PostgresException>(() => PostgresServer.Exec(worker, $"CREATE TABLE {schema}.x (a int)"));
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            PostgresServer.Exec(Connection, $"DROP OWNED BY {role}; DROP ROLE {role};");
+        }
     }
 }

@@ -254,11 +254,13 @@ public sealed class SweepTests : IDisposable
     public void Memory_storage_and_unknown_forms()
     {
         Assert.IsType<InMemoryStudyStorage>(StudyStorage.Open(":memory:"));
-        var e = Assert.Throws<ArgumentException>(() => StudyStorage.Open("Host=db;Username=u;Password=hunter2"));
+        var e = Assert.Throws<ArgumentException>(() => StudyStorage.Open("mysql://u:hunter2@db/x"));
         Assert.DoesNotContain("hunter2", e.Message);
         Assert.Contains("\":memory:\"", e.Message);
         Assert.Contains(".db, .sqlite or .sqlite3", e.Message);
         Assert.Contains("Data Source=", e.Message);
+        Assert.Contains("postgres://", e.Message);
+        Assert.DoesNotContain("hunter2", Assert.Throws<ArgumentException>(() => StudyStorage.Open("Server=db;Password=hunter2;Bogus Key=1")).Message);
         Assert.Contains("\"studies.txt\"", Assert.Throws<ArgumentException>(() => StudyStorage.Open("studies.txt")).Message);
         var bad = Assert.Throws<ArgumentException>(() => SqliteStudyStorage.FromConnectionString("Data Source=x.db;Password=hunter2;Bogus=1"));
         Assert.DoesNotContain("hunter2", bad.Message);
@@ -304,15 +306,20 @@ public sealed class SweepTests : IDisposable
     {
         var storage = new InMemoryStudyStorage();
         var study = storage.OpenStudy("Knobs", Knobs.Space, Direction.Minimize);
-        storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);  // a fresh Running trial of "another process"
+        var other = storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);  // a Running trial of "another process", alive:
+        SweepResult<Knobs> result;
         var options = InMemory(3);
-        var result = Sweep.Run<Knobs>(t => 1.0, options, sampler: null, storage: storage);
+        using var alive = new Timer(_ => storage.Heartbeat([other.Id]), null, 0, 20);    // it heartbeats, so it is left alone
+        result = Sweep.Run<Knobs>(t => 1.0, options, sampler: null, storage: storage);
         Assert.Equal(TrialState.Running, result.Trials[0].State);    // fresh: not touched, and counted as under way
         Assert.Equal(2, result.Trials.Count(t => t.State == TrialState.Complete));
 
+        alive.Change(Timeout.Infinite, Timeout.Infinite);
+        Thread.Sleep(50);                                      // no heartbeat while the clock is set back
         storage.Clock = () => DateTimeOffset.UtcNow.AddMinutes(-10);
         storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);  // heartbeat 10 minutes ago
         storage.Clock = () => DateTimeOffset.UtcNow;
+        alive.Change(0, 20);
         result = Sweep.Run<Knobs>(t => 1.0, options with { Trials = 4 }, sampler: null, storage: storage);
         Assert.Equal(TrialState.Failed, result.Trials[3].State);
         Assert.Equal("abandoned: the process running it stopped", result.Trials[3].Error);

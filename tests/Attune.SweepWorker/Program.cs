@@ -1,6 +1,7 @@
 // A sweep process for the study tests: several of these share one SQLite file.
 // Usage: dotnet Attune.SweepWorker.dll <db path> <study name> <trials> <sleep ms per trial> [workers]
-// Prints "started <number>" when a trial starts and "done <completed>" at the end.
+// Prints "started <number>" when a trial starts, "stored <number> <state>" once its result is in storage, and
+// "done <completed>" at the end. The db path may be a PostgreSQL connection string.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -16,17 +17,34 @@ int trials = int.Parse(args[2], CultureInfo.InvariantCulture);
 int sleepMs = int.Parse(args[3], CultureInfo.InvariantCulture);
 int workers = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
 var options = WorkerSpace.DefaultSweepOptions with { Storage = args[0], StudyName = args[1], Trials = trials, Workers = workers };
+// ATTUNE_WORKER_TIMINGS=1 (bench/coordination): also "t begin|end <unix µs>" around each objective call.
+bool timings = Environment.GetEnvironmentVariable("ATTUNE_WORKER_TIMINGS") == "1";
 var result = Sweep.Run<WorkerSpace>(trial =>
 {
+    if (timings) Console.Out.WriteLine($"t begin {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000}");
     Console.Out.WriteLine($"started {trial.Number}");
     Console.Out.Flush();
     Thread.Sleep(sleepMs);
+    if (timings) Console.Out.WriteLine($"t end {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000}");
     return trial.Parameters.X + trial.Parameters.N;
-}, options);
+}, options, new Stored());
 int completed = 0;
 foreach (var t in result.Trials) if (t.State == TrialState.Complete) completed++;
 Console.Out.WriteLine($"done {completed}");
 return 0;
+
+/// <summary>Prints each trial once its result is stored (progress is reported after the storage write).</summary>
+internal sealed class Stored : IProgress<SweepProgress>
+{
+    public void Report(SweepProgress value)
+    {
+        lock (this)
+        {
+            Console.Out.WriteLine($"stored {value.LastTrialNumber} {value.LastState}");
+            Console.Out.Flush();
+        }
+    }
+}
 
 /// <summary>The space the worker sweeps (the study tests declare the same one).</summary>
 internal sealed record WorkerSpace(double X, int N) : ITuneSpace<WorkerSpace>

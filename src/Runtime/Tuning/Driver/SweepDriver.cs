@@ -34,8 +34,15 @@ internal static class SweepDriverSettings
     }
     private static TimeSpan? staleAfter;
 
-    /// <summary>How often running trials' heartbeats are written: every 10 s, or a quarter of the staleness threshold.</summary>
+    /// <summary>How often running trials' heartbeats are written: every 10 s, or a quarter of the staleness threshold.
+    /// Each tick also fails other workers' trials whose heartbeat is older than <see cref="StaleAfter"/>.</summary>
     public static TimeSpan HeartbeatInterval => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, StaleAfter.Ticks / 4));
+
+    /// <summary>The error of a trial a live worker failed because its own worker fell silent.</summary>
+    public static string SilentError => $"{AbandonedError} (its worker was silent for more than {StaleAfter.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)";
+
+    /// <summary>How often a worker with nothing left to start looks at other workers' running trials.</summary>
+    public static TimeSpan TailPoll => TimeSpan.FromTicks(Math.Clamp(HeartbeatInterval.Ticks / 10, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromMilliseconds(500).Ticks));
 }
 
 /// <summary>Runs one sweep: opens the study, runs the workers' trial loops, and collects the result.</summary>
@@ -128,8 +135,12 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     private static TrialResult<T> ToResult(StoredTrial t)
         => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null);
 
-    /// <summary>Thrown inside the creation transaction to roll it back when the study already has enough trials.</summary>
-    private sealed class EnoughTrials : Exception { }
+    /// <summary>Thrown inside the creation transaction to roll it back when the study already has enough trials
+    /// (finished or under way), or a grid has run every point (<see cref="Final"/>).</summary>
+    private sealed class EnoughTrials(bool final) : Exception
+    {
+        public bool Final { get; } = final;
+    }
 
     private async Task WorkerLoopAsync(CancellationToken token)
     {
@@ -144,19 +155,23 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                     // so the counts are exact across workers and processes, and the sampler sees every Running trial.
                     cache.Refresh();
                     var (finished, runningNow) = cache.Counts();
-                    if (finished + runningNow >= options.Trials) throw new EnoughTrials();
+                    if (finished >= options.Trials) throw new EnoughTrials(final: true);
+                    if (finished + runningNow >= options.Trials) throw new EnoughTrials(final: false);
                     var history = cache.History();
                     // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
-                    if (sampler is GridSampler grid && grid.IsExhausted(space, history)) throw new EnoughTrials();
+                    if (sampler is GridSampler grid && grid.IsExhausted(space, history)) throw new EnoughTrials(final: true);
                     var values = sampler.Sample(space, history, direction, TrialSeeds.For(options.Seed, number));
                     if (values is null || values.Length != space.Parameters.Count)
                         throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");
                     return values;
                 });
             }
-            catch (EnoughTrials)
+            catch (EnoughTrials enough)
             {
-                return;
+                // Enough trials are under way. If some are other workers', stay until each has shown a heartbeat
+                // (its worker is alive and will finish it) or has been failed as abandoned (then run another).
+                if (enough.Final || !await OthersMayNeedUsAsync(token).ConfigureAwait(false)) return;
+                continue;
             }
             running[created.Id] = 0;
             try
@@ -168,6 +183,45 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 running.TryRemove(created.Id, out _);
             }
         }
+    }
+
+    /// <summary>
+    /// Called when the target is covered by finished and Running trials. Returns true when a trial may be needed again
+    /// (one was failed as abandoned, or one ended); false when the target is reached or every Running trial belongs to
+    /// this process or to a worker that proved alive by a new heartbeat.
+    /// </summary>
+    private async Task<bool> OthersMayNeedUsAsync(CancellationToken token)
+    {
+        var firstSeen = new Dictionary<long, DateTimeOffset>();
+        var alive = new HashSet<long>();
+        while (!stop && !token.IsCancellationRequested)
+        {
+            cache.Refresh();
+            var (finished, runningNow) = cache.Counts();
+            if (finished >= options.Trials) return false;
+            var foreign = storage.RunningTrials(study.Id).Where(t => !running.ContainsKey(t.Id)).ToList();
+            if (foreign.Count == 0) return finished + running.Count < options.Trials;
+            if (finished + runningNow < options.Trials) return true;
+            foreach (var t in foreign)
+            {
+                if (!firstSeen.TryGetValue(t.Id, out var first)) firstSeen[t.Id] = t.Heartbeat;
+                else if (t.Heartbeat > first) alive.Add(t.Id);
+            }
+            if (foreign.All(t => alive.Contains(t.Id))) return false;
+            if (FailSilentTrials() > 0) return true;
+            try { await Task.Delay(SweepDriverSettings.TailPoll, token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return false; }
+        }
+        return false;
+    }
+
+    /// <summary>Fails other workers' Running trials whose heartbeat is older than the grace period; returns how many.</summary>
+    private int FailSilentTrials()
+    {
+        var failed = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - SweepDriverSettings.StaleAfter, SweepDriverSettings.SilentError);
+        if (failed.Count > 0 && logger is not null)
+            LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", failed)} showed no heartbeat for more than {SweepDriverSettings.StaleAfter.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; marked Failed as abandoned.", null);
+        return failed.Count;
     }
 
     private async Task RunTrialAsync(StoredTrial created, CancellationToken token)
@@ -240,17 +294,24 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         }
     }
 
+    private int heartbeating;
+
     private void Heartbeat()
     {
+        // A tick that finds the last one still at work (the storage retrying a lost connection) skips.
+        if (Interlocked.Exchange(ref heartbeating, 1) == 1) return;
         try
         {
             var ids = running.Keys.ToArray();
             if (ids.Length > 0) storage.Heartbeat(ids);
+            // Any live worker fails a silent worker's trials, so the study still reaches its target.
+            FailSilentTrials();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             if (logger is not null) LogWarning(logger, StudyName, $"could not write the heartbeat of running trials ({e.GetType().Name}); will retry.", null);
         }
+        finally { Volatile.Write(ref heartbeating, 0); }
     }
 
     /// <summary>Where a trial's reports go: stored at once, then the pruner decides with fresh history.</summary>

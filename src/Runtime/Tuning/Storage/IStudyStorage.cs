@@ -76,7 +76,17 @@ public interface IStudyStorage : IDisposable
 
     /// <summary>Every trial of the study changed after <paramref name="afterSeq"/> (0: all of them), by sequence.</summary>
     TrialChanges GetTrialsChangedSince(long studyId, long afterSeq);
+
+    /// <summary>The study's Running trials with their last heartbeat (heartbeats do not change
+    /// <see cref="StoredTrial.UpdatedSeq"/>, so <see cref="GetTrialsChangedSince"/> does not report them). The driver
+    /// asks only at the end of a sweep, to tell a live worker's trial from an abandoned one; the default reads every
+    /// trial, storages with an index on Running trials answer directly.</summary>
+    IReadOnlyList<RunningTrial> RunningTrials(long studyId)
+        => GetTrialsChangedSince(studyId, 0).Trials.Where(t => t.State == TrialState.Running).Select(t => new RunningTrial(t.Id, t.Number, t.Heartbeat)).ToList();
 }
+
+/// <summary>A Running trial and its last heartbeat.</summary>
+public sealed record RunningTrial(long Id, int Number, DateTimeOffset Heartbeat);
 
 /// <summary>
 /// A study was reopened with a search space other than the one it was created with. Its message names the study, the

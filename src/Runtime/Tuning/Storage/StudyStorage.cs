@@ -11,11 +11,13 @@ public static class StudyStorage
     /// <summary>The forms <see cref="SweepOptions.Storage"/> accepts, for messages.</summary>
     public const string AcceptedForms =
         "null (the SQLite file \"attune-studies.db\" in the working directory), \":memory:\" (this process's memory), " +
-        "a SQLite file path ending in .db, .sqlite or .sqlite3, or a SQLite connection string \"Data Source=<path>[;...]\"";
+        "a SQLite file path ending in .db, .sqlite or .sqlite3, or a SQLite connection string \"Data Source=<path>[;...]\", " +
+        "or a PostgreSQL connection string \"Host=<host>;Port=<port>;Username=<user>;Password=<password>;Database=<db>\" or URL \"postgres://user:password@host:port/db\"";
 
     /// <summary>
     /// Opens <paramref name="storage"/>: null → SQLite file <see cref="DefaultFile"/>; ":memory:" → a new
-    /// <see cref="InMemoryStudyStorage"/>; a path ending .db/.sqlite/.sqlite3 or "Data Source=..." → SQLite.
+    /// <see cref="InMemoryStudyStorage"/>; a path ending .db/.sqlite/.sqlite3 or "Data Source=..." → SQLite;
+    /// "Host=..." (or "Server=...") or "postgres://..." / "postgresql://..." → <see cref="PostgresStudyStorage"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Any other form (the message lists the accepted ones; a value that may be a
     /// connection string is not repeated).</exception>
@@ -24,11 +26,12 @@ public static class StudyStorage
         if (storage is null) return new SqliteStudyStorage(DefaultFile);
         string s = storage.Trim();
         if (s == ":memory:") return new InMemoryStudyStorage();
+        if (PostgresConnectionText.Looks(s)) return new PostgresStudyStorage(s);
         if (s.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase) || s.StartsWith("DataSource=", StringComparison.OrdinalIgnoreCase) || s.StartsWith("Filename=", StringComparison.OrdinalIgnoreCase))
             return SqliteStudyStorage.FromConnectionString(s);
         if (s.EndsWith(".db", StringComparison.OrdinalIgnoreCase) || s.EndsWith(".sqlite", StringComparison.OrdinalIgnoreCase) || s.EndsWith(".sqlite3", StringComparison.OrdinalIgnoreCase))
             return new SqliteStudyStorage(s);
-        throw new ArgumentException($"SweepOptions.Storage {Shown(s)} is not a storage Attune knows. Expected {AcceptedForms}. (PostgreSQL is not supported yet.)", "options");
+        throw new ArgumentException($"SweepOptions.Storage {Shown(s)} is not a storage Attune knows. Expected {AcceptedForms}.", "options");
     }
 
     /// <summary>The value as a message may show it: anything that looks like a connection string or URL is redacted.</summary>

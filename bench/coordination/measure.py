@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+# Coordination efficiency: W worker processes share one study of T trials whose objective sleeps S ms.
+# Throughput = completed trials / (first objective start .. last objective end); ideal = W / S.
+# Per-trial storage latency = in each worker, the gap between an objective's end and its next start
+# (store the result, refresh, create + sample the next trial).
+# Usage: measure.py <label> <T> <S> <W> -- <worker command, {storage} {study} {trials} {sleep} substituted>
+import subprocess, sys, statistics, os
+
+label, T, S, W = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+cmd = sys.argv[sys.argv.index("--") + 1:]
+env = dict(os.environ, ATTUNE_WORKER_TIMINGS="1")
+procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(W)]
+outs = [p.communicate() for p in procs]
+for p, (o, e) in zip(procs, outs):
+    if p.returncode != 0:
+        sys.exit(f"{label}: a worker exited {p.returncode}: {e[-2000:]}")
+begins, ends, gaps = [], [], []
+for o, _ in outs:
+    last_end = None
+    for line in o.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "t":
+            t = int(parts[2])
+            if parts[1] == "begin":
+                begins.append(t)
+                if last_end is not None: gaps.append((t - last_end) / 1000)
+            else:
+                ends.append(t); last_end = t
+done = len(ends)
+wall = (max(ends) - min(begins)) / 1e6
+tput = done / wall
+ideal = W / (S / 1000)
+q = statistics.quantiles(gaps, n=100) if len(gaps) > 2 else [float("nan")] * 99
+print(f"{label:28s} trials run {done:4d}  wall {wall:6.2f} s  throughput {tput:6.1f}/s  ideal {ideal:5.1f}/s  "
+      f"efficiency {100 * tput / ideal:5.1f}%  storage latency p50 {q[49]:6.1f} ms  p99 {q[98]:6.1f} ms")
