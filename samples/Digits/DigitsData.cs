@@ -9,6 +9,21 @@ namespace Digits;
 /// <summary>One labelled 8x8 digit: 64 pixels scaled to [0, 1] and its class.</summary>
 public readonly record struct Digit(float[] Pixels, int Label);
 
+/// <summary>The few-shot task both samples use: digits 5–9 relabelled 0–4, <c>shots</c> per class to train, as many to
+/// validate, every other image held out.</summary>
+public sealed record FewShotTask(TensorDataset Train, TensorDataset Validation, TensorDataset HeldOut, int TrainCount, int ValidationCount, int HeldOutCount)
+{
+    public static FewShotTask From(IEnumerable<Digit> fiveToNine, int shots, int seed)
+    {
+        var (fewShot, rest) = DigitsData.TakePerClass(fiveToNine, shots, seed);
+        var (validation, heldOut) = DigitsData.TakePerClass(rest, shots, seed + 1);
+        return new FewShotTask(DigitsData.ToDataset(fewShot, labelOffset: 5), DigitsData.ToDataset(validation, labelOffset: 5),
+            DigitsData.ToDataset(heldOut, labelOffset: 5), fewShot.Count, validation.Count, heldOut.Count);
+    }
+
+    public string Describe() => $"Few-shot task: {TrainCount} training, {ValidationCount} validation, {HeldOutCount} held-out images of 5-9.";
+}
+
 /// <summary>Reads data/digits.csv.gz (UCI optical digits, CC BY 4.0; see data/README.md).</summary>
 public static class DigitsData
 {

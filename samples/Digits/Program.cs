@@ -35,12 +35,9 @@ using (var pretrain = new PretrainNetwork())
 }
 
 // 2. The few-shot task: digits 5–9 relabelled 0–4; a few examples to train on, as many to validate, the rest held out.
-var (fewShot, rest) = DigitsData.TakePerClass(secondHalf, shots, seed);
-var (validation, heldOut) = DigitsData.TakePerClass(rest, shots, seed + 1);
-var trainSet = DigitsData.ToDataset(fewShot, labelOffset: 5);
-var validationSet = DigitsData.ToDataset(validation, labelOffset: 5);
-var heldOutSet = DigitsData.ToDataset(heldOut, labelOffset: 5);
-Console.WriteLine($"Few-shot task: {fewShot.Count} training, {validation.Count} validation, {heldOut.Count} held-out images of 5-9.");
+var task = FewShotTask.From(secondHalf, shots, seed);
+var (trainSet, validationSet, heldOutSet) = (task.Train, task.Validation, task.HeldOut);
+Console.WriteLine(task.Describe());
 
 var fineTuneWatch = Stopwatch.StartNew();
 using var fineTuned = new DigitClassifier(classes: 5);
@@ -57,7 +54,7 @@ scratchWatch.Stop();
 double fineTunedAccuracy = Accuracy(fineTuned, heldOutSet);
 double scratchAccuracy = Accuracy(scratch, heldOutSet);
 Console.WriteLine();
-Console.WriteLine($"Held-out accuracy on {heldOut.Count} images of digits 5-9 ({shots} training examples per class):");
+Console.WriteLine($"Held-out accuracy on {task.HeldOutCount} images of digits 5-9 ({shots} training examples per class):");
 Console.WriteLine($"  fine-tuned (pretrained; first layer frozen)      {fineTunedAccuracy,7:P1}   {fineTuneWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {fineTuneReport.BestEpoch}, {fineTuneReport.StopReason}, {fineTuneReport.TrainableParameters} trainable / {fineTuneReport.FrozenParameters} frozen parameters");
 Console.WriteLine($"  from scratch (same network, same examples)        {scratchAccuracy,7:P1}   {scratchWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {scratchReport.BestEpoch}, {scratchReport.StopReason}");
 Console.WriteLine($"Best fine-tuned weights: {fineTuneReport.BestCheckpoint}");

@@ -63,12 +63,9 @@ else
 }
 
 // 2. The few-shot task, as in samples/Digits: digits 5-9 relabelled 0-4; 10 per class to train, 10 to validate, rest held out.
-var (fewShot, rest) = DigitsData.TakePerClass(secondHalf, Shots, Seed);
-var (validation, heldOut) = DigitsData.TakePerClass(rest, Shots, Seed + 1);
-var trainSet = DigitsData.ToDataset(fewShot, labelOffset: 5);
-var validationSet = DigitsData.ToDataset(validation, labelOffset: 5);
-var heldOutSet = DigitsData.ToDataset(heldOut, labelOffset: 5);
-Console.WriteLine($"Few-shot task: {fewShot.Count} training, {validation.Count} validation, {heldOut.Count} held-out images of 5-9.");
+var task = FewShotTask.From(secondHalf, Shots, Seed);
+var (trainSet, validationSet, heldOutSet) = (task.Train, task.Validation, task.HeldOut);
+Console.WriteLine(task.Describe());
 
 var sampled = new Dictionary<int, DigitSweep>();        // this run's trials, for the progress lines
 var watch = Stopwatch.StartNew();
@@ -96,7 +93,7 @@ sweep.ExportJson(json);
 Console.WriteLine();
 Console.WriteLine($"Study {sweep.StudyName}: {sweep.Trials.Count} trials ({complete} complete, {prunedNow} pruned, {failedNow} failed); {sampled.Count} run now in {watch.Elapsed.TotalSeconds:F1} s.");
 Console.WriteLine($"Best trial #{best.Number} (validation accuracy {best.Value:P1}): {best.Parameters}");
-Console.WriteLine($"Held-out accuracy on {heldOut.Count} images of digits 5-9:");
+Console.WriteLine($"Held-out accuracy on {task.HeldOutCount} images of digits 5-9:");
 Console.WriteLine($"  best swept recipe      {bestAccuracy,7:P1}   (validation {bestValidation:P1} when retrained)");
 Console.WriteLine($"  hand-picked defaults   {defaultAccuracy,7:P1}   (validation {defaultValidation:P1}): {defaults}");
 Console.WriteLine($"Exported {csv} and {json}");
