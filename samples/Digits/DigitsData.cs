@@ -49,6 +49,16 @@ public static class DigitsData
         return digits;
     }
 
+    /// <summary>Share of <paramref name="data"/> whose arg-max prediction is its label (the model is left in eval mode).</summary>
+    public static double Accuracy(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    {
+        model.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var predicted = model.forward(data.Features).argmax(1);
+        return predicted.eq(data.Labels).to_type(ScalarType.Float64).mean().item<double>();
+    }
+
     /// <summary>Features [n, 64] float32 and labels [n] int64, with labels shifted by <paramref name="labelOffset"/>.</summary>
     public static TensorDataset ToDataset(IReadOnlyList<Digit> digits, int labelOffset = 0)
     {

@@ -51,23 +51,14 @@ using var scratch = new ScratchClassifier(classes: 5);
 var scratchReport = scratch.RunFineTune(trainSet, validationSet, progress: new ConsoleProgress("scratch 5-9"));
 scratchWatch.Stop();
 
-double fineTunedAccuracy = Accuracy(fineTuned, heldOutSet);
-double scratchAccuracy = Accuracy(scratch, heldOutSet);
+double fineTunedAccuracy = DigitsData.Accuracy(fineTuned, heldOutSet);
+double scratchAccuracy = DigitsData.Accuracy(scratch, heldOutSet);
 Console.WriteLine();
 Console.WriteLine($"Held-out accuracy on {task.HeldOutCount} images of digits 5-9 ({shots} training examples per class):");
 Console.WriteLine($"  fine-tuned (pretrained; first layer frozen)      {fineTunedAccuracy,7:P1}   {fineTuneWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {fineTuneReport.BestEpoch}, {fineTuneReport.StopReason}, {fineTuneReport.TrainableParameters} trainable / {fineTuneReport.FrozenParameters} frozen parameters");
 Console.WriteLine($"  from scratch (same network, same examples)        {scratchAccuracy,7:P1}   {scratchWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {scratchReport.BestEpoch}, {scratchReport.StopReason}");
 Console.WriteLine($"Best fine-tuned weights: {fineTuneReport.BestCheckpoint}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT fine_tuned_accuracy={fineTunedAccuracy:F4} scratch_accuracy={scratchAccuracy:F4}"));
-
-static double Accuracy(nn.Module<Tensor, Tensor> model, TensorDataset data)
-{
-    model.eval();
-    using var scope = torch.NewDisposeScope();
-    using var noGrad = torch.no_grad();
-    var predicted = model.forward(data.Features).argmax(1);
-    return predicted.eq(data.Labels).to_type(ScalarType.Float64).mean().item<double>();
-}
 
 int ArgValue(string name, int fallback)
 {

@@ -112,16 +112,7 @@ SweepClassifier NewModel(DigitSweep p)
 {
     using var model = NewModel(p);
     var report = model.RunFineTune(trainSet, validationSet, p.ApplyTo(SweepClassifier.FineTuneDefaults));
-    return (Accuracy(model, heldOutSet), report.BestMetric);
-}
-
-static double Accuracy(nn.Module<Tensor, Tensor> model, TensorDataset data)
-{
-    model.eval();
-    using var scope = torch.NewDisposeScope();
-    using var noGrad = torch.no_grad();
-    var predicted = model.forward(data.Features).argmax(1);
-    return predicted.eq(data.Labels).to_type(ScalarType.Float64).mean().item<double>();
+    return (DigitsData.Accuracy(model, heldOutSet), report.BestMetric);
 }
 
 int? ArgValue(string name)

@@ -23,20 +23,7 @@ namespace Attune.Generator.Parsing
 
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
         public static FineTuneParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return ParseCore(context, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                throw;
-            }
-            catch (Exception exception)
-            {
-                return new FineTuneParseResult(null, InternalErrors.From(context, exception));
-            }
-        }
+            => InternalErrors.Guard(context, cancellationToken, ParseCore, errors => new FineTuneParseResult(null, errors));
 
         private static FineTuneParseResult ParseCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Attune.Generator.Diagnostics;
 using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -10,6 +11,24 @@ namespace Attune.Generator.Parsing
     /// (a throwing generator becomes CS8785 and takes every other generated file with it).</summary>
     internal static class InternalErrors
     {
+        /// <summary>Runs a parser; cancellation passes through, any other exception becomes <paramref name="onError"/>(AT0099).</summary>
+        public static T Guard<T>(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken,
+            Func<GeneratorAttributeSyntaxContext, CancellationToken, T> parse, Func<EquatableArray<DiagnosticInfo>, T> onError)
+        {
+            try
+            {
+                return parse(context, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception exception)
+            {
+                return onError(From(context, exception));
+            }
+        }
+
         public static EquatableArray<DiagnosticInfo> From(GeneratorAttributeSyntaxContext context, Exception exception)
         {
             var identifier = (context.TargetNode as TypeDeclarationSyntax)?.Identifier;

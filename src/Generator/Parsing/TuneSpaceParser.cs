@@ -32,20 +32,7 @@ namespace Attune.Generator.Parsing
 
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
         public static TuneSpaceParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return ParseCore(context, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                throw;
-            }
-            catch (Exception exception)
-            {
-                return new TuneSpaceParseResult(null, InternalErrors.From(context, exception));
-            }
-        }
+            => InternalErrors.Guard(context, cancellationToken, ParseCore, errors => new TuneSpaceParseResult(null, errors));
 
         private static TuneSpaceParseResult ParseCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {

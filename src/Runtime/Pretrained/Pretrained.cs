@@ -34,8 +34,7 @@ public static class Pretrained
         if (!File.Exists(fullPath))
             throw new FileNotFoundException($"Pretrained weights file not found: {fullPath}", fullPath);
 
-        var prefixes = skip?.Where(p => !string.IsNullOrEmpty(p)).Select(p => p.TrimEnd('.')).ToArray() ?? Array.Empty<string>();
-        bool Skipped(string key) => prefixes.Any(p => key == p || key.StartsWith(p + ".", StringComparison.Ordinal));
+        var keys = new KeyMatch(skip);
 
         var entries = WeightsFileIndex.Read(fullPath);
         var target = module.state_dict();
@@ -47,32 +46,16 @@ public static class Pretrained
         var mismatches = new List<string>();
         foreach (var entry in entries)
         {
-            if (Skipped(entry.Key)) { skipped.Add(entry.Key); continue; }
+            if (keys.Skipped(entry.Key)) { skipped.Add(entry.Key); continue; }
             if (!target.TryGetValue(entry.Key, out var tensor)) { unexpected.Add(entry.Key); continue; }
             if (tensor.dtype != entry.DType || !tensor.shape.AsSpan().SequenceEqual(entry.Shape))
                 mismatches.Add($"'{entry.Key}': the file has {Shapes.Format(entry.Shape)} {Shapes.Name(entry.DType)}, the model has {Shapes.Describe(tensor)}");
             else
                 toLoad.Add((entry, tensor));
         }
-        var missing = new List<string>();
-        foreach (var key in target.Keys)
-        {
-            if (inFile.Contains(key)) continue;
-            if (Skipped(key)) skipped.Add(key);
-            else missing.Add(key);
-        }
-
-        if (mismatches.Count > 0)
-            throw new PretrainedLoadException(
-                $"The weights in {fullPath} do not fit {module.GetType().Name}: {mismatches.Count} key(s) differ in shape or dtype: {string.Join("; ", mismatches)}. Expected the same shapes as the model; skip keys the task changes (for example skip: [\"head\"]) and train them instead.",
-                fullPath, missing, unexpected);
-        if (strict && (missing.Count > 0 || unexpected.Count > 0))
-            throw new PretrainedLoadException(
-                $"The weights in {fullPath} do not match {module.GetType().Name}'s keys: "
-                + (missing.Count > 0 ? $"missing from the file: {string.Join(", ", missing)}. " : "")
-                + (unexpected.Count > 0 ? $"in the file but not in the model: {string.Join(", ", unexpected)}. " : "")
-                + "Expected identical key sets under strict loading; pass skip: [prefix] for parts that differ, or strict: false to load the keys both have.",
-                fullPath, missing, unexpected);
+        var missing = keys.Missing(target.Keys, inFile.Contains, skipped);
+        KeyMatch.ThrowIfMismatched(fullPath, module.GetType().Name, mismatches, strict, missing, unexpected, unexpected, "",
+            "pass skip: [prefix] for parts that differ, or strict: false to load the keys both have.");
 
         using (var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read))
         using (torch.no_grad())

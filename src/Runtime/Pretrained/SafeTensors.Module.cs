@@ -48,8 +48,7 @@ public static partial class SafeTensors
             throw new PretrainedLoadException(ex.Message, fullPath, Array.Empty<string>(), Array.Empty<string>(), ex);
         }
 
-        var prefixes = skip?.Where(p => !string.IsNullOrEmpty(p)).Select(p => p.TrimEnd('.')).ToArray() ?? Array.Empty<string>();
-        bool Skipped(string key) => prefixes.Any(p => key == p || key.StartsWith(p + ".", StringComparison.Ordinal));
+        var keys = new KeyMatch(skip);
         string Named(string key, SafeTensorEntry entry) => key == entry.Name ? $"'{key}'" : $"'{key}' (file key '{entry.Name}')";
 
         var target = module.state_dict();
@@ -69,7 +68,7 @@ public static partial class SafeTensors
                 continue;
             }
             mapped.Add(key, entry);
-            if (Skipped(key)) { skipped.Add(key); continue; }
+            if (keys.Skipped(key)) { skipped.Add(key); continue; }
             if (!target.TryGetValue(key, out var tensor)) { unexpected.Add(key); continue; }
 
             bool sameShape = tensor.shape.AsSpan().SequenceEqual(entry.Shape);
@@ -87,26 +86,10 @@ public static partial class SafeTensors
                 why += " (integer and bool tensors are never converted)";
             problems.Add(why);
         }
-        var missing = new List<string>();
-        foreach (var key in target.Keys)
-        {
-            if (mapped.ContainsKey(key)) continue;
-            if (Skipped(key)) skipped.Add(key);
-            else missing.Add(key);
-        }
-
-        if (problems.Count > 0)
-            throw new PretrainedLoadException(
-                $"The weights in {fullPath} do not fit {module.GetType().Name}: {problems.Count} problem(s): {string.Join("; ", problems)}. Expected the same shapes and dtypes as the model; skip keys the task changes (for example skip: [\"head\"]) and train them instead.",
-                fullPath, missing, unexpected);
-        if (strict && (missing.Count > 0 || unexpected.Count > 0))
-            throw new PretrainedLoadException(
-                $"The weights in {fullPath} do not match {module.GetType().Name}'s keys"
-                + (mapKey is null ? ": " : " (after mapKey): ")
-                + (missing.Count > 0 ? $"missing from the file: {string.Join(", ", missing)}. " : "")
-                + (unexpected.Count > 0 ? $"in the file but not in the model: {string.Join(", ", unexpected.Select(k => Named(k, mapped[k])))}. " : "")
-                + "Expected identical key sets under strict loading; map names with mapKey, pass skip: [prefix] for parts that differ, or strict: false to load the keys both have.",
-                fullPath, missing, unexpected);
+        var missing = keys.Missing(target.Keys, mapped.ContainsKey, skipped);
+        KeyMatch.ThrowIfMismatched(fullPath, module.GetType().Name, problems, strict, missing, unexpected,
+            unexpected.Select(k => Named(k, mapped[k])), mapKey is null ? "" : " (after mapKey)",
+            "map names with mapKey, pass skip: [prefix] for parts that differ, or strict: false to load the keys both have.");
 
         try
         {
