@@ -4,11 +4,18 @@ namespace Attune
 {
     /// <summary>
     /// Freezes every parameter of this field (a submodule or a <c>Parameter</c>) of a <see cref="FineTuneAttribute"/>
-    /// model: its gradients are off and the optimizer never sees it.
+    /// model: its gradients are off and the optimizer never sees it. With <see cref="UnfreezeAtEpoch"/> the freeze is
+    /// gradual (fastai's gradual unfreezing): the field is frozen for the first epochs and trains from that epoch on.
+    /// Normalization layers with running statistics (BatchNorm, InstanceNorm) inside a frozen field stay in eval mode
+    /// while it is frozen, so their statistics do not drift (docs/training.md).
     /// </summary>
     [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
     public sealed class FreezeAttribute : Attribute
     {
+        /// <summary>The 1-based epoch from which the field trains: <c>UnfreezeAtEpoch = 3</c> keeps it frozen for
+        /// epochs 1 and 2 and trains it from epoch 3. 0 (the default) keeps it frozen for the whole run; otherwise at
+        /// least 2.</summary>
+        public int UnfreezeAtEpoch { get; set; }
     }
 
     /// <summary>Gives this field's parameters their own learning rate (a parameter group), e.g. a new head that should

@@ -75,5 +75,11 @@ namespace Attune
 
         /// <summary>Where best and last checkpoints are written (relative to the working directory); null writes none.</summary>
         public string? CheckpointDirectory { get; set; }
+
+        /// <summary>Continue the run saved in <see cref="CheckpointDirectory"/>'s <c>resume.bin</c> (written at every
+        /// epoch end) from its last finished epoch: weights, optimizer state, schedule position, random state and
+        /// early-stopping counters. Without that file the run starts fresh and the log says so. Requires
+        /// <see cref="CheckpointDirectory"/>.</summary>
+        public bool Resume { get; set; }
     }
 }

@@ -63,6 +63,7 @@ namespace Attune.Generator.Parsing
             Number("Seed", OptionKind.Long, "42", "-1 (unseeded) or an integer of at least 0", v => v >= -1),
             new OptionSpec("Shuffle", OptionKind.Bool, "true", null, null),
             new OptionSpec("CheckpointDirectory", OptionKind.String, "null", null, null),
+            new OptionSpec("Resume", OptionKind.Bool, "false", null, null),
         };
 
         public static bool IsFinite(double value) => !double.IsNaN(value) && !double.IsInfinity(value);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,13 +14,26 @@ namespace Attune;
 /// </summary>
 public sealed class FieldRule
 {
-    private FieldRule(string fieldName, IReadOnlyList<(string Name, Parameter Parameter)> parameters, bool frozen, double? learningRate, double? weightDecay)
+    private FieldRule(string fieldName, nn.Module? module, IReadOnlyList<(string Name, Parameter Parameter)> parameters, bool frozen,
+        double? learningRate, double? weightDecay, int unfreezeAtEpoch, double? learningRateScale)
     {
+        if (unfreezeAtEpoch < 0 || unfreezeAtEpoch == 1)
+            throw new ArgumentOutOfRangeException(nameof(unfreezeAtEpoch), unfreezeAtEpoch, string.Format(CultureInfo.InvariantCulture,
+                "Field '{0}' unfreezes at epoch {1}; expected 0 (stays frozen) or an epoch of at least 2 (epoch 1 would never be frozen: leave out the freeze).",
+                fieldName, unfreezeAtEpoch));
+        if (learningRateScale is double scale && !(scale > 0 && double.IsFinite(scale)))
+            throw new ArgumentOutOfRangeException(nameof(learningRateScale), scale, $"Field '{fieldName}' has learning-rate scale {scale.ToString(CultureInfo.InvariantCulture)}; expected a finite number greater than 0.");
+        if (learningRate is not null && learningRateScale is not null)
+            throw new ArgumentException($"Field '{fieldName}' has both a learning rate and a learning-rate scale; expected one of them ([LearningRate] is absolute, [LearningRateScale] multiplies the run's base rate).", nameof(learningRateScale));
         FieldName = fieldName;
+        Module = module;
         Parameters = parameters;
-        Frozen = frozen;
+        // A field that unfreezes later is frozen when the run starts.
+        Frozen = frozen || unfreezeAtEpoch > 0;
         LearningRate = learningRate;
         WeightDecay = weightDecay;
+        UnfreezeAtEpoch = unfreezeAtEpoch;
+        LearningRateScale = learningRateScale;
     }
 
     /// <summary>The C# field's name, for messages and reports.</summary>
@@ -28,25 +42,59 @@ public sealed class FieldRule
     /// <summary>The field's parameters with their names inside the field.</summary>
     public IReadOnlyList<(string Name, Parameter Parameter)> Parameters { get; }
 
+    /// <summary>Frozen when the run starts (for the whole run unless <see cref="UnfreezeAtEpoch"/> is set).</summary>
     public bool Frozen { get; }
     public double? LearningRate { get; }
     public double? WeightDecay { get; }
 
+    /// <summary>The submodule, for a module field (null for a <see cref="Parameter"/> field); its normalization layers
+    /// are kept in eval mode while the field is frozen.</summary>
+    public nn.Module? Module { get; }
+
+    /// <summary>The 1-based epoch from which a frozen field trains; 0 when it stays frozen (or is not frozen).</summary>
+    public int UnfreezeAtEpoch { get; }
+
+    /// <summary>The field's learning rate as a multiple of the run's base rate; null when it has none.</summary>
+    public double? LearningRateScale { get; }
+
+    /// <summary>Frozen for the whole run: never handed to the optimizer.</summary>
+    internal bool AlwaysFrozen => Frozen && UnfreezeAtEpoch == 0;
+
+    /// <summary>Whether the field needs a parameter group of its own (its own rate, scale or decay).</summary>
+    internal bool HasOwnGroup => !AlwaysFrozen && (LearningRate is not null || WeightDecay is not null || LearningRateScale is not null);
+
     /// <summary>A rule for a submodule field.</summary>
+    /// <param name="fieldName">The C# field's name.</param>
+    /// <param name="module">The field's current value.</param>
+    /// <param name="frozen">Frozen for the whole run (or, with <paramref name="unfreezeAtEpoch"/>, until that epoch).</param>
+    /// <param name="learningRate">The field's absolute learning rate.</param>
+    /// <param name="weightDecay">The field's weight decay.</param>
+    /// <param name="unfreezeAtEpoch">0, or the epoch (≥ 2) from which a frozen field trains; implies frozen before it.</param>
+    /// <param name="learningRateScale">The field's rate as a multiple of the base rate (not with <paramref name="learningRate"/>).</param>
     /// <exception cref="InvalidOperationException">The field is still null when training starts.</exception>
-    public static FieldRule For(string fieldName, nn.Module? module, bool frozen = false, double? learningRate = null, double? weightDecay = null)
+    /// <exception cref="ArgumentException">An invalid epoch or scale, or both a rate and a scale.</exception>
+    public static FieldRule For(string fieldName, nn.Module? module, bool frozen = false, double? learningRate = null, double? weightDecay = null,
+        int unfreezeAtEpoch = 0, double? learningRateScale = null)
     {
         if (module is null)
             throw new InvalidOperationException($"Field '{fieldName}' is null when fine-tuning starts; expected a module assigned in the constructor before RegisterComponents().");
         var parameters = module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        return new FieldRule(fieldName, parameters, frozen, learningRate, weightDecay);
+        return new FieldRule(fieldName, module, parameters, frozen, learningRate, weightDecay, unfreezeAtEpoch, learningRateScale);
     }
 
     /// <summary>A rule for a single <see cref="Parameter"/> field.</summary>
-    public static FieldRule For(string fieldName, Parameter? parameter, bool frozen = false, double? learningRate = null, double? weightDecay = null)
+    /// <param name="fieldName">The C# field's name.</param>
+    /// <param name="parameter">The field's current value.</param>
+    /// <param name="frozen">Frozen for the whole run (or, with <paramref name="unfreezeAtEpoch"/>, until that epoch).</param>
+    /// <param name="learningRate">The field's absolute learning rate.</param>
+    /// <param name="weightDecay">The field's weight decay.</param>
+    /// <param name="unfreezeAtEpoch">0, or the epoch (≥ 2) from which a frozen field trains; implies frozen before it.</param>
+    /// <param name="learningRateScale">The field's rate as a multiple of the base rate (not with <paramref name="learningRate"/>).</param>
+    public static FieldRule For(string fieldName, Parameter? parameter, bool frozen = false, double? learningRate = null, double? weightDecay = null,
+        int unfreezeAtEpoch = 0, double? learningRateScale = null)
     {
         if (parameter is null)
             throw new InvalidOperationException($"Field '{fieldName}' is null when fine-tuning starts; expected a Parameter assigned in the constructor before RegisterComponents().");
-        return new FieldRule(fieldName, new[] { (string.Empty, parameter) }, frozen, learningRate, weightDecay);
+        return new FieldRule(fieldName, null, new[] { (string.Empty, parameter) }, frozen, learningRate, weightDecay, unfreezeAtEpoch, learningRateScale);
     }
 }

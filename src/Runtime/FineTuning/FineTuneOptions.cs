@@ -30,6 +30,9 @@ public sealed record FineTuneOptions
     public long Seed { get; init; } = 42;
     public bool Shuffle { get; init; } = true;
     public string? CheckpointDirectory { get; init; }
+    /// <summary>Continue the run saved in <see cref="CheckpointDirectory"/> (its <c>resume.bin</c>) from its last
+    /// finished epoch; without that file the run starts fresh and logs it. See docs/training.md.</summary>
+    public bool Resume { get; init; }
 
     /// <summary>The direction after resolving <see cref="Direction.Auto"/> from the metric.</summary>
     public Direction EffectiveDirection => MetricDirection != Direction.Auto ? MetricDirection : Metric switch
@@ -64,6 +67,7 @@ public sealed record FineTuneOptions
         Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "a defined Loss");
         Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "a defined Metric");
         Check(EffectiveDirection != Direction.Auto, nameof(MetricDirection), MetricDirection, "Maximize or Minimize for a custom metric");
+        Check(!Resume || !string.IsNullOrEmpty(CheckpointDirectory), nameof(Resume), Resume, "false unless CheckpointDirectory is set (the run to resume is read from there)");
         return errors;
     }
 }

@@ -40,6 +40,15 @@ public sealed record FineTuneReport
     /// <summary>The last-epoch checkpoint, when a checkpoint directory was set.</summary>
     public string? LastCheckpoint { get; init; }
     public bool Cancelled => StopReason == StopReason.Cancelled;
+    /// <summary>Fields that unfroze during the run (<c>[Freeze(UnfreezeAtEpoch = n)]</c>), in order; on a resumed run
+    /// this includes those that unfroze before the checkpoint.</summary>
+    public IReadOnlyList<FieldUnfrozen> Unfrozen { get; init; } = Array.Empty<FieldUnfrozen>();
+    /// <summary>The resume checkpoint this run continued; null for a run that started fresh.</summary>
+    public string? ResumedFrom { get; init; }
+    /// <summary>The last finished epoch of the checkpoint this run continued (training went on from the next one); 0
+    /// for a fresh run. <see cref="Epochs"/> holds every epoch, those before the checkpoint included.</summary>
+    public int ResumedFromEpoch { get; init; }
+    public bool Resumed => ResumedFrom is not null;
 }
 
 /// <summary>Progress of a running fine-tune, reported after every optimizer step and every evaluation.</summary>

@@ -44,6 +44,24 @@ internal sealed class BestWeights : IDisposable
         foreach (var (source, copy) in _pairs) source.copy_(copy);
     }
 
+    /// <summary>Writes the copy (for a resume checkpoint): the tensor count, then each tensor in state_dict order.</summary>
+    public void Save(System.IO.BinaryWriter writer)
+    {
+        writer.Write(_pairs.Count);
+        foreach (var (_, copy) in _pairs) copy.Save(writer);
+    }
+
+    /// <summary>Reads a copy written by <see cref="Save"/> into this one (same model shape, checked by the caller's plan
+    /// comparison; a different tensor count is refused).</summary>
+    public void Load(System.IO.BinaryReader reader)
+    {
+        int count = reader.ReadInt32();
+        if (count != _pairs.Count)
+            throw new System.IO.InvalidDataException($"The saved best weights hold {count} tensors; expected {_pairs.Count}, one per entry of the model's state_dict.");
+        using var noGrad = torch.no_grad();
+        foreach (var (_, copy) in _pairs) copy.Load(reader);
+    }
+
     private void EnsureSameModel(nn.Module model)
     {
         if (!ReferenceEquals(model, _model))

@@ -53,6 +53,7 @@ internal static class TrainingRun
 
         var groups = ParameterGroups.Build(model, plan, options);
         FineTuneLog.Plan(logger, plan.ModelName, groups);
+        var freezes = new FreezeSchedule(plan, groups, options.Epochs, logger);
         FineTuneLog.Setup(logger, totalSteps, schedule.WarmupSteps, train.Count, options.Schedule);
 
         bool lossIsFloat32 = DryBatch.Check(model, train, "training", options, plan, loss);
@@ -71,8 +72,11 @@ internal static class TrainingRun
         var best = new BestWeights(model);
         try
         {
+            // After seeding and building the optimizer, so that a resumed run overwrites exactly the state a fresh run starts from.
+            var resume = ResumeSession.Open(model, plan, groups, options, train.Count, freezes, best, optimizer, shuffle, logger);
             var state = new LoopState(model, plan, train, validation, options, progress, logger, cancellationToken, observer,
-                loss, lossIsFloat32, createMetric, schedule, groups, optimizer, controllers, baseRates, best, shuffle, totalSteps);
+                loss, lossIsFloat32, createMetric, schedule, groups, optimizer, controllers, baseRates, best, shuffle, totalSteps,
+                freezes, resume);
             return state.Run();
         }
         finally
@@ -103,7 +107,9 @@ internal static class TrainingRun
         double[] baseRates,
         BestWeights best,
         Generator? shuffle,
-        long totalSteps)
+        long totalSteps,
+        FreezeSchedule freezes,
+        ResumeSession? resume)
     {
         private readonly Direction _direction = options.EffectiveDirection;
         private readonly Checkpoints? _checkpoints = options.CheckpointDirectory is { } dir
@@ -118,9 +124,22 @@ internal static class TrainingRun
             var clock = Stopwatch.StartNew();
             var stop = StopReason.Completed;
             int badEpochs = 0;
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            int firstEpoch = 1;
+            if (resume?.Restored is { } restored)
+            {
+                _epochs.AddRange(restored.Epochs);
+                _bestMetric = restored.BestMetric;
+                _bestEpoch = restored.BestEpoch;
+                _step = restored.Step;
+                badEpochs = restored.BadEpochs;
+                firstEpoch = restored.CompletedEpochs + 1;
+                // A checkpoint of a run that had already ended (completed, stopped early, pruned) trains no further.
+                if (restored.Ended is StopReason ended) { stop = ended; firstEpoch = options.Epochs + 1; }
+            }
+            for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
             {
                 if (cancellationToken.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
+                freezes.UnfreezeThrough(epoch);
                 var epochClock = Stopwatch.StartNew();
                 var (trainLoss, steps, completed) = TrainEpoch(epoch);
                 if (!completed) { stop = StopReason.Cancelled; break; }
@@ -150,8 +169,15 @@ internal static class TrainingRun
                 FineTuneLog.Epoch(logger, result);
                 progress?.Report(new FineTuneProgress(epoch, options.Epochs, _step, totalSteps, validationLoss, result.LearningRate, metric, FineTunePhase.Evaluated));
 
-                if (observer is not null && observer.OnEpoch(result)) { stop = StopReason.Pruned; break; }
-                if (options.Patience > 0 && badEpochs >= options.Patience && epoch < options.Epochs) { stop = StopReason.EarlyStopped; break; }
+                bool pruned = observer is not null && observer.OnEpoch(result);
+                bool early = !pruned && options.Patience > 0 && badEpochs >= options.Patience && epoch < options.Epochs;
+                // After last.bin, so resume.bin is never newer than the weights a user sees; it records whether the run ended here.
+                resume?.Save(new ResumeLoop(epoch, _step, _bestMetric, _bestEpoch, badEpochs,
+                        pruned ? StopReason.Pruned : early ? StopReason.EarlyStopped : epoch == options.Epochs ? StopReason.Completed : null,
+                        _epochs.ToArray(), UnfrozenFields()),
+                    model, best, optimizer, shuffle, logger);
+                if (pruned) { stop = StopReason.Pruned; break; }
+                if (early) { stop = StopReason.EarlyStopped; break; }
             }
 
             // Whatever ended the run, the model leaves holding the best epoch's weights. A run cancelled before any
@@ -175,13 +201,25 @@ internal static class TrainingRun
                 FrozenParameters = groups.FrozenCount,
                 BestCheckpoint = _checkpoints is { BestWritten: true } ? _checkpoints.BestPath : null,
                 LastCheckpoint = _checkpoints is { LastWritten: true } ? _checkpoints.LastPath : null,
+                Unfrozen = new List<FieldUnfrozen>(freezes.Unfrozen),
+                ResumedFrom = resume?.Restored is null ? null : resume.Path,
+                ResumedFromEpoch = resume?.Restored?.CompletedEpochs ?? 0,
             };
+        }
+
+        private string[] UnfrozenFields()
+        {
+            var unfrozen = freezes.Unfrozen;
+            var names = new string[unfrozen.Count];
+            for (int i = 0; i < names.Length; i++) names[i] = unfrozen[i].Field;
+            return names;
         }
 
         /// <returns>The epoch's mean training loss over examples, its step count, and false when cancelled mid-epoch.</returns>
         private (double Loss, long Steps, bool Completed) TrainEpoch(int epoch)
         {
             model.train();
+            freezes.KeepFrozenNormsInEval();
             double lossSum = 0;
             long examples = 0, steps = 0;
             bool clip = options.MaxGradNorm > 0;
