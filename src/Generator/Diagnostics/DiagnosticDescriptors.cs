@@ -139,6 +139,51 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0014");
 
+        public static readonly DiagnosticDescriptor InvalidUnfreezeEpoch = new DiagnosticDescriptor(
+            id: "AT0020",
+            title: "Invalid UnfreezeAtEpoch",
+            messageFormat: "[Freeze(UnfreezeAtEpoch = {0})] on field '{1}' is invalid: {2}. Set UnfreezeAtEpoch to the first epoch that trains the field (at least 2), or to 0 to keep it frozen for the whole run.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0020");
+
+        public static readonly DiagnosticDescriptor UnfreezeAfterLastEpoch = new DiagnosticDescriptor(
+            id: "AT0021",
+            title: "Field unfreezes after the last epoch",
+            messageFormat: "[Freeze(UnfreezeAtEpoch = {0})] on field '{1}' comes after the run's last epoch ([FineTune] Epochs = {2}), so the field stays frozen for the whole run unless a caller raises Epochs. Lower UnfreezeAtEpoch to at most {2}, raise Epochs, or write [Freeze] alone if the field should never train.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0021");
+
+        public static readonly DiagnosticDescriptor InvalidLearningRateScale = new DiagnosticDescriptor(
+            id: "AT0022",
+            title: "Invalid learning-rate scale",
+            messageFormat: "[LearningRateScale({0})] on field '{1}' is invalid: expected a finite number greater than 0 (it multiplies the run's LearningRate). Use e.g. 0.1 for a tenth of the base rate, or [Freeze] to stop the field from training.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0022");
+
+        public static readonly DiagnosticDescriptor RateAndScale = new DiagnosticDescriptor(
+            id: "AT0023",
+            title: "Both a learning rate and a learning-rate scale on one field",
+            messageFormat: "Field '{0}' has both [LearningRate] and [LearningRateScale]; a field's rate is either absolute or relative to the run's LearningRate, not both. Keep [LearningRateScale] (its ratio survives a sweep over LearningRate) or [LearningRate].",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0023");
+
+        public static readonly DiagnosticDescriptor ResumeWithoutDirectory = new DiagnosticDescriptor(
+            id: "AT0024",
+            title: "Resume without a checkpoint directory",
+            messageFormat: "[FineTune] Resume = true needs CheckpointDirectory: that is where the run's resume.bin is written at each epoch end and read back. Set CheckpointDirectory = \"...\", or remove Resume.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0024");
+
         // ----- [TuneSpace] (AT01xx) -----
 
         public static readonly DiagnosticDescriptor SpaceNotPartial = new DiagnosticDescriptor(
@@ -330,6 +375,11 @@ namespace Attune.Generator.Diagnostics
             [InvalidCustomMetric.Id] = InvalidCustomMetric,
             [CustomMetricDirection.Id] = CustomMetricDirection,
             [FieldAttributeWithoutFineTune.Id] = FieldAttributeWithoutFineTune,
+            [InvalidUnfreezeEpoch.Id] = InvalidUnfreezeEpoch,
+            [UnfreezeAfterLastEpoch.Id] = UnfreezeAfterLastEpoch,
+            [InvalidLearningRateScale.Id] = InvalidLearningRateScale,
+            [RateAndScale.Id] = RateAndScale,
+            [ResumeWithoutDirectory.Id] = ResumeWithoutDirectory,
             [SpaceNotPartial.Id] = SpaceNotPartial,
             [SpaceNotAClass.Id] = SpaceNotAClass,
             [EmptyRange.Id] = EmptyRange,

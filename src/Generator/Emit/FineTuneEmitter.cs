@@ -66,6 +66,10 @@ namespace Attune.Generator.Emit
                         arguments += ", learningRate: " + field.LearningRate;
                     if (field.WeightDecay is not null)
                         arguments += ", weightDecay: " + field.WeightDecay;
+                    if (field.UnfreezeAtEpoch != 0)
+                        arguments += ", unfreezeAtEpoch: " + Parsing.Literals.Integer(field.UnfreezeAtEpoch);
+                    if (field.LearningRateScale is not null)
+                        arguments += ", learningRateScale: " + field.LearningRateScale;
                     writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}),");
                 }
                 writer.Indentation--;

@@ -10,10 +10,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Attune.Generator.Parsing
 {
-    /// <summary>Reads [Freeze], [LearningRate] and [WeightDecay] from the model's own members.</summary>
+    /// <summary>Reads [Freeze] (with its UnfreezeAtEpoch), [LearningRate], [LearningRateScale] and [WeightDecay] from the
+    /// model's own members.</summary>
     internal static class FieldRulesParser
     {
-        public static List<FieldRuleModel> Parse(INamedTypeSymbol type, KnownTypes known, LocationInfo? fineTuneNameLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public static List<FieldRuleModel> Parse(INamedTypeSymbol type, KnownTypes known, LocationInfo? fineTuneNameLocation, int epochs, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             var rules = new List<FieldRuleModel>();
             var trainableFields = 0;
@@ -29,7 +30,7 @@ namespace Attune.Generator.Parsing
                 var memberType = field?.Type ?? ((IPropertySymbol)member).Type;
                 var isCandidate = field is not null && !field.IsStatic && !field.IsConst && known.IsModuleOrParameter(memberType);
 
-                AttributeData? freeze = null, learningRate = null, weightDecay = null;
+                AttributeData? freeze = null, learningRate = null, weightDecay = null, learningRateScale = null;
                 foreach (var attribute in member.GetAttributes())
                 {
                     var kind = known.Classify(attribute);
@@ -57,6 +58,7 @@ namespace Attune.Generator.Parsing
                         case FieldAttributeKind.Freeze: freeze = attribute; break;
                         case FieldAttributeKind.LearningRate: learningRate = attribute; break;
                         case FieldAttributeKind.WeightDecay: weightDecay = attribute; break;
+                        case FieldAttributeKind.LearningRateScale: learningRateScale = attribute; break;
                     }
                 }
 
@@ -64,22 +66,30 @@ namespace Attune.Generator.Parsing
                     continue;
 
                 trainableFields++;
+                var unfreezeAtEpoch = freeze is null ? 0 : GradualFieldRules.UnfreezeAtEpoch(freeze, member.Name, epochs, diagnostics, cancellationToken);
                 if (freeze is not null)
-                    frozenFields.Add(member.Name);
-                if (freeze is null && learningRate is null && weightDecay is null)
+                    frozenFields.Add(unfreezeAtEpoch > 0 ? member.Name + " (until epoch " + Literals.Integer(unfreezeAtEpoch) + ")" : member.Name);
+                if (freeze is null && learningRate is null && weightDecay is null && learningRateScale is null)
                     continue;
 
                 var learningRateLiteral = ReadValue(learningRate, FieldAttributeKind.LearningRate, member.Name, diagnostics, cancellationToken);
                 var weightDecayLiteral = ReadValue(weightDecay, FieldAttributeKind.WeightDecay, member.Name, diagnostics, cancellationToken);
-                if (freeze is not null)
+                var scaleLiteral = GradualFieldRules.Scale(learningRateScale, member.Name, diagnostics, cancellationToken);
+                if (learningRate is not null && learningRateScale is not null)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RateAndScale, AttributeLocation(learningRateScale, cancellationToken), member.Name));
+                // A field that unfreezes later trains at its own rate and decay from then on; only a field frozen for
+                // the whole run makes them meaningless.
+                if (freeze is not null && unfreezeAtEpoch == 0)
                 {
                     if (learningRate is not null)
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(learningRate, cancellationToken), member.Name, "LearningRate", "learning rate"));
                     if (weightDecay is not null)
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(weightDecay, cancellationToken), member.Name, "WeightDecay", "weight decay"));
+                    if (learningRateScale is not null)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(learningRateScale, cancellationToken), member.Name, "LearningRateScale", "learning-rate scale"));
                 }
 
-                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral));
+                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral, unfreezeAtEpoch, scaleLiteral));
             }
 
             if (trainableFields > 0 && frozenFields.Count == trainableFields)
@@ -144,6 +154,7 @@ namespace Attune.Generator.Parsing
             FieldAttributeKind.Freeze => "Freeze",
             FieldAttributeKind.LearningRate => "LearningRate",
             FieldAttributeKind.WeightDecay => "WeightDecay",
+            FieldAttributeKind.LearningRateScale => "LearningRateScale",
             _ => kind.ToString(),
         };
     }

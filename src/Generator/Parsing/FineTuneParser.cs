@@ -47,13 +47,14 @@ namespace Attune.Generator.Parsing
             var customLoss = ParseHook(type, options, "Loss", "CustomLoss", isLoss: true, known, context.SemanticModel, diagnostics, cancellationToken);
             var customMetric = ParseHook(type, options, "Metric", "CustomMetric", isLoss: false, known, context.SemanticModel, diagnostics, cancellationToken);
             CheckWarmup(options, diagnostics);
+            ResumeOptionsCheck.Check(options, diagnostics);
             if (options.EnumMembers.TryGetValue("Metric", out var metric) && metric == "Custom"
                 && options.EnumMembers.TryGetValue("MetricDirection", out var direction) && direction == "Auto")
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomMetricDirection, options.ArgumentLocation("Metric"), options.StringValue("CustomMetric") ?? "the custom metric"));
             }
 
-            var fields = FieldRulesParser.Parse(type, known, LocationInfo.From(attributeSyntax?.Name), diagnostics, cancellationToken);
+            var fields = FieldRulesParser.Parse(type, known, LocationInfo.From(attributeSyntax?.Name), (int)options.NumberValue("Epochs", 10), diagnostics, cancellationToken);
 
             FineTuneModel? model = null;
             if (canEmit)

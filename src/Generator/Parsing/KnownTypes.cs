@@ -9,6 +9,7 @@ namespace Attune.Generator.Parsing
         public const string FreezeAttributeName = "Attune.FreezeAttribute";
         public const string LearningRateAttributeName = "Attune.LearningRateAttribute";
         public const string WeightDecayAttributeName = "Attune.WeightDecayAttribute";
+        public const string LearningRateScaleAttributeName = "Attune.LearningRateScaleAttribute";
 
         public KnownTypes(Compilation compilation)
         {
@@ -16,6 +17,7 @@ namespace Attune.Generator.Parsing
             FreezeAttribute = compilation.GetTypeByMetadataName(FreezeAttributeName);
             LearningRateAttribute = compilation.GetTypeByMetadataName(LearningRateAttributeName);
             WeightDecayAttribute = compilation.GetTypeByMetadataName(WeightDecayAttributeName);
+            LearningRateScaleAttribute = compilation.GetTypeByMetadataName(LearningRateScaleAttributeName);
             Module = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
             ModuleOfInputOutput = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module`2");
             Tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor");
@@ -26,6 +28,7 @@ namespace Attune.Generator.Parsing
         public INamedTypeSymbol? FreezeAttribute { get; }
         public INamedTypeSymbol? LearningRateAttribute { get; }
         public INamedTypeSymbol? WeightDecayAttribute { get; }
+        public INamedTypeSymbol? LearningRateScaleAttribute { get; }
         public INamedTypeSymbol? Module { get; }
         public INamedTypeSymbol? ModuleOfInputOutput { get; }
         public INamedTypeSymbol? Tensor { get; }
@@ -80,6 +83,8 @@ namespace Attune.Generator.Parsing
                 return FieldAttributeKind.LearningRate;
             if (WeightDecayAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, WeightDecayAttribute))
                 return FieldAttributeKind.WeightDecay;
+            if (LearningRateScaleAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LearningRateScaleAttribute))
+                return FieldAttributeKind.LearningRateScale;
             return FieldAttributeKind.None;
         }
     }
@@ -90,5 +95,6 @@ namespace Attune.Generator.Parsing
         Freeze,
         LearningRate,
         WeightDecay,
+        LearningRateScale,
     }
 }

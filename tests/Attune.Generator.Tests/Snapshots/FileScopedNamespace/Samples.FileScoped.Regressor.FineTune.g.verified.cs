@@ -28,6 +28,7 @@ namespace Samples.FileScoped
             Seed = -1,
             Shuffle = false,
             CheckpointDirectory = "runs\\reg \"v1\"",
+            Resume = false,
         };
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]

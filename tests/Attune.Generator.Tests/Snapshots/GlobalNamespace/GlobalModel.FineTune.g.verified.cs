@@ -26,6 +26,7 @@ partial class GlobalModel : global::Attune.IFineTunable
         Seed = 42,
         Shuffle = true,
         CheckpointDirectory = null,
+        Resume = false,
     };
 
     [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]

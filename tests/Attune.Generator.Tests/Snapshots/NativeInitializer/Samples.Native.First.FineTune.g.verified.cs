@@ -28,6 +28,7 @@ namespace Samples.Native
             Seed = 42,
             Shuffle = true,
             CheckpointDirectory = null,
+            Resume = false,
         };
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]

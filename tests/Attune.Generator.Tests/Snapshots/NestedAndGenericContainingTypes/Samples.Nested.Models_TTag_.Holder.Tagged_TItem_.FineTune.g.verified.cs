@@ -32,6 +32,7 @@ namespace Samples.Nested
                     Seed = 42,
                     Shuffle = true,
                     CheckpointDirectory = null,
+                    Resume = false,
                 };
 
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]

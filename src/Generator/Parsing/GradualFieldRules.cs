@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using Attune.Generator.Diagnostics;
+using Attune.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Attune.Generator.Parsing
+{
+    /// <summary>Reads and checks [Freeze(UnfreezeAtEpoch = n)] (AT0020, AT0021) and [LearningRateScale(s)] (AT0022).</summary>
+    internal static class GradualFieldRules
+    {
+        /// <summary>The epoch from which the field trains, 0 when it stays frozen. An invalid value is reported and
+        /// emitted as 0 (the generated code must not throw where the build already said what is wrong).</summary>
+        public static int UnfreezeAtEpoch(AttributeData freeze, string fieldName, int epochs, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            int? value = null;
+            foreach (var pair in freeze.NamedArguments)
+            {
+                if (pair.Key == "UnfreezeAtEpoch" && pair.Value.Kind != TypedConstantKind.Error && pair.Value.Value is int epoch)
+                    value = epoch;
+            }
+            if (value is not int n || n == 0)
+                return 0;
+
+            var location = LocationInfo.From(NamedArgument(freeze, "UnfreezeAtEpoch", cancellationToken))
+                ?? FieldRulesParser.AttributeLocation(freeze, cancellationToken);
+            var literal = Literals.Integer(n);
+            if (n < 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidUnfreezeEpoch, location, literal, fieldName,
+                    n == 1
+                        ? "epoch 1 is the first epoch, so the field would never be frozen (remove [Freeze] to train it from the start)"
+                        : "epochs are counted from 1, so a negative epoch never comes"));
+                return 0;
+            }
+            if (epochs >= 1 && n > epochs)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnfreezeAfterLastEpoch, location, literal, fieldName, Literals.Integer(epochs)));
+            return n;
+        }
+
+        /// <summary>The scale's literal, or null without the attribute; AT0022 when it is not a finite number above 0.</summary>
+        public static string? Scale(AttributeData? attribute, string fieldName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            if (attribute is null || attribute.ConstructorArguments.Length != 1)
+                return null;
+            var argument = attribute.ConstructorArguments[0];
+            if (argument.Kind == TypedConstantKind.Error || argument.Value is null)
+                return null;
+            var value = Convert.ToDouble(argument.Value, CultureInfo.InvariantCulture);
+            var literal = Literals.Double(value);
+            if (!(value > 0 && OptionSpec.IsFinite(value)))
+            {
+                var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+                var location = syntax?.ArgumentList?.Arguments.Count > 0 ? LocationInfo.From(syntax.ArgumentList.Arguments[0]) : LocationInfo.From(syntax);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRateScale, location,
+                    literal.StartsWith("global::System.Double.", StringComparison.Ordinal) ? "double." + literal.Substring(22) : literal, fieldName));
+                return null;
+            }
+            return literal;
+        }
+
+        private static AttributeArgumentSyntax? NamedArgument(AttributeData attribute, string name, CancellationToken cancellationToken)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList: { } list })
+                return null;
+            foreach (var argument in list.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                    return argument;
+            }
+            return null;
+        }
+    }
+}
