@@ -20,7 +20,8 @@ internal sealed record ResumeLoop(int CompletedEpochs, long Step, double BestMet
 /// </summary>
 /// <remarks>
 /// Layout (little-endian <see cref="BinaryWriter"/>): magic, format version, the <see cref="RunFingerprint"/>, the
-/// <see cref="ResumeLoop"/>, the model's state (<c>module.save</c>), the best-epoch copy, the optimizer's state
+/// <see cref="ResumeLoop"/>, the model's state (<c>module.save</c>), the best-epoch copy (the starting weights before a
+/// best epoch), the optimizer's state
 /// (TorchSharp's <c>save_state_dict</c>: per group its hyper-parameters, per parameter its step count and moments or
 /// momentum buffer), the global and the shuffling generators' states, then "END" and a SHA-256 of every byte before
 /// it. The hash is checked before anything is read, so a torn or altered file changes nothing.
@@ -47,8 +48,9 @@ internal static class ResumeCheckpoint
                 WriteFingerprint(writer, fingerprint);
                 WriteLoop(writer, loop);
                 model.save(writer);
-                writer.Write(loop.BestEpoch > 0);
-                if (loop.BestEpoch > 0) best.Save(writer);
+                // Always, even before a best epoch: until then it holds the weights the run started with, which a
+                // divergence restores.
+                best.Save(writer);
                 Helper(optimizer).save_state_dict(writer);
                 WriteGenerator(writer, null);
                 writer.Write(shuffle is not null);
@@ -95,7 +97,7 @@ internal static class ResumeCheckpoint
             stream.Position = tensorsAt;
             using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             model.load(reader, strict: true);
-            if (reader.ReadBoolean()) best.Load(reader);
+            best.Load(reader);
             Helper(optimizer).load_state_dict(reader);
             ReadGenerator(reader, null);
             bool hasShuffle = reader.ReadBoolean();
