@@ -31,9 +31,19 @@ internal sealed class StudyCache
     {
         // Read the storage without holding the cache's lock: a worker creating a trial holds the storage's lock and
         // then refreshes this cache, so taking the locks in the other order here would deadlock.
-        long since;
-        lock (gate) since = seq;
-        var changes = storage.GetTrialsChangedSince(studyId, since);
+        Apply(storage.GetTrialsChangedSince(studyId, Seq));
+    }
+
+    /// <summary>The sequence number to read changes after (everything up to it is in this cache).</summary>
+    public long Seq
+    {
+        get { lock (gate) return seq; }
+    }
+
+    /// <summary>Takes in changes read from the storage after <see cref="Seq"/> (by <see cref="Refresh"/>, or by
+    /// <see cref="IStudyStorage.FinishAndCreate"/> in the same round trip as a write).</summary>
+    public void Apply(TrialChanges changes)
+    {
         lock (gate)
         {
             foreach (var t in changes.Trials)

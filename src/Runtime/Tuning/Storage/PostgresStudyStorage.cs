@@ -281,23 +281,108 @@ public sealed class PostgresStudyStorage : IStudyStorage
     public void FinishTrial(long trialId, TrialState state, double? value, string? error)
     {
         if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(state));
-        double? stored = value is { } v && double.IsFinite(v) ? v : null;
         retry.Run("store the trial's result", () =>
         {
             using var c = Open();
-            // Idempotent: a retried write that already committed finds the same outcome and changes nothing.
-            using var cmd = Cmd(c, """
-                WITH cur AS (SELECT id, study_id FROM trials WHERE id = @id
-                             AND NOT (state = @state AND value IS NOT DISTINCT FROM @v AND error IS NOT DISTINCT FROM @e)),
-                     s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM cur) RETURNING last_seq)
-                UPDATE trials SET state = @state, value = @v, error = @e, finished = @t, updated_seq = (SELECT last_seq FROM s)
-                WHERE id = (SELECT id FROM cur)
-                """);
-            Add(cmd, "id", trialId); Add(cmd, "state", state.ToString()); Add(cmd, "v", stored, NpgsqlDbType.Double);
-            Add(cmd, "e", error, NpgsqlDbType.Text); Add(cmd, "t", DateTime.UtcNow, NpgsqlDbType.TimestampTz);
+            using var cmd = Cmd(c, FinishSql);
+            AddFinish(cmd.Parameters, new TrialOutcome(trialId, state, value, error));
             cmd.ExecuteNonQuery();
             return 0;
         });
+    }
+
+    // Idempotent: a retried write that already committed finds the same outcome and changes nothing.
+    private const string FinishSql = """
+        WITH cur AS (SELECT id, study_id FROM trials WHERE id = @id
+                     AND NOT (state = @state AND value IS NOT DISTINCT FROM @v AND error IS NOT DISTINCT FROM @e)),
+             s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM cur) RETURNING last_seq)
+        UPDATE trials SET state = @state, value = @v, error = @e, finished = @t, updated_seq = (SELECT last_seq FROM s)
+        WHERE id = (SELECT id FROM cur)
+        """;
+
+    private static void AddFinish(NpgsqlParameterCollection p, TrialOutcome f)
+    {
+        if (f.State == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(f));
+        double? stored = f.Value is { } v && double.IsFinite(v) ? v : null;
+        p.Add(new NpgsqlParameter("id", f.TrialId)); p.Add(new NpgsqlParameter("state", f.State.ToString()));
+        p.Add(new NpgsqlParameter("v", NpgsqlDbType.Double) { Value = stored ?? (object)DBNull.Value });
+        p.Add(new NpgsqlParameter("e", NpgsqlDbType.Text) { Value = f.Error ?? (object)DBNull.Value });
+        p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = DateTime.UtcNow });
+    }
+
+    /// <summary>
+    /// Two round trips per trial, and the study's row is locked only while the server executes a statement, never
+    /// across a round trip or while the sampler runs (optimistic creation):
+    /// <list type="number">
+    /// <item>one batch, one implicit transaction: store the finished trial, read the study's trial count, then the
+    /// trials changed since <paramref name="afterSeq"/> (read after the count, so every trial numbered below it is in
+    /// the changes or already known);</item>
+    /// <item>decide and sample here, outside any lock; then one statement inserts trial number <c>count</c> only if the
+    /// study still has <c>count</c> trials (compare-and-set on <c>trial_count</c>, which locks the row for that
+    /// statement). If another worker created a trial in between, nothing is inserted: read again and decide again, so
+    /// the sampler always saw every trial created before its own (constant liar, grid points never repeated).</item>
+    /// </list>
+    /// </summary>
+    public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, double[]?> decide)
+    {
+        var space = spaces.TryGetValue(studyId, out var found) ? found : throw new InvalidOperationException($"Study {studyId} was not opened through this storage object; call OpenStudy first.");
+        if (finish is { State: TrialState.Running }) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(finish));
+        while (true)
+        {
+            var pending = finish;
+            var (number, changes) = retry.Run(pending is null ? "read the study's trials" : "store the trial's result", () =>
+            {
+                long read = SweepProfile.Start();
+                using var c = Open();
+                using var batch = new NpgsqlBatch(c);
+                if (pending is not null)
+                {
+                    var fin = new NpgsqlBatchCommand(FinishSql);
+                    AddFinish(fin.Parameters, pending);
+                    batch.BatchCommands.Add(fin);
+                }
+                var count = new NpgsqlBatchCommand("SELECT trial_count FROM studies WHERE id = @s");
+                count.Parameters.Add(new NpgsqlParameter("s", studyId));
+                batch.BatchCommands.Add(count);
+                var changed = new NpgsqlBatchCommand(ChangesSql);
+                changed.Parameters.Add(new NpgsqlParameter("s", studyId)); changed.Parameters.Add(new NpgsqlParameter("seq", afterSeq));
+                batch.BatchCommands.Add(changed);
+                using var r = batch.ExecuteReader();
+                // The finish returns no rows, so the reader's first result is the count.
+                if (!r.Read()) throw new InvalidOperationException($"No study with id {studyId} in {Location} (was it deleted?).");
+                int n = r.GetInt32(0);
+                r.NextResult();
+                var list = ReadTrials(r);
+                SweepProfile.Add("pg: finish + read", read);
+                return (n, new TrialChanges(list, list.Count > 0 ? list[^1].UpdatedSeq : afterSeq));
+            });
+            finish = null;   // stored: a conflict below reads again without it
+            double[]? values = decide(number, changes);
+            if (values is null) return null;
+            var created = retry.Run("create a trial", () =>
+            {
+                long insert = SweepProfile.Start();
+                using var c = Open();
+                using var cmd = Cmd(c, """
+                    WITH s AS (UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1
+                               WHERE id = @s AND trial_count = @n RETURNING last_seq)
+                    INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
+                    SELECT @s, @n, 'Running', NULL, @params::json, @values, NULL, @t, NULL, @t, @w, s.last_seq FROM s
+                    RETURNING id, updated_seq
+                    """);
+                var now = DateTime.UtcNow;
+                Add(cmd, "s", studyId); Add(cmd, "n", number); Add(cmd, "params", StudyCodec.ParamsJson(space, values));
+                Add(cmd, "values", StudyCodec.ValuesJson(values)); Add(cmd, "t", now, NpgsqlDbType.TimestampTz); Add(cmd, "w", WorkerName);
+                using var r = cmd.ExecuteReader();
+                SweepProfile.Add("pg: insert (compare-and-set)", insert);
+                if (!r.Read()) return null;   // another worker created trial `number` first
+                var at = Time(now);
+                return new StoredTrial(r.GetInt64(0), number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, r.GetInt64(1));
+            });
+            if (created is not null) return created;
+            SweepProfile.Add("pg: creation conflicts", SweepProfile.Start());
+            afterSeq = changes.LastSeq;
+        }
     }
 
     public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error)
@@ -352,18 +437,27 @@ public sealed class PostgresStudyStorage : IStudyStorage
         return retry.Run("read the study's trials", () =>
         {
             using var c = Open();
-            // One statement, one snapshot: the trials and their intermediate values agree.
-            using var cmd = Cmd(c, $"""
-                SELECT {TrialColumns}, i.steps, i.vals
-                FROM trials t
-                LEFT JOIN LATERAL (SELECT array_agg(step ORDER BY step) AS steps, array_agg(value ORDER BY step) AS vals
-                                   FROM intermediate WHERE trial_id = t.id) i ON true
-                WHERE t.study_id = @s AND t.updated_seq > @seq
-                ORDER BY t.updated_seq
-                """);
+            using var cmd = Cmd(c, ChangesSql);
             Add(cmd, "s", studyId); Add(cmd, "seq", afterSeq);
-            var result = new List<StoredTrial>();
             using var r = cmd.ExecuteReader();
+            var result = ReadTrials(r);
+            return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
+        });
+    }
+
+    // One statement, one snapshot: the trials and their intermediate values agree.
+    private const string ChangesSql = $"""
+        SELECT {TrialColumns}, i.steps, i.vals
+        FROM trials t
+        LEFT JOIN LATERAL (SELECT array_agg(step ORDER BY step) AS steps, array_agg(value ORDER BY step) AS vals
+                           FROM intermediate WHERE trial_id = t.id) i ON true
+        WHERE t.study_id = @s AND t.updated_seq > @seq
+        ORDER BY t.updated_seq
+        """;
+
+    private static List<StoredTrial> ReadTrials(NpgsqlDataReader r)
+    {
+            var result = new List<StoredTrial>();
             while (r.Read())
             {
                 var intermediate = new Dictionary<int, double>();
@@ -377,8 +471,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
                     r.IsDBNull(3) ? null : r.GetDouble(3), intermediate, Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
                     Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
             }
-            return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
-        });
+            return result;
     }
 
     public IReadOnlyList<RunningTrial> RunningTrials(long studyId)
