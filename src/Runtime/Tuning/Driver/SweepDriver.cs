@@ -156,7 +156,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 bool final = false;
                 long creating = SweepProfile.Start();
                 var finish = pending;
-                pending = null;   // from here on the storage owns it: FinishAndCreate stores it before anything can fail
+                pending = null;   // from here on the storage owns it: FinishAndCreate stores it whatever the decision
+                // The decision sees this worker's own result even where the storage commits it with the creation.
+                if (finish is not null) cache.ApplyOwn(finish, pendingNumber, DateTimeOffset.UtcNow);
                 try
                 {
                     created = storage.FinishAndCreate(study.Id, finish, cache.Seq, (number, changes) =>
@@ -308,7 +310,6 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             value = result;
         }
 
-        long finishing = SweepProfile.Start();
         if (state == TrialState.Failed && message is not null && !message.StartsWith("cancelled:", StringComparison.Ordinal))
         {
             failures.Enqueue($"trial {created.Number}: {message}");

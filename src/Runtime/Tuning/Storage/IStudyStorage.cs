@@ -80,9 +80,10 @@ public interface IStudyStorage : IDisposable
     /// <summary>
     /// A worker's step between trials: stores <paramref name="finish"/> (the trial it just ran; null for its first), reads
     /// what changed since <paramref name="afterSeq"/>, and creates the next trial, in as few round trips and as short a
-    /// lock as the storage allows. <paramref name="decide"/> gets the next trial's number and the changes (which include
-    /// <paramref name="finish"/>) and returns the new trial's values, or null to create none. The finish is stored before
-    /// <paramref name="decide"/> runs, so neither a null nor an exception from it loses the result.
+    /// lock as the storage allows. <paramref name="decide"/> gets the next trial's number and the changes (which may not
+    /// include <paramref name="finish"/> yet: a storage may commit it together with the creation) and returns the new
+    /// trial's values, or null to create none. The finish is stored whatever the decision: a null or an exception from
+    /// <paramref name="decide"/> never loses the result.
     /// <para>Guarantees as <see cref="CreateTrial"/>: the number is unique, and no trial was created between the read the
     /// changes come from and the new one; a storage that finds one was (another worker was quicker) calls
     /// <paramref name="decide"/> again with the newer changes. So decide may run more than once; it should be quick and

@@ -86,6 +86,9 @@ public sealed class PostgresStudyStorage : IStudyStorage
             throw new ArgumentException("The PostgreSQL connection string names no Host (its text is not shown: it may hold a password).", nameof(connectionString));
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;   // the same dozen statements, prepared once per connection
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "attune";
+        // This storage never changes session state (no SET, no temporary tables, no LISTEN), so a pooled connection needs
+        // no reset statements before its next use; they would run on every one of the two round trips per trial.
+        builder.NoResetOnClose = true;
         builder.IncludeErrorDetail = false;                               // row values stay out of exception messages
         Location = PostgresConnectionText.Describe(builder);
         this.connectionString = builder.ConnectionString;
@@ -311,17 +314,20 @@ public sealed class PostgresStudyStorage : IStudyStorage
     }
 
     /// <summary>
-    /// Two round trips per trial, and the study's row is locked only while the server executes a statement, never
-    /// across a round trip or while the sampler runs (optimistic creation):
+    /// Two round trips and one commit per trial, and the study's row is locked only while the server executes a batch,
+    /// never across a round trip or while the sampler runs (optimistic creation):
     /// <list type="number">
-    /// <item>one batch, one implicit transaction: store the finished trial, read the study's trial count, then the
-    /// trials changed since <paramref name="afterSeq"/> (read after the count, so every trial numbered below it is in
-    /// the changes or already known);</item>
-    /// <item>decide and sample here, outside any lock; then one statement inserts trial number <c>count</c> only if the
-    /// study still has <c>count</c> trials (compare-and-set on <c>trial_count</c>, which locks the row for that
-    /// statement). If another worker created a trial in between, nothing is inserted: read again and decide again, so
-    /// the sampler always saw every trial created before its own (constant liar, grid points never repeated).</item>
+    /// <item>read (no write, no commit): the study's trial count, then the trials changed since
+    /// <paramref name="afterSeq"/> (read after the count, so every trial numbered below it is in the changes or already
+    /// known);</item>
+    /// <item>decide and sample here, outside any lock; then one batch, one implicit transaction: store the finished
+    /// trial, and insert trial number <c>count</c> only if the study still has <c>count</c> trials (compare-and-set on
+    /// <c>trial_count</c>). If another worker created a trial in between, the finish is committed but nothing is
+    /// inserted: read again and decide again, so the sampler always saw every trial created before its own (constant
+    /// liar, grid points never repeated).</item>
     /// </list>
+    /// The changes given to <paramref name="decide"/> may not include <paramref name="finish"/> (it is committed with the
+    /// creation); the caller knows its own outcome. When decide creates nothing or throws, the finish is stored alone.
     /// </summary>
     public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, double[]?> decide)
     {
@@ -329,10 +335,41 @@ public sealed class PostgresStudyStorage : IStudyStorage
         if (finish is { State: TrialState.Running }) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(finish));
         while (true)
         {
-            var pending = finish;
-            var (number, changes) = retry.Run(pending is null ? "read the study's trials" : "store the trial's result", () =>
+            var (number, changes) = retry.Run("read the study's trials", () =>
             {
                 long read = SweepProfile.Start();
+                using var c = Open();
+                using var batch = new NpgsqlBatch(c);
+                var count = new NpgsqlBatchCommand("SELECT trial_count FROM studies WHERE id = @s");
+                count.Parameters.Add(new NpgsqlParameter("s", studyId));
+                batch.BatchCommands.Add(count);
+                var changed = new NpgsqlBatchCommand(ChangesSql);
+                changed.Parameters.Add(new NpgsqlParameter("s", studyId)); changed.Parameters.Add(new NpgsqlParameter("seq", afterSeq));
+                batch.BatchCommands.Add(changed);
+                using var r = batch.ExecuteReader();
+                if (!r.Read()) throw new InvalidOperationException($"No study with id {studyId} in {Location} (was it deleted?).");
+                int n = r.GetInt32(0);
+                r.NextResult();
+                var list = ReadTrials(r);
+                SweepProfile.Add("pg: read", read);
+                return (n, new TrialChanges(list, list.Count > 0 ? list[^1].UpdatedSeq : afterSeq));
+            });
+            double[]? values;
+            try { values = decide(number, changes); }
+            catch
+            {
+                if (finish is { } f) FinishTrial(f.TrialId, f.State, f.Value, f.Error);
+                throw;
+            }
+            if (values is null)
+            {
+                if (finish is { } f) FinishTrial(f.TrialId, f.State, f.Value, f.Error);
+                return null;
+            }
+            var pending = finish;
+            var created = retry.Run(pending is null ? "create a trial" : "store the trial's result and create the next", () =>
+            {
+                long insert = SweepProfile.Start();
                 using var c = Open();
                 using var batch = new NpgsqlBatch(c);
                 if (pending is not null)
@@ -341,29 +378,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
                     AddFinish(fin.Parameters, pending);
                     batch.BatchCommands.Add(fin);
                 }
-                var count = new NpgsqlBatchCommand("SELECT trial_count FROM studies WHERE id = @s");
-                count.Parameters.Add(new NpgsqlParameter("s", studyId));
-                batch.BatchCommands.Add(count);
-                var changed = new NpgsqlBatchCommand(ChangesSql);
-                changed.Parameters.Add(new NpgsqlParameter("s", studyId)); changed.Parameters.Add(new NpgsqlParameter("seq", afterSeq));
-                batch.BatchCommands.Add(changed);
-                using var r = batch.ExecuteReader();
-                // The finish returns no rows, so the reader's first result is the count.
-                if (!r.Read()) throw new InvalidOperationException($"No study with id {studyId} in {Location} (was it deleted?).");
-                int n = r.GetInt32(0);
-                r.NextResult();
-                var list = ReadTrials(r);
-                SweepProfile.Add("pg: finish + read", read);
-                return (n, new TrialChanges(list, list.Count > 0 ? list[^1].UpdatedSeq : afterSeq));
-            });
-            finish = null;   // stored: a conflict below reads again without it
-            double[]? values = decide(number, changes);
-            if (values is null) return null;
-            var created = retry.Run("create a trial", () =>
-            {
-                long insert = SweepProfile.Start();
-                using var c = Open();
-                using var cmd = Cmd(c, """
+                var cas = new NpgsqlBatchCommand("""
                     WITH s AS (UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1
                                WHERE id = @s AND trial_count = @n RETURNING last_seq)
                     INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
@@ -371,14 +386,24 @@ public sealed class PostgresStudyStorage : IStudyStorage
                     RETURNING id, updated_seq
                     """);
                 var now = DateTime.UtcNow;
-                Add(cmd, "s", studyId); Add(cmd, "n", number); Add(cmd, "params", StudyCodec.ParamsJson(space, values));
-                Add(cmd, "values", StudyCodec.ValuesJson(values)); Add(cmd, "t", now, NpgsqlDbType.TimestampTz); Add(cmd, "w", WorkerName);
-                using var r = cmd.ExecuteReader();
-                SweepProfile.Add("pg: insert (compare-and-set)", insert);
-                if (!r.Read()) return null;   // another worker created trial `number` first
-                var at = Time(now);
-                return new StoredTrial(r.GetInt64(0), number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, r.GetInt64(1));
+                var p = cas.Parameters;
+                p.Add(new NpgsqlParameter("s", studyId)); p.Add(new NpgsqlParameter("n", number));
+                p.Add(new NpgsqlParameter("params", StudyCodec.ParamsJson(space, values))); p.Add(new NpgsqlParameter("values", StudyCodec.ValuesJson(values)));
+                p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = now }); p.Add(new NpgsqlParameter("w", WorkerName));
+                batch.BatchCommands.Add(cas);
+                // One implicit transaction: the finish (which returns no rows) and the creation commit together.
+                using var r = batch.ExecuteReader();
+                StoredTrial? made = null;
+                if (r.Read())
+                {
+                    var at = Time(now);
+                    made = new StoredTrial(r.GetInt64(0), number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, r.GetInt64(1));
+                }
+                while (r.NextResult()) { }   // read to the end: the commit's outcome comes after the rows
+                SweepProfile.Add(pending is null ? "pg: create" : "pg: finish + create", insert);
+                return made;
             });
+            finish = null;   // committed with that batch, whether or not the trial was created
             if (created is not null) return created;
             SweepProfile.Add("pg: creation conflicts", SweepProfile.Start());
             afterSeq = changes.LastSeq;
@@ -457,21 +482,21 @@ public sealed class PostgresStudyStorage : IStudyStorage
 
     private static List<StoredTrial> ReadTrials(NpgsqlDataReader r)
     {
-            var result = new List<StoredTrial>();
-            while (r.Read())
+        var result = new List<StoredTrial>();
+        while (r.Read())
+        {
+            var intermediate = new Dictionary<int, double>();
+            if (!r.IsDBNull(10))
             {
-                var intermediate = new Dictionary<int, double>();
-                if (!r.IsDBNull(10))
-                {
-                    var steps = r.GetFieldValue<int[]>(10);
-                    var vals = r.GetFieldValue<double?[]>(11);
-                    for (int k = 0; k < steps.Length; k++) intermediate[steps[k]] = vals[k] ?? double.NaN;
-                }
-                result.Add(new StoredTrial(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
-                    r.IsDBNull(3) ? null : r.GetDouble(3), intermediate, Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
-                    Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
+                var steps = r.GetFieldValue<int[]>(10);
+                var vals = r.GetFieldValue<double?[]>(11);
+                for (int k = 0; k < steps.Length; k++) intermediate[steps[k]] = vals[k] ?? double.NaN;
             }
-            return result;
+            result.Add(new StoredTrial(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
+                r.IsDBNull(3) ? null : r.GetDouble(3), intermediate, Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
+                Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
+        }
+        return result;
     }
 
     public IReadOnlyList<RunningTrial> RunningTrials(long studyId)

@@ -341,33 +341,31 @@ public sealed class SqliteStudyStorage : IStudyStorage
     /// the caller holds.</summary>
     private static TrialChanges ReadChanges(Session s, long studyId, long afterSeq)
     {
+        var trials = s.Command($"SELECT {TrialColumns} FROM trials WHERE study_id = $s AND updated_seq > $seq ORDER BY updated_seq;");
+        Set(trials, "$s", studyId); Set(trials, "$seq", afterSeq);
+        var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq)>();
+        var intermediate = new Dictionary<long, Dictionary<int, double>>();
+        using (var r = trials.ExecuteReader())
+        {
+            while (r.Read())
             {
-                var trials = s.Command($"SELECT {TrialColumns} FROM trials WHERE study_id = $s AND updated_seq > $seq ORDER BY updated_seq;");
-                Set(trials, "$s", studyId); Set(trials, "$seq", afterSeq);
-                var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq)>();
-                var intermediate = new Dictionary<long, Dictionary<int, double>>();
-                using (var r = trials.ExecuteReader())
-                {
-                    while (r.Read())
-                    {
-                        long id = r.GetInt64(0);
-                        rows.Add((id, r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), r.IsDBNull(3) ? null : r.GetDouble(3), StudyCodec.ParseValues(r.GetString(4)),
-                            StudyCodec.ParseTime(r.GetString(5)), r.IsDBNull(6) ? null : StudyCodec.ParseTime(r.GetString(6)), StudyCodec.ParseTime(r.GetString(7)),
-                            r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
-                        intermediate[id] = new Dictionary<int, double>();
-                    }
-                }
-                if (rows.Count > 0)
-                {
-                    var steps = s.Command("SELECT i.trial_id, i.step, i.value FROM trials t JOIN intermediate i ON i.trial_id = t.id WHERE t.study_id = $s AND t.updated_seq > $seq;");
-                    Set(steps, "$s", studyId); Set(steps, "$seq", afterSeq);
-                    using var r = steps.ExecuteReader();
-                    while (r.Read())
-                        if (intermediate.TryGetValue(r.GetInt64(0), out var d)) d[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
-                }
-                var result = rows.ConvertAll(t => new StoredTrial(t.Id, t.Number, t.State, t.Values, t.Value, intermediate[t.Id], t.Started, t.Finished, t.Heartbeat, t.Error, t.Seq));
-                return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
+                long id = r.GetInt64(0);
+                rows.Add((id, r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), r.IsDBNull(3) ? null : r.GetDouble(3), StudyCodec.ParseValues(r.GetString(4)),
+                    StudyCodec.ParseTime(r.GetString(5)), r.IsDBNull(6) ? null : StudyCodec.ParseTime(r.GetString(6)), StudyCodec.ParseTime(r.GetString(7)),
+                    r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
+                intermediate[id] = new Dictionary<int, double>();
             }
+        }
+        if (rows.Count > 0)
+        {
+            var steps = s.Command("SELECT i.trial_id, i.step, i.value FROM trials t JOIN intermediate i ON i.trial_id = t.id WHERE t.study_id = $s AND t.updated_seq > $seq;");
+            Set(steps, "$s", studyId); Set(steps, "$seq", afterSeq);
+            using var r = steps.ExecuteReader();
+            while (r.Read())
+                if (intermediate.TryGetValue(r.GetInt64(0), out var d)) d[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
+        }
+        var result = rows.ConvertAll(t => new StoredTrial(t.Id, t.Number, t.State, t.Values, t.Value, intermediate[t.Id], t.Started, t.Finished, t.Heartbeat, t.Error, t.Seq));
+        return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
     }
 
     public void Dispose()
