@@ -324,7 +324,8 @@ public sealed class PostgresStudyStorage : IStudyStorage
     /// trial, and insert trial number <c>count</c> only if the study still has <c>count</c> trials (compare-and-set on
     /// <c>trial_count</c>). If another worker created a trial in between, the finish is committed but nothing is
     /// inserted: read again and decide again, so the sampler always saw every trial created before its own (constant
-    /// liar, grid points never repeated).</item>
+    /// liar, grid points never repeated). After one lost race the next attempt locks the study's row from its read to
+    /// its commit (one round trip plus the sampler), so a worker never loses twice in a row.</item>
     /// </list>
     /// The changes given to <paramref name="decide"/> may not include <paramref name="finish"/> (it is committed with the
     /// creation); the caller knows its own outcome. When decide creates nothing or throws, the finish is stored alone.
@@ -333,26 +334,23 @@ public sealed class PostgresStudyStorage : IStudyStorage
     {
         var space = spaces.TryGetValue(studyId, out var found) ? found : throw new InvalidOperationException($"Study {studyId} was not opened through this storage object; call OpenStudy first.");
         if (finish is { State: TrialState.Running }) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(finish));
+        int conflicts = 0;
         while (true)
         {
+            if (conflicts > 0)
+            {
+                // Lost the race once (the finish is stored by now): take the study's row lock for this one, so a busy
+                // study cannot make a worker lose again and again.
+                SweepProfile.Add("pg: creation conflicts", SweepProfile.Start());
+                return retry.Run("create a trial", () => CreateLocked(space, studyId, afterSeq, decide));
+            }
             var (number, changes) = retry.Run("read the study's trials", () =>
             {
                 long read = SweepProfile.Start();
                 using var c = Open();
-                using var batch = new NpgsqlBatch(c);
-                var count = new NpgsqlBatchCommand("SELECT trial_count FROM studies WHERE id = @s");
-                count.Parameters.Add(new NpgsqlParameter("s", studyId));
-                batch.BatchCommands.Add(count);
-                var changed = new NpgsqlBatchCommand(ChangesSql);
-                changed.Parameters.Add(new NpgsqlParameter("s", studyId)); changed.Parameters.Add(new NpgsqlParameter("seq", afterSeq));
-                batch.BatchCommands.Add(changed);
-                using var r = batch.ExecuteReader();
-                if (!r.Read()) throw new InvalidOperationException($"No study with id {studyId} in {Location} (was it deleted?).");
-                int n = r.GetInt32(0);
-                r.NextResult();
-                var list = ReadTrials(r);
+                var result = ReadCountAndChanges(c, null, studyId, afterSeq, forUpdate: false);
                 SweepProfile.Add("pg: read", read);
-                return (n, new TrialChanges(list, list.Count > 0 ? list[^1].UpdatedSeq : afterSeq));
+                return result;
             });
             double[]? values;
             try { values = decide(number, changes); }
@@ -378,19 +376,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
                     AddFinish(fin.Parameters, pending);
                     batch.BatchCommands.Add(fin);
                 }
-                var cas = new NpgsqlBatchCommand("""
-                    WITH s AS (UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1
-                               WHERE id = @s AND trial_count = @n RETURNING last_seq)
-                    INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
-                    SELECT @s, @n, 'Running', NULL, @params::json, @values, NULL, @t, NULL, @t, @w, s.last_seq FROM s
-                    RETURNING id, updated_seq
-                    """);
-                var now = DateTime.UtcNow;
-                var p = cas.Parameters;
-                p.Add(new NpgsqlParameter("s", studyId)); p.Add(new NpgsqlParameter("n", number));
-                p.Add(new NpgsqlParameter("params", StudyCodec.ParamsJson(space, values))); p.Add(new NpgsqlParameter("values", StudyCodec.ValuesJson(values)));
-                p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = now }); p.Add(new NpgsqlParameter("w", WorkerName));
-                batch.BatchCommands.Add(cas);
+                batch.BatchCommands.Add(CasInsert(space, studyId, number, values, out var now));
                 // One implicit transaction: the finish (which returns no rows) and the creation commit together.
                 using var r = batch.ExecuteReader();
                 StoredTrial? made = null;
@@ -405,9 +391,66 @@ public sealed class PostgresStudyStorage : IStudyStorage
             });
             finish = null;   // committed with that batch, whether or not the trial was created
             if (created is not null) return created;
-            SweepProfile.Add("pg: creation conflicts", SweepProfile.Start());
+            conflicts++;
             afterSeq = changes.LastSeq;
         }
+    }
+
+    /// <summary>The study's trial count, then (a later snapshot) the trials changed after <paramref name="afterSeq"/>;
+    /// with <paramref name="forUpdate"/>, the study's row stays locked until <paramref name="tx"/> ends.</summary>
+    private (int Count, TrialChanges Changes) ReadCountAndChanges(NpgsqlConnection c, NpgsqlTransaction? tx, long studyId, long afterSeq, bool forUpdate)
+    {
+        using var batch = new NpgsqlBatch(c, tx);
+        var count = new NpgsqlBatchCommand(forUpdate ? "SELECT trial_count FROM studies WHERE id = @s FOR UPDATE" : "SELECT trial_count FROM studies WHERE id = @s");
+        count.Parameters.Add(new NpgsqlParameter("s", studyId));
+        batch.BatchCommands.Add(count);
+        var changed = new NpgsqlBatchCommand(ChangesSql);
+        changed.Parameters.Add(new NpgsqlParameter("s", studyId)); changed.Parameters.Add(new NpgsqlParameter("seq", afterSeq));
+        batch.BatchCommands.Add(changed);
+        using var r = batch.ExecuteReader();
+        if (!r.Read()) throw new InvalidOperationException($"No study with id {studyId} in {Location} (was it deleted?).");
+        int n = r.GetInt32(0);
+        r.NextResult();
+        var list = ReadTrials(r);
+        return (n, new TrialChanges(list, list.Count > 0 ? list[^1].UpdatedSeq : afterSeq));
+    }
+
+    /// <summary>Creation with the study's row locked from the read to the commit (other creations wait; no conflict).</summary>
+    private StoredTrial? CreateLocked(SearchSpace space, long studyId, long afterSeq, Func<int, TrialChanges, double[]?> decide)
+    {
+        using var c = Open();
+        using var tx = c.BeginTransaction();
+        var (number, changes) = ReadCountAndChanges(c, tx, studyId, afterSeq, forUpdate: true);
+        double[]? values = decide(number, changes);
+        if (values is null) return null;   // nothing written: disposing the transaction rolls back the lock
+        using var batch = new NpgsqlBatch(c, tx);
+        batch.BatchCommands.Add(CasInsert(space, studyId, number, values, out var now));
+        long id, seq;
+        using (var r = batch.ExecuteReader())
+        {
+            if (!r.Read()) throw new InvalidOperationException($"Trial {number} of study {studyId} in {Location} could not be created under the study's lock (the trial count changed; was the study modified by hand?).");
+            id = r.GetInt64(0); seq = r.GetInt64(1);
+        }
+        tx.Commit();
+        var at = Time(now);
+        return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq);
+    }
+
+    private static NpgsqlBatchCommand CasInsert(SearchSpace space, long studyId, int number, double[] values, out DateTime now)
+    {
+        var cas = new NpgsqlBatchCommand("""
+            WITH s AS (UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1
+                       WHERE id = @s AND trial_count = @n RETURNING last_seq)
+            INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
+            SELECT @s, @n, 'Running', NULL, @params::json, @values, NULL, @t, NULL, @t, @w, s.last_seq FROM s
+            RETURNING id, updated_seq
+            """);
+        now = DateTime.UtcNow;
+        var p = cas.Parameters;
+        p.Add(new NpgsqlParameter("s", studyId)); p.Add(new NpgsqlParameter("n", number));
+        p.Add(new NpgsqlParameter("params", StudyCodec.ParamsJson(space, values))); p.Add(new NpgsqlParameter("values", StudyCodec.ValuesJson(values)));
+        p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = now }); p.Add(new NpgsqlParameter("w", WorkerName));
+        return cas;
     }
 
     public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error)
