@@ -122,6 +122,20 @@ public sealed class PostgresFinishAndCreateTests : FinishAndCreateBehaviour
     }
 
     [SkippableFact]
+    public void A_creation_whose_answer_was_lost_is_recognised_by_number_worker_and_start_time()
+    {
+        // What a retry after a lost commit answer asks before creating again (the lost answer itself cannot be staged
+        // without a proxy; the server-restart process test covers the retry path as a whole).
+        using var storage = (PostgresStudyStorage)Create();
+        var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
+        var created = storage.FinishAndCreate(study.Id, null, 0, (_, _) => [0.01, 1, 0, 0])!;
+        var started = created.Started.UtcDateTime;
+        Assert.Equal(created.Id, storage.FindOwnCreation(study.Id, created.Number, started)?.Id);
+        Assert.Null(storage.FindOwnCreation(study.Id, created.Number, started.AddTicks(10)));   // another attempt's time
+        Assert.Null(storage.FindOwnCreation(study.Id, created.Number + 1, started));
+    }
+
+    [SkippableFact]
     public void A_trial_created_by_another_worker_during_the_decision_makes_it_decide_again()
     {
         using var storage = Create();

@@ -12,13 +12,16 @@ namespace Attune;
 /// semantics as <see cref="SqliteStudyStorage"/>: <c>schema_version</c>, <c>studies</c>, <c>trials</c> (parameters as
 /// natural JSON in <c>params_json</c>) and <c>intermediate</c>, in the connection's search path (use
 /// <c>Search Path=&lt;schema&gt;</c> to keep them in a schema of their own).
-/// <para>Concurrency: every write that changes a trial first locks its study's row (<c>studies.last_seq</c> is the
-/// study's change counter), so trial numbers and <see cref="StoredTrial.UpdatedSeq"/> values are assigned and committed
-/// in order, exactly as SQLite's single writer does. Heartbeats touch only the trial row.</para>
+/// <para>Concurrency: every write that changes a trial locks its study's row (<c>studies.last_seq</c> is the study's
+/// change counter), so trial numbers and <see cref="StoredTrial.UpdatedSeq"/> values are assigned and committed in
+/// order, exactly as SQLite's single writer does; trials are created optimistically (<see cref="FinishAndCreate"/>), so
+/// the row is not held while a sampler runs. Heartbeats touch only the trial row.</para>
 /// <para>Faults: a lost connection, a restarting server, a deadlock or too many connections is retried with backoff for
 /// up to a minute (<see cref="PostgresRetry.LimitVariable"/>), then <see cref="StudyStorageUnavailableException"/>.
 /// Every write is safe to repeat: finishing a trial twice with the same outcome changes nothing, an intermediate value is
-/// an upsert, and a trial created twice by a retried commit is never run, so it goes stale and is failed as abandoned.</para>
+/// an upsert, and a retried creation first looks for its own earlier insert (number, worker name, start time) and
+/// takes it; only on the locked path after a lost race can a lost answer leave a trial that is never run, which then goes
+/// stale and is failed as abandoned.</para>
 /// <para>The schema is created (and later migrated) on first use, under an advisory lock; or an administrator creates
 /// it once with <see cref="SchemaSql"/> and workers need only SELECT/INSERT/UPDATE (docs/postgresql.md).</para>
 /// </summary>
@@ -365,10 +368,19 @@ public sealed class PostgresStudyStorage : IStudyStorage
                 return null;
             }
             var pending = finish;
+            // The creation's start time, fixed across retries and kept to the microsecond PostgreSQL stores: with the
+            // number and this process's worker name it identifies this worker's own insert.
+            var started = new DateTime(DateTime.UtcNow.Ticks / 10 * 10, DateTimeKind.Utc);
+            int attempts = 0;
             var created = retry.Run(pending is null ? "create a trial" : "store the trial's result and create the next", () =>
             {
                 long insert = SweepProfile.Start();
                 using var c = Open();
+                // A retry after a lost connection: the earlier attempt may have committed with its answer lost. If its trial
+                // is there, it is this worker's (another worker has another name; another thread of this process would need
+                // the same number in the same microsecond), so take it instead of deciding
+                // again and leaving it Running with nobody to run it. The finish in that batch is safe to repeat.
+                if (attempts++ > 0 && FindOwnCreation(c, studyId, number, started) is { } earlier) return earlier with { Values = (double[])values.Clone() };
                 using var batch = new NpgsqlBatch(c);
                 if (pending is not null)
                 {
@@ -376,7 +388,8 @@ public sealed class PostgresStudyStorage : IStudyStorage
                     AddFinish(fin.Parameters, pending);
                     batch.BatchCommands.Add(fin);
                 }
-                batch.BatchCommands.Add(CasInsert(space, studyId, number, values, out var now));
+                batch.BatchCommands.Add(CasInsert(space, studyId, number, values, started));
+                var now = started;
                 // One implicit transaction: the finish (which returns no rows) and the creation commit together.
                 using var r = batch.ExecuteReader();
                 StoredTrial? made = null;
@@ -424,7 +437,8 @@ public sealed class PostgresStudyStorage : IStudyStorage
         double[]? values = decide(number, changes);
         if (values is null) return null;   // nothing written: disposing the transaction rolls back the lock
         using var batch = new NpgsqlBatch(c, tx);
-        batch.BatchCommands.Add(CasInsert(space, studyId, number, values, out var now));
+        var now = new DateTime(DateTime.UtcNow.Ticks / 10 * 10, DateTimeKind.Utc);
+        batch.BatchCommands.Add(CasInsert(space, studyId, number, values, now));
         long id, seq;
         using (var r = batch.ExecuteReader())
         {
@@ -436,7 +450,27 @@ public sealed class PostgresStudyStorage : IStudyStorage
         return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq);
     }
 
-    private static NpgsqlBatchCommand CasInsert(SearchSpace space, long studyId, int number, double[] values, out DateTime now)
+    /// <summary>The trial <paramref name="number"/> of the study if this process created it at <paramref name="started"/>
+    /// (its worker name and start time match), else null.</summary>
+    internal static StoredTrial? FindOwnCreation(NpgsqlConnection c, long studyId, int number, DateTime started)
+    {
+        using var cmd = Cmd(c, $"SELECT {TrialColumns} FROM trials t WHERE t.study_id = @s AND t.number = @n AND t.worker = @w AND t.started = @t");
+        Add(cmd, "s", studyId); Add(cmd, "n", number); Add(cmd, "w", WorkerName); Add(cmd, "t", started, NpgsqlDbType.TimestampTz);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        return new StoredTrial(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
+            r.IsDBNull(3) ? null : r.GetDouble(3), new Dictionary<int, double>(), Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
+            Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9));
+    }
+
+    /// <summary><see cref="FindOwnCreation(NpgsqlConnection, long, int, DateTime)"/> on a connection of its own (tests).</summary>
+    internal StoredTrial? FindOwnCreation(long studyId, int number, DateTime started)
+    {
+        using var c = Open();
+        return FindOwnCreation(c, studyId, number, started);
+    }
+
+    private static NpgsqlBatchCommand CasInsert(SearchSpace space, long studyId, int number, double[] values, DateTime now)
     {
         var cas = new NpgsqlBatchCommand("""
             WITH s AS (UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1
@@ -445,7 +479,6 @@ public sealed class PostgresStudyStorage : IStudyStorage
             SELECT @s, @n, 'Running', NULL, @params::json, @values, NULL, @t, NULL, @t, @w, s.last_seq FROM s
             RETURNING id, updated_seq
             """);
-        now = DateTime.UtcNow;
         var p = cas.Parameters;
         p.Add(new NpgsqlParameter("s", studyId)); p.Add(new NpgsqlParameter("n", number));
         p.Add(new NpgsqlParameter("params", StudyCodec.ParamsJson(space, values))); p.Add(new NpgsqlParameter("values", StudyCodec.ValuesJson(values)));
