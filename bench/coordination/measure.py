@@ -3,6 +3,8 @@
 # Throughput = completed trials / (first objective start .. last objective end); ideal = W / S.
 # Per-trial storage latency = in each worker, the gap between an objective's end and its next start
 # (store the result, refresh, create + sample the next trial).
+# Also printed, without changing the figures above: the start skew and tail as shares of the workers' capacity, and
+# with ATTUNE_SWEEP_PROFILE=1 the Attune workers' per-phase profile (docs/benchmarks.md, coordination breakdown).
 # Usage: measure.py <label> <T> <S> <W> -- <worker command, {storage} {study} {trials} {sleep} substituted>
 import subprocess, sys, statistics, os
 
@@ -15,17 +17,21 @@ for p, (o, e) in zip(procs, outs):
     if p.returncode != 0:
         sys.exit(f"{label}: a worker exited {p.returncode}: {e[-2000:]}")
 begins, ends, gaps = [], [], []
+firsts, lasts = [], []   # per worker: its first objective start and its last objective end
 for o, _ in outs:
     last_end = None
+    mine_b, mine_e = [], []
     for line in o.splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[0] == "t":
             t = int(parts[2])
             if parts[1] == "begin":
-                begins.append(t)
+                begins.append(t); mine_b.append(t)
                 if last_end is not None: gaps.append((t - last_end) / 1000)
             else:
-                ends.append(t); last_end = t
+                ends.append(t); mine_e.append(t); last_end = t
+    if mine_b: firsts.append(min(mine_b))
+    if mine_e: lasts.append(max(mine_e))
 done = len(ends)
 wall = (max(ends) - min(begins)) / 1e6
 tput = done / wall
@@ -33,3 +39,17 @@ ideal = W / (S / 1000)
 q = statistics.quantiles(gaps, n=100) if len(gaps) > 2 else [float("nan")] * 99
 print(f"{label:28s} trials run {done:4d}  wall {wall:6.2f} s  throughput {tput:6.1f}/s  ideal {ideal:5.1f}/s  "
       f"efficiency {100 * tput / ideal:5.1f}%  storage latency p50 {q[49]:6.1f} ms  p99 {q[98]:6.1f} ms")
+# Where the rest of the window went (the efficiency above is unchanged by this): the start skew (worker capacity lost
+# before each worker's first objective: process start, runtime start-up, connection, first trial) and the tail (after
+# each worker's last objective, while others still ran), as shares of W x wall; then the efficiency of the capacity
+# that remained, which is what the per-trial gaps (storage latency) cost.
+skew = sum(f - min(begins) for f in firsts) / 1e6
+tail = sum(max(ends) - l for l in lasts) / 1e6 + (W - len(firsts)) * wall
+cap = W * wall
+steady = 100 * done * (S / 1000) / (cap - skew - tail) if cap > skew + tail else float("nan")
+print(f"{'':28s} start skew {(max(firsts) - min(firsts)) / 1000:6.0f} ms max, {100 * skew / cap:4.1f}% of capacity  "
+      f"tail {100 * tail / cap:4.1f}%  efficiency between each worker's first start and last end {steady:5.1f}%")
+if os.environ.get("ATTUNE_SWEEP_PROFILE") == "1":
+    for i, (_, e) in enumerate(outs):
+        for line in e.splitlines():
+            if line.startswith("profile"): print(f"  worker {i}: {line}")

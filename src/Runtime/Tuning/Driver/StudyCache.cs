@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Attune;
@@ -31,9 +32,19 @@ internal sealed class StudyCache
     {
         // Read the storage without holding the cache's lock: a worker creating a trial holds the storage's lock and
         // then refreshes this cache, so taking the locks in the other order here would deadlock.
-        long since;
-        lock (gate) since = seq;
-        var changes = storage.GetTrialsChangedSince(studyId, since);
+        Apply(storage.GetTrialsChangedSince(studyId, Seq));
+    }
+
+    /// <summary>The sequence number to read changes after (everything up to it is in this cache).</summary>
+    public long Seq
+    {
+        get { lock (gate) return seq; }
+    }
+
+    /// <summary>Takes in changes read from the storage after <see cref="Seq"/> (by <see cref="Refresh"/>, or by
+    /// <see cref="IStudyStorage.FinishAndCreate"/> in the same round trip as a write).</summary>
+    public void Apply(TrialChanges changes)
+    {
         lock (gate)
         {
             foreach (var t in changes.Trials)
@@ -53,6 +64,29 @@ internal sealed class StudyCache
                 history = null;
             }
             if (changes.LastSeq > seq) seq = changes.LastSeq;
+        }
+    }
+
+    /// <summary>
+    /// Takes in this worker's own result before storage returns it (a storage may commit it together with the next
+    /// trial's creation): the trial's state, value and error change here at once; the stored version, which has a higher
+    /// <see cref="StoredTrial.UpdatedSeq"/>, replaces it when a later read brings it. Does nothing unless the cache holds
+    /// the trial as Running.
+    /// </summary>
+    public void ApplyOwn(TrialOutcome outcome, int number, DateTimeOffset finished)
+    {
+        lock (gate)
+        {
+            if (number >= byNumber.Count || byNumber[number] is not { } old || old.Id != outcome.TrialId || old.State != TrialState.Running) return;
+            double? value = outcome.Value is { } v && double.IsFinite(v) ? v : null;
+            var t = old with { State = outcome.State, Value = value, Error = outcome.Error, Finished = finished };
+            Count(old, -1);
+            byNumber[number] = t;
+            frozen[number] = t.ToFrozen();
+            Count(t, +1);
+            if (t is { State: TrialState.Complete, Value: { } w } && (best is null || (direction == Direction.Maximize ? w > best.Value.Value : w < best.Value.Value)))
+                best = (w, t.Number);
+            history = null;
         }
     }
 

@@ -88,12 +88,15 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
 
     public async Task<SweepResult<T>> RunAsync(CancellationToken cancellationToken)
     {
+        SweepProfile.Mark("sweep entered");
+        long opened = SweepProfile.Start();
         study = storage.OpenStudy(StudyName, space, direction);
         var abandoned = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - SweepDriverSettings.StaleAfter, SweepDriverSettings.AbandonedError);
         if (abandoned.Count > 0 && logger is not null)
             LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", abandoned)} were left Running by a process that stopped; marked Failed as abandoned.", null);
         cache = new StudyCache(storage, study.Id, direction);
         cache.Refresh();
+        SweepProfile.Add("open study + first read", opened);
 
         using var timeout = new CancellationTokenSource();
         if (options.Timeout is { } limit) timeout.CancelAfter(limit);
@@ -126,6 +129,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         }
 
         cache.Refresh();
+        SweepProfile.Report(study.Name);
         bool cancelled = cancellationToken.IsCancellationRequested;
         bool timedOut = !cancelled && timeout.IsCancellationRequested;
         var trials = cache.Trials().Select(ToResult).ToList();
@@ -135,52 +139,84 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     private static TrialResult<T> ToResult(StoredTrial t)
         => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null);
 
-    /// <summary>Thrown inside the creation transaction to roll it back when the study already has enough trials
-    /// (finished or under way), or a grid has run every point (<see cref="Final"/>).</summary>
-    private sealed class EnoughTrials(bool final) : Exception
-    {
-        public bool Final { get; } = final;
-    }
-
     private async Task WorkerLoopAsync(CancellationToken token)
     {
-        while (!stop && !token.IsCancellationRequested)
+        // The trial this worker ran last, not yet stored: it is stored together with the creation of the next one
+        // (IStudyStorage.FinishAndCreate), one step between trials instead of three. Its id stays in `running` (so its
+        // heartbeat goes on) until it is stored.
+        TrialOutcome? pending = null;
+        int pendingNumber = -1;
+        IReadOnlyList<double>? pendingValues = null;
+        long pendingMs = 0;
+        try
         {
-            StoredTrial created;
-            try
+            while (!stop && !token.IsCancellationRequested)
             {
-                created = storage.CreateTrial(study.Id, number =>
+                StoredTrial? created;
+                bool final = false;
+                long creating = SweepProfile.Start();
+                var finish = pending;
+                pending = null;   // from here on the storage owns it: FinishAndCreate stores it whatever the decision
+                // The decision sees this worker's own result even where the storage commits it with the creation.
+                if (finish is not null) cache.ApplyOwn(finish, pendingNumber, DateTimeOffset.UtcNow);
+                try
                 {
-                    // Inside the storage's write transaction: nobody else can add a trial while we decide and sample,
-                    // so the counts are exact across workers and processes, and the sampler sees every Running trial.
-                    cache.Refresh();
-                    var (finished, runningNow) = cache.Counts();
-                    if (finished >= options.Trials) throw new EnoughTrials(final: true);
-                    if (finished + runningNow >= options.Trials) throw new EnoughTrials(final: false);
-                    var history = cache.History();
-                    // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
-                    if (sampler is GridSampler grid && grid.IsExhausted(space, history)) throw new EnoughTrials(final: true);
-                    var values = sampler.Sample(space, history, direction, TrialSeeds.For(options.Seed, number));
-                    if (values is null || values.Length != space.Parameters.Count)
-                        throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");
-                    return values;
-                });
+                    created = storage.FinishAndCreate(study.Id, finish, cache.Seq, (number, changes) =>
+                    {
+                        // The counts are exact across workers and processes: the storage creates this trial only if no
+                        // other trial was created since these changes were read, so the sampler sees every Running trial.
+                        cache.Apply(changes);
+                        var (finished, runningNow) = cache.Counts();
+                        if (finished >= options.Trials) { final = true; return null; }
+                        if (finished + runningNow >= options.Trials) return null;
+                        var history = cache.History();
+                        // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
+                        if (sampler is GridSampler grid && grid.IsExhausted(space, history)) { final = true; return null; }
+                        long sampling = SweepProfile.Start();
+                        var values = sampler.Sample(space, history, direction, TrialSeeds.For(options.Seed, number));
+                        SweepProfile.Add("sample", sampling);
+                        if (values is null || values.Length != space.Parameters.Count)
+                            throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");
+                        return values;
+                    });
+                }
+                finally
+                {
+                    if (finish is not null) running.TryRemove(finish.TrialId, out _);
+                }
+                SweepProfile.Add(finish is null ? "step: create" : "step: finish + create", creating);
+                if (finish is not null) Stored(finish, pendingNumber, pendingValues!, pendingMs);
+                if (created is null)
+                {
+                    // Enough trials are under way. If some are other workers', stay until each has shown a heartbeat
+                    // (its worker is alive and will finish it) or has been failed as abandoned (then run another).
+                    if (final || !await OthersMayNeedUsAsync(token).ConfigureAwait(false)) return;
+                    continue;
+                }
+                SweepProfile.Mark("first trial created");
+                running[created.Id] = 0;
+                bool ran = false;
+                try
+                {
+                    (pending, pendingMs) = await RunTrialAsync(created, token).ConfigureAwait(false);
+                    (pendingNumber, pendingValues) = (created.Number, created.Values);
+                    ran = true;
+                }
+                finally
+                {
+                    if (!ran) running.TryRemove(created.Id, out _);
+                }
             }
-            catch (EnoughTrials enough)
+        }
+        finally
+        {
+            // Stopped (failure limit, cancellation) with a result not yet stored: store it alone.
+            if (pending is not null)
             {
-                // Enough trials are under way. If some are other workers', stay until each has shown a heartbeat
-                // (its worker is alive and will finish it) or has been failed as abandoned (then run another).
-                if (enough.Final || !await OthersMayNeedUsAsync(token).ConfigureAwait(false)) return;
-                continue;
-            }
-            running[created.Id] = 0;
-            try
-            {
-                await RunTrialAsync(created, token).ConfigureAwait(false);
-            }
-            finally
-            {
-                running.TryRemove(created.Id, out _);
+                try { storage.FinishTrial(pending.TrialId, pending.State, pending.Value, pending.Error); }
+                finally { running.TryRemove(pending.TrialId, out _); }
+                cache.Refresh();
+                Stored(pending, pendingNumber, pendingValues!, pendingMs);
             }
         }
     }
@@ -224,7 +260,8 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         return failed.Count;
     }
 
-    private async Task RunTrialAsync(StoredTrial created, CancellationToken token)
+    /// <summary>Runs the objective on a created trial; returns how it ended (stored by the caller) and how long it took.</summary>
+    private async Task<(TrialOutcome Outcome, long DurationMs)> RunTrialAsync(StoredTrial created, CancellationToken token)
     {
         var sink = new Sink(this, created);
         var clock = Stopwatch.StartNew();
@@ -273,7 +310,6 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             value = result;
         }
 
-        storage.FinishTrial(created.Id, state, value, message);
         if (state == TrialState.Failed && message is not null && !message.StartsWith("cancelled:", StringComparison.Ordinal))
         {
             failures.Enqueue($"trial {created.Number}: {message}");
@@ -281,16 +317,20 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             int failed = Interlocked.Increment(ref failedThisRun);
             if (options.MaxFailedTrials >= 0 && failed > options.MaxFailedTrials) stop = true;
         }
-        cache.Refresh();
+        return (new TrialOutcome(created.Id, state, value, message), clock.ElapsedMilliseconds);
+    }
 
+    /// <summary>Logs and reports a trial once its result is in storage (and in the cache).</summary>
+    private void Stored(TrialOutcome outcome, int number, IReadOnlyList<double> values, long durationMs)
+    {
         if (logger is not null)
-            LogTrial(logger, created.Number, message is null ? state.ToString() : $"{state} ({message})",
-                value?.ToString("R", CultureInfo.InvariantCulture) ?? "-", StudyCodec.ParamsJson(space, created.Values), clock.ElapsedMilliseconds, null);
+            LogTrial(logger, number, outcome.Error is null ? outcome.State.ToString() : $"{outcome.State} ({outcome.Error})",
+                outcome.Value?.ToString("R", CultureInfo.InvariantCulture) ?? "-", StudyCodec.ParamsJson(space, values), durationMs, null);
         if (progress is not null)
         {
             var (finished, _) = cache.Counts();
             var best = cache.Best();
-            progress.Report(new SweepProgress(finished, options.Trials, created.Number, state, value, best?.Value, best?.Number));
+            progress.Report(new SweepProgress(finished, options.Trials, number, outcome.State, outcome.Value, best?.Value, best?.Number));
         }
     }
 

@@ -77,12 +77,47 @@ public interface IStudyStorage : IDisposable
     /// <summary>Every trial of the study changed after <paramref name="afterSeq"/> (0: all of them), by sequence.</summary>
     TrialChanges GetTrialsChangedSince(long studyId, long afterSeq);
 
+    /// <summary>
+    /// A worker's step between trials: stores <paramref name="finish"/> (the trial it just ran; null for its first), reads
+    /// what changed since <paramref name="afterSeq"/>, and creates the next trial, in as few round trips and as short a
+    /// lock as the storage allows. <paramref name="decide"/> gets the next trial's number and the changes (which may not
+    /// include <paramref name="finish"/> yet: a storage may commit it together with the creation) and returns the new
+    /// trial's values, or null to create none. The finish is stored whatever the decision: a null or an exception from
+    /// <paramref name="decide"/> never loses the result.
+    /// <para>Guarantees as <see cref="CreateTrial"/>: the number is unique, and no trial was created between the read the
+    /// changes come from and the new one; a storage that finds one was (another worker was quicker) calls
+    /// <paramref name="decide"/> again with the newer changes. So decide may run more than once; it should be quick and
+    /// have no effect other than applying the changes it is given.</para>
+    /// The default runs <see cref="FinishTrial"/>, then <see cref="CreateTrial"/> with the changes read inside it.
+    /// </summary>
+    StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, double[]?> decide)
+    {
+        if (finish is { } f) FinishTrial(f.TrialId, f.State, f.Value, f.Error);
+        try
+        {
+            return CreateTrial(studyId, number => decide(number, GetTrialsChangedSince(studyId, afterSeq)) ?? throw new NoTrialWanted());
+        }
+        catch (NoTrialWanted)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The study's Running trials with their last heartbeat (heartbeats do not change
     /// <see cref="StoredTrial.UpdatedSeq"/>, so <see cref="GetTrialsChangedSince"/> does not report them). The driver
     /// asks only at the end of a sweep, to tell a live worker's trial from an abandoned one; the default reads every
     /// trial, storages with an index on Running trials answer directly.</summary>
     IReadOnlyList<RunningTrial> RunningTrials(long studyId)
         => GetTrialsChangedSince(studyId, 0).Trials.Where(t => t.State == TrialState.Running).Select(t => new RunningTrial(t.Id, t.Number, t.Heartbeat)).ToList();
+}
+
+/// <summary>How a trial ended, as <see cref="IStudyStorage.FinishTrial"/> stores it.</summary>
+public sealed record TrialOutcome(long TrialId, TrialState State, double? Value, string? Error);
+
+/// <summary>Rolls back <see cref="IStudyStorage.CreateTrial"/> when <see cref="IStudyStorage.FinishAndCreate"/>'s
+/// decision is to create no trial.</summary>
+internal sealed class NoTrialWanted : Exception
+{
 }
 
 /// <summary>A Running trial and its last heartbeat.</summary>

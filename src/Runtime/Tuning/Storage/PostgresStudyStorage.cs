@@ -12,13 +12,16 @@ namespace Attune;
 /// semantics as <see cref="SqliteStudyStorage"/>: <c>schema_version</c>, <c>studies</c>, <c>trials</c> (parameters as
 /// natural JSON in <c>params_json</c>) and <c>intermediate</c>, in the connection's search path (use
 /// <c>Search Path=&lt;schema&gt;</c> to keep them in a schema of their own).
-/// <para>Concurrency: every write that changes a trial first locks its study's row (<c>studies.last_seq</c> is the
-/// study's change counter), so trial numbers and <see cref="StoredTrial.UpdatedSeq"/> values are assigned and committed
-/// in order, exactly as SQLite's single writer does. Heartbeats touch only the trial row.</para>
+/// <para>Concurrency: every write that changes a trial locks its study's row (<c>studies.last_seq</c> is the study's
+/// change counter), so trial numbers and <see cref="StoredTrial.UpdatedSeq"/> values are assigned and committed in
+/// order, exactly as SQLite's single writer does; trials are created optimistically (<see cref="FinishAndCreate"/>), so
+/// the row is not held while a sampler runs. Heartbeats touch only the trial row.</para>
 /// <para>Faults: a lost connection, a restarting server, a deadlock or too many connections is retried with backoff for
 /// up to a minute (<see cref="PostgresRetry.LimitVariable"/>), then <see cref="StudyStorageUnavailableException"/>.
 /// Every write is safe to repeat: finishing a trial twice with the same outcome changes nothing, an intermediate value is
-/// an upsert, and a trial created twice by a retried commit is never run, so it goes stale and is failed as abandoned.</para>
+/// an upsert, and a retried creation first looks for its own earlier insert (number, worker name, start time) and
+/// takes it; only on the locked path after a lost race can a lost answer leave a trial that is never run, which then goes
+/// stale and is failed as abandoned.</para>
 /// <para>The schema is created (and later migrated) on first use, under an advisory lock; or an administrator creates
 /// it once with <see cref="SchemaSql"/> and workers need only SELECT/INSERT/UPDATE (docs/postgresql.md).</para>
 /// </summary>
@@ -86,6 +89,9 @@ public sealed class PostgresStudyStorage : IStudyStorage
             throw new ArgumentException("The PostgreSQL connection string names no Host (its text is not shown: it may hold a password).", nameof(connectionString));
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;   // the same dozen statements, prepared once per connection
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "attune";
+        // This storage never changes session state (no SET, no temporary tables, no LISTEN), so a pooled connection needs
+        // no reset statements before its next use; they would run on every one of the two round trips per trial.
+        builder.NoResetOnClose = true;
         builder.IncludeErrorDetail = false;                               // row values stay out of exception messages
         Location = PostgresConnectionText.Describe(builder);
         this.connectionString = builder.ConnectionString;
@@ -281,23 +287,203 @@ public sealed class PostgresStudyStorage : IStudyStorage
     public void FinishTrial(long trialId, TrialState state, double? value, string? error)
     {
         if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(state));
-        double? stored = value is { } v && double.IsFinite(v) ? v : null;
         retry.Run("store the trial's result", () =>
         {
             using var c = Open();
-            // Idempotent: a retried write that already committed finds the same outcome and changes nothing.
-            using var cmd = Cmd(c, """
-                WITH cur AS (SELECT id, study_id FROM trials WHERE id = @id
-                             AND NOT (state = @state AND value IS NOT DISTINCT FROM @v AND error IS NOT DISTINCT FROM @e)),
-                     s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM cur) RETURNING last_seq)
-                UPDATE trials SET state = @state, value = @v, error = @e, finished = @t, updated_seq = (SELECT last_seq FROM s)
-                WHERE id = (SELECT id FROM cur)
-                """);
-            Add(cmd, "id", trialId); Add(cmd, "state", state.ToString()); Add(cmd, "v", stored, NpgsqlDbType.Double);
-            Add(cmd, "e", error, NpgsqlDbType.Text); Add(cmd, "t", DateTime.UtcNow, NpgsqlDbType.TimestampTz);
+            using var cmd = Cmd(c, FinishSql);
+            AddFinish(cmd.Parameters, new TrialOutcome(trialId, state, value, error));
             cmd.ExecuteNonQuery();
             return 0;
         });
+    }
+
+    // Idempotent: a retried write that already committed finds the same outcome and changes nothing.
+    private const string FinishSql = """
+        WITH cur AS (SELECT id, study_id FROM trials WHERE id = @id
+                     AND NOT (state = @state AND value IS NOT DISTINCT FROM @v AND error IS NOT DISTINCT FROM @e)),
+             s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM cur) RETURNING last_seq)
+        UPDATE trials SET state = @state, value = @v, error = @e, finished = @t, updated_seq = (SELECT last_seq FROM s)
+        WHERE id = (SELECT id FROM cur)
+        """;
+
+    private static void AddFinish(NpgsqlParameterCollection p, TrialOutcome f)
+    {
+        if (f.State == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(f));
+        double? stored = f.Value is { } v && double.IsFinite(v) ? v : null;
+        p.Add(new NpgsqlParameter("id", f.TrialId)); p.Add(new NpgsqlParameter("state", f.State.ToString()));
+        p.Add(new NpgsqlParameter("v", NpgsqlDbType.Double) { Value = stored ?? (object)DBNull.Value });
+        p.Add(new NpgsqlParameter("e", NpgsqlDbType.Text) { Value = f.Error ?? (object)DBNull.Value });
+        p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = DateTime.UtcNow });
+    }
+
+    /// <summary>
+    /// Two round trips and one commit per trial, and the study's row is locked only while the server executes a batch,
+    /// never across a round trip or while the sampler runs (optimistic creation):
+    /// <list type="number">
+    /// <item>read (no write, no commit): the study's trial count, then the trials changed since
+    /// <paramref name="afterSeq"/> (read after the count, so every trial numbered below it is in the changes or already
+    /// known);</item>
+    /// <item>decide and sample here, outside any lock; then one batch, one implicit transaction: store the finished
+    /// trial, and insert trial number <c>count</c> only if the study still has <c>count</c> trials (compare-and-set on
+    /// <c>trial_count</c>). If another worker created a trial in between, the finish is committed but nothing is
+    /// inserted: read again and decide again, so the sampler always saw every trial created before its own (constant
+    /// liar, grid points never repeated). After one lost race the next attempt locks the study's row from its read to
+    /// its commit (one round trip plus the sampler), so a worker never loses twice in a row.</item>
+    /// </list>
+    /// The changes given to <paramref name="decide"/> may not include <paramref name="finish"/> (it is committed with the
+    /// creation); the caller knows its own outcome. When decide creates nothing or throws, the finish is stored alone.
+    /// </summary>
+    public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, double[]?> decide)
+    {
+        var space = spaces.TryGetValue(studyId, out var found) ? found : throw new InvalidOperationException($"Study {studyId} was not opened through this storage object; call OpenStudy first.");
+        if (finish is { State: TrialState.Running }) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(finish));
+        int conflicts = 0;
+        while (true)
+        {
+            if (conflicts > 0)
+            {
+                // Lost the race once (the finish is stored by now): take the study's row lock for this one, so a busy
+                // study cannot make a worker lose again and again.
+                SweepProfile.Add("pg: creation conflicts", SweepProfile.Start());
+                return retry.Run("create a trial", () => CreateLocked(space, studyId, afterSeq, decide));
+            }
+            var (number, changes) = retry.Run("read the study's trials", () =>
+            {
+                long read = SweepProfile.Start();
+                using var c = Open();
+                var result = ReadCountAndChanges(c, null, studyId, afterSeq, forUpdate: false);
+                SweepProfile.Add("pg: read", read);
+                return result;
+            });
+            double[]? values;
+            try { values = decide(number, changes); }
+            catch
+            {
+                if (finish is { } f) FinishTrial(f.TrialId, f.State, f.Value, f.Error);
+                throw;
+            }
+            if (values is null)
+            {
+                if (finish is { } f) FinishTrial(f.TrialId, f.State, f.Value, f.Error);
+                return null;
+            }
+            var pending = finish;
+            // The creation's start time, fixed across retries and kept to the microsecond PostgreSQL stores: with the
+            // number and this process's worker name it identifies this worker's own insert.
+            var started = new DateTime(DateTime.UtcNow.Ticks / 10 * 10, DateTimeKind.Utc);
+            int attempts = 0;
+            var created = retry.Run(pending is null ? "create a trial" : "store the trial's result and create the next", () =>
+            {
+                long insert = SweepProfile.Start();
+                using var c = Open();
+                // A retry after a lost connection: the earlier attempt may have committed with its answer lost. If its trial
+                // is there, it is this worker's (another worker has another name; another thread of this process would need
+                // the same number in the same microsecond), so take it instead of deciding
+                // again and leaving it Running with nobody to run it. The finish in that batch is safe to repeat.
+                if (attempts++ > 0 && FindOwnCreation(c, studyId, number, started) is { } earlier) return earlier with { Values = (double[])values.Clone() };
+                using var batch = new NpgsqlBatch(c);
+                if (pending is not null)
+                {
+                    var fin = new NpgsqlBatchCommand(FinishSql);
+                    AddFinish(fin.Parameters, pending);
+                    batch.BatchCommands.Add(fin);
+                }
+                batch.BatchCommands.Add(CasInsert(space, studyId, number, values, started));
+                var now = started;
+                // One implicit transaction: the finish (which returns no rows) and the creation commit together.
+                using var r = batch.ExecuteReader();
+                StoredTrial? made = null;
+                if (r.Read())
+                {
+                    var at = Time(now);
+                    made = new StoredTrial(r.GetInt64(0), number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, r.GetInt64(1));
+                }
+                while (r.NextResult()) { }   // read to the end: the commit's outcome comes after the rows
+                SweepProfile.Add(pending is null ? "pg: create" : "pg: finish + create", insert);
+                return made;
+            });
+            finish = null;   // committed with that batch, whether or not the trial was created
+            if (created is not null) return created;
+            conflicts++;
+            afterSeq = changes.LastSeq;
+        }
+    }
+
+    /// <summary>The study's trial count, then (a later snapshot) the trials changed after <paramref name="afterSeq"/>;
+    /// with <paramref name="forUpdate"/>, the study's row stays locked until <paramref name="tx"/> ends.</summary>
+    private (int Count, TrialChanges Changes) ReadCountAndChanges(NpgsqlConnection c, NpgsqlTransaction? tx, long studyId, long afterSeq, bool forUpdate)
+    {
+        using var batch = new NpgsqlBatch(c, tx);
+        var count = new NpgsqlBatchCommand(forUpdate ? "SELECT trial_count FROM studies WHERE id = @s FOR UPDATE" : "SELECT trial_count FROM studies WHERE id = @s");
+        count.Parameters.Add(new NpgsqlParameter("s", studyId));
+        batch.BatchCommands.Add(count);
+        var changed = new NpgsqlBatchCommand(ChangesSql);
+        changed.Parameters.Add(new NpgsqlParameter("s", studyId)); changed.Parameters.Add(new NpgsqlParameter("seq", afterSeq));
+        batch.BatchCommands.Add(changed);
+        using var r = batch.ExecuteReader();
+        if (!r.Read()) throw new InvalidOperationException($"No study with id {studyId} in {Location} (was it deleted?).");
+        int n = r.GetInt32(0);
+        r.NextResult();
+        var list = ReadTrials(r);
+        return (n, new TrialChanges(list, list.Count > 0 ? list[^1].UpdatedSeq : afterSeq));
+    }
+
+    /// <summary>Creation with the study's row locked from the read to the commit (other creations wait; no conflict).</summary>
+    private StoredTrial? CreateLocked(SearchSpace space, long studyId, long afterSeq, Func<int, TrialChanges, double[]?> decide)
+    {
+        using var c = Open();
+        using var tx = c.BeginTransaction();
+        var (number, changes) = ReadCountAndChanges(c, tx, studyId, afterSeq, forUpdate: true);
+        double[]? values = decide(number, changes);
+        if (values is null) return null;   // nothing written: disposing the transaction rolls back the lock
+        using var batch = new NpgsqlBatch(c, tx);
+        var now = new DateTime(DateTime.UtcNow.Ticks / 10 * 10, DateTimeKind.Utc);
+        batch.BatchCommands.Add(CasInsert(space, studyId, number, values, now));
+        long id, seq;
+        using (var r = batch.ExecuteReader())
+        {
+            if (!r.Read()) throw new InvalidOperationException($"Trial {number} of study {studyId} in {Location} could not be created under the study's lock (the trial count changed; was the study modified by hand?).");
+            id = r.GetInt64(0); seq = r.GetInt64(1);
+        }
+        tx.Commit();
+        var at = Time(now);
+        return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq);
+    }
+
+    /// <summary>The trial <paramref name="number"/> of the study if this process created it at <paramref name="started"/>
+    /// (its worker name and start time match), else null.</summary>
+    internal static StoredTrial? FindOwnCreation(NpgsqlConnection c, long studyId, int number, DateTime started)
+    {
+        using var cmd = Cmd(c, $"SELECT {TrialColumns} FROM trials t WHERE t.study_id = @s AND t.number = @n AND t.worker = @w AND t.started = @t");
+        Add(cmd, "s", studyId); Add(cmd, "n", number); Add(cmd, "w", WorkerName); Add(cmd, "t", started, NpgsqlDbType.TimestampTz);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        return new StoredTrial(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
+            r.IsDBNull(3) ? null : r.GetDouble(3), new Dictionary<int, double>(), Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
+            Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9));
+    }
+
+    /// <summary><see cref="FindOwnCreation(NpgsqlConnection, long, int, DateTime)"/> on a connection of its own (tests).</summary>
+    internal StoredTrial? FindOwnCreation(long studyId, int number, DateTime started)
+    {
+        using var c = Open();
+        return FindOwnCreation(c, studyId, number, started);
+    }
+
+    private static NpgsqlBatchCommand CasInsert(SearchSpace space, long studyId, int number, double[] values, DateTime now)
+    {
+        var cas = new NpgsqlBatchCommand("""
+            WITH s AS (UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1
+                       WHERE id = @s AND trial_count = @n RETURNING last_seq)
+            INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
+            SELECT @s, @n, 'Running', NULL, @params::json, @values, NULL, @t, NULL, @t, @w, s.last_seq FROM s
+            RETURNING id, updated_seq
+            """);
+        var p = cas.Parameters;
+        p.Add(new NpgsqlParameter("s", studyId)); p.Add(new NpgsqlParameter("n", number));
+        p.Add(new NpgsqlParameter("params", StudyCodec.ParamsJson(space, values))); p.Add(new NpgsqlParameter("values", StudyCodec.ValuesJson(values)));
+        p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = now }); p.Add(new NpgsqlParameter("w", WorkerName));
+        return cas;
     }
 
     public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error)
@@ -352,33 +538,41 @@ public sealed class PostgresStudyStorage : IStudyStorage
         return retry.Run("read the study's trials", () =>
         {
             using var c = Open();
-            // One statement, one snapshot: the trials and their intermediate values agree.
-            using var cmd = Cmd(c, $"""
-                SELECT {TrialColumns}, i.steps, i.vals
-                FROM trials t
-                LEFT JOIN LATERAL (SELECT array_agg(step ORDER BY step) AS steps, array_agg(value ORDER BY step) AS vals
-                                   FROM intermediate WHERE trial_id = t.id) i ON true
-                WHERE t.study_id = @s AND t.updated_seq > @seq
-                ORDER BY t.updated_seq
-                """);
+            using var cmd = Cmd(c, ChangesSql);
             Add(cmd, "s", studyId); Add(cmd, "seq", afterSeq);
-            var result = new List<StoredTrial>();
             using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                var intermediate = new Dictionary<int, double>();
-                if (!r.IsDBNull(10))
-                {
-                    var steps = r.GetFieldValue<int[]>(10);
-                    var vals = r.GetFieldValue<double?[]>(11);
-                    for (int k = 0; k < steps.Length; k++) intermediate[steps[k]] = vals[k] ?? double.NaN;
-                }
-                result.Add(new StoredTrial(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
-                    r.IsDBNull(3) ? null : r.GetDouble(3), intermediate, Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
-                    Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
-            }
+            var result = ReadTrials(r);
             return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
         });
+    }
+
+    // One statement, one snapshot: the trials and their intermediate values agree.
+    private const string ChangesSql = $"""
+        SELECT {TrialColumns}, i.steps, i.vals
+        FROM trials t
+        LEFT JOIN LATERAL (SELECT array_agg(step ORDER BY step) AS steps, array_agg(value ORDER BY step) AS vals
+                           FROM intermediate WHERE trial_id = t.id) i ON true
+        WHERE t.study_id = @s AND t.updated_seq > @seq
+        ORDER BY t.updated_seq
+        """;
+
+    private static List<StoredTrial> ReadTrials(NpgsqlDataReader r)
+    {
+        var result = new List<StoredTrial>();
+        while (r.Read())
+        {
+            var intermediate = new Dictionary<int, double>();
+            if (!r.IsDBNull(10))
+            {
+                var steps = r.GetFieldValue<int[]>(10);
+                var vals = r.GetFieldValue<double?[]>(11);
+                for (int k = 0; k < steps.Length; k++) intermediate[steps[k]] = vals[k] ?? double.NaN;
+            }
+            result.Add(new StoredTrial(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
+                r.IsDBNull(3) ? null : r.GetDouble(3), intermediate, Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
+                Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
+        }
+        return result;
     }
 
     public IReadOnlyList<RunningTrial> RunningTrials(long studyId)
