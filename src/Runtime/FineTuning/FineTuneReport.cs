@@ -40,6 +40,8 @@ public sealed record FineTuneReport
     /// <summary>The last-epoch checkpoint, when a checkpoint directory was set.</summary>
     public string? LastCheckpoint { get; init; }
     public bool Cancelled => StopReason == StopReason.Cancelled;
+    /// <summary>Adapters and trainable share when the model has LoRA adapters; null otherwise.</summary>
+    public LoraReport? Lora { get; init; }
 }
 
 /// <summary>Progress of a running fine-tune, reported after every optimizer step and every evaluation.</summary>

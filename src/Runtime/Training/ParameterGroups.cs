@@ -77,7 +77,7 @@ internal sealed class ParameterGroups
             foreach (var (_, parameter) in rule.Parameters)
             {
                 long n = parameter.numel();
-                if (rule.Frozen)
+                if (!rule.Trains(parameter)) // frozen field, or a LoRA field's base weights
                 {
                     parameter.requires_grad = false;
                     fieldFrozen += n;
@@ -107,7 +107,7 @@ internal sealed class ParameterGroups
         {
             if (owner.TryGetValue(parameter.Handle, out var rule))
             {
-                if (!rule.Frozen && rule.LearningRate is null && rule.WeightDecay is null)
+                if (rule.Trains(parameter) && rule.LearningRate is null && rule.WeightDecay is null)
                 {
                     defaults.Add(parameter);
                     trainable.Add(parameter);
