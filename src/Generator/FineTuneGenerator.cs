@@ -61,6 +61,7 @@ namespace Attune.Generator
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.FreezeAttributeName, "Freeze", TrackingNames.FreezeUsage));
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LearningRateAttributeName, "LearningRate", TrackingNames.LearningRateUsage));
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.WeightDecayAttributeName, "WeightDecay", TrackingNames.WeightDecayUsage));
+            ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LoraAttributeName, "Lora", TrackingNames.LoraUsage));
 
             var anyFineTune = results
                 .Collect()
@@ -180,5 +181,6 @@ namespace Attune.Generator
         public const string TuneSpaceResults = "Attune.TuneSpaceResults";
         public const string TuneSpaceModels = "Attune.TuneSpaceModels";
         public const string TuneSpaceDiagnostics = "Attune.TuneSpaceDiagnostics";
+        public const string LoraUsage = "Attune.LoraUsage";
     }
 }

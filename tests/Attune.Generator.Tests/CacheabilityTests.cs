@@ -39,6 +39,7 @@ public sealed class CacheabilityTests
             [Freeze] private readonly Linear layer = null!;
             [LearningRate(0.1)] private readonly Linear other = null!;
             [WeightDecay(0)] private readonly Linear third = null!;
+            [Lora] private readonly Linear fourth = null!;
             public Loose() : base(nameof(Loose)) { }
             public override Tensor forward(Tensor input) => third.forward(other.forward(layer.forward(input)));
         }

@@ -66,7 +66,8 @@ namespace Attune.Generator.Emit
                         arguments += ", learningRate: " + field.LearningRate;
                     if (field.WeightDecay is not null)
                         arguments += ", weightDecay: " + field.WeightDecay;
-                    writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}),");
+                    var lora = field.Lora is null ? "" : ".WithLora(" + field.Lora + ")";
+                    writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}){lora},");
                 }
                 writer.Indentation--;
                 writer.WriteLine("},");

@@ -4,7 +4,8 @@ namespace Attune.Generator.Model
     internal sealed record OptionAssignment(string Name, string Literal);
 
     /// <summary>A <c>FieldRule.For(...)</c> call: the field's name, how to read it, and the literals of its rule.</summary>
-    internal sealed record FieldRuleModel(string FieldName, string Identifier, bool Frozen, string? LearningRate, string? WeightDecay);
+    /// <param name="Lora">The C# expression of the field's <c>LoraSpec</c> when it has [Lora]; null otherwise.</param>
+    internal sealed record FieldRuleModel(string FieldName, string Identifier, bool Frozen, string? LearningRate, string? WeightDecay, string? Lora = null);
 
     /// <summary>A custom loss or metric method of the model.</summary>
     /// <param name="Expression">What to call: <c>this.Name</c> or the fully qualified <c>global::Ns.Type.Name</c>.</param>

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Attune.Generator.Parsing
 {
-    /// <summary>Reads [Freeze], [LearningRate] and [WeightDecay] from the model's own members.</summary>
+    /// <summary>Reads [Freeze], [LearningRate], [WeightDecay] and [Lora] (see <see cref="LoraParser"/>) from the model's own members.</summary>
     internal static class FieldRulesParser
     {
         public static List<FieldRuleModel> Parse(INamedTypeSymbol type, KnownTypes known, LocationInfo? fineTuneNameLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ namespace Attune.Generator.Parsing
                 var memberType = field?.Type ?? ((IPropertySymbol)member).Type;
                 var isCandidate = field is not null && !field.IsStatic && !field.IsConst && known.IsModuleOrParameter(memberType);
 
-                AttributeData? freeze = null, learningRate = null, weightDecay = null;
+                AttributeData? freeze = null, learningRate = null, weightDecay = null, lora = null;
                 foreach (var attribute in member.GetAttributes())
                 {
                     var kind = known.Classify(attribute);
@@ -57,6 +57,7 @@ namespace Attune.Generator.Parsing
                         case FieldAttributeKind.Freeze: freeze = attribute; break;
                         case FieldAttributeKind.LearningRate: learningRate = attribute; break;
                         case FieldAttributeKind.WeightDecay: weightDecay = attribute; break;
+                        case FieldAttributeKind.Lora: lora = attribute; break;
                     }
                 }
 
@@ -66,7 +67,7 @@ namespace Attune.Generator.Parsing
                 trainableFields++;
                 if (freeze is not null)
                     frozenFields.Add(member.Name);
-                if (freeze is null && learningRate is null && weightDecay is null)
+                if (freeze is null && learningRate is null && weightDecay is null && lora is null)
                     continue;
 
                 var learningRateLiteral = ReadValue(learningRate, FieldAttributeKind.LearningRate, member.Name, diagnostics, cancellationToken);
@@ -79,7 +80,8 @@ namespace Attune.Generator.Parsing
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(weightDecay, cancellationToken), member.Name, "WeightDecay", "weight decay"));
                 }
 
-                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral));
+                var loraLiteral = lora is null ? null : LoraParser.Parse(type, field!, lora, freeze is not null, known, diagnostics, cancellationToken);
+                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral, loraLiteral));
             }
 
             if (trainableFields > 0 && frozenFields.Count == trainableFields)
@@ -144,6 +146,7 @@ namespace Attune.Generator.Parsing
             FieldAttributeKind.Freeze => "Freeze",
             FieldAttributeKind.LearningRate => "LearningRate",
             FieldAttributeKind.WeightDecay => "WeightDecay",
+            FieldAttributeKind.Lora => "Lora",
             _ => kind.ToString(),
         };
     }

@@ -9,6 +9,7 @@ namespace Attune.Generator.Parsing
         public const string FreezeAttributeName = "Attune.FreezeAttribute";
         public const string LearningRateAttributeName = "Attune.LearningRateAttribute";
         public const string WeightDecayAttributeName = "Attune.WeightDecayAttribute";
+        public const string LoraAttributeName = "Attune.LoraAttribute";
 
         public KnownTypes(Compilation compilation)
         {
@@ -20,6 +21,9 @@ namespace Attune.Generator.Parsing
             ModuleOfInputOutput = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module`2");
             Tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor");
             Parameter = compilation.GetTypeByMetadataName("TorchSharp.Modules.Parameter");
+            LoraAttribute = compilation.GetTypeByMetadataName(LoraAttributeName);
+            Linear = compilation.GetTypeByMetadataName("TorchSharp.Modules.Linear");
+            Compilation = compilation;
         }
 
         public INamedTypeSymbol? FineTuneAttribute { get; }
@@ -30,6 +34,10 @@ namespace Attune.Generator.Parsing
         public INamedTypeSymbol? ModuleOfInputOutput { get; }
         public INamedTypeSymbol? Tensor { get; }
         public INamedTypeSymbol? Parameter { get; }
+        public INamedTypeSymbol? LoraAttribute { get; }
+        public INamedTypeSymbol? Linear { get; }
+        /// <summary>For semantic models of the model's other partial declarations (the [Lora] forward() check).</summary>
+        public Compilation Compilation { get; }
 
         public bool IsTensor(ITypeSymbol type) => Tensor is not null && SymbolEqualityComparer.Default.Equals(type, Tensor);
 
@@ -80,6 +88,8 @@ namespace Attune.Generator.Parsing
                 return FieldAttributeKind.LearningRate;
             if (WeightDecayAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, WeightDecayAttribute))
                 return FieldAttributeKind.WeightDecay;
+            if (LoraAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LoraAttribute))
+                return FieldAttributeKind.Lora;
             return FieldAttributeKind.None;
         }
     }
@@ -90,5 +100,6 @@ namespace Attune.Generator.Parsing
         Freeze,
         LearningRate,
         WeightDecay,
+        Lora,
     }
 }
