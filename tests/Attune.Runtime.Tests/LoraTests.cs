@@ -124,6 +124,24 @@ public class LoraTests : IDisposable
     }
 
     [Fact]
+    public void Checkpoints_hold_the_adapters_and_the_run_logs_the_trainable_share()
+    {
+        torch.manual_seed(8);
+        var model = new LoraNet();
+        var logger = new ListLogger();
+        var options = model.DefaultFineTuneOptions with { CheckpointDirectory = Path.Combine(_dir, "checkpoints") };
+        var report = model.Fit(Data.Classification(64), Data.Classification(32, seed: 3), options, logger);
+
+        Assert.Contains(logger.Lines, l => l.Message.StartsWith("LoRA: 2 adapter(s) (rank 2) on encoder.fc1, encoder.fc2;", StringComparison.Ordinal)
+            && l.Message.Contains($"{report.TrainableParameters:N0} trainable of", StringComparison.Ordinal));
+        var restored = new LoraNet();
+        restored.CreateFineTunePlan();                  // the same adapters, so the checkpoint's keys match strictly
+        restored.load(report.BestCheckpoint!, strict: true);
+        var x = torch.randn(4, 4);
+        Assert.True(Data.SameBits(Output(model, x), Output(restored, x)));
+    }
+
+    [Fact]
     public void Fine_tuning_with_adapters_alone_improves_the_metric()
     {
         torch.manual_seed(3);
