@@ -327,6 +327,17 @@ public class LoraTests : IDisposable
     }
 
     [Fact]
+    public void Converting_the_model_after_attaching_is_refused_with_a_clear_message()
+    {
+        var model = new LoraNet();
+        model.CreateFineTunePlan();
+        model.to(ScalarType.Float64);   // TorchSharp's Linear converts its weight and bias, not the adapters
+        var error = Assert.Throws<InvalidOperationException>(() => Output(model, torch.randn(new long[] { 2, 4 }, dtype: ScalarType.Float64)));
+        Assert.Contains("The LoRA adapter of 'encoder.fc1' is Float32 on cpu but the layer's weight is Float64", error.Message);
+        Assert.Contains("Move or convert the model before attaching LoRA", error.Message);
+    }
+
+    [Fact]
     public void Dropout_applies_only_while_training_and_adapters_can_be_switched_off()
     {
         torch.manual_seed(7);

@@ -17,7 +17,7 @@ namespace Attune;
 /// <c>(alpha/rank)·B(A(dropout(x)))</c> to its output in place. <c>forward(x)</c> skips hooks, which is why adapted
 /// layers must be invoked with <c>call</c> (AT0019 at build; the fine-tune checks with its dry batch that every adapter ran).
 /// Limits of TorchSharp's <c>Linear</c>: its <c>to(device)</c> moves only weight and bias, so move the model before
-/// attaching (a layer whose adapter sits elsewhere fails with a message saying so); its <c>Dispose</c> frees only weight
+/// attaching (a layer whose adapter sits elsewhere, or has another dtype, fails with a message saying so); its <c>Dispose</c> frees only weight
 /// and bias, so the GC frees the adapter's tensors (TorchSharp has no public way to unregister a parameter, so an adapter stays
 /// attached for the layer's lifetime; merge it to remove its cost).
 /// </remarks>
@@ -116,9 +116,9 @@ public sealed class LoraAdapter
     {
         Calls++;
         if (Merged || !Enabled) return output;
-        if (A.device_type != input.device_type || A.device_index != input.device_index)
+        if (A.device_type != input.device_type || A.device_index != input.device_index || A.dtype != Layer.weight.dtype)
             throw new InvalidOperationException(
-                $"The LoRA adapter of '{Name}' is on {A.device} but the layer's input is on {input.device}: the model was moved after the adapter was attached, and TorchSharp's Linear.to() moves only weight and bias. Move the model to its device before attaching LoRA (or before RunFineTune).");
+                $"The LoRA adapter of '{Name}' is {A.dtype} on {A.device} but the layer's weight is {Layer.weight.dtype} and its input on {input.device}: the model was moved or converted after the adapter was attached, and TorchSharp's Linear.to() moves only weight and bias. Move or convert the model before attaching LoRA (or before RunFineTune).");
         using var scope = torch.NewDisposeScope();
         var x = Spec.Dropout > 0 && module.training ? nn.functional.dropout(input, Spec.Dropout, training: true) : input;
         var delta = nn.functional.linear(nn.functional.linear(x, A), B);
