@@ -122,14 +122,23 @@ public sealed class LoraGeneratorTests
     {
         var run = AssertDiagnostics(Blocks + $$"""
 
+            public sealed class Mixed : nn.Module<Tensor, Tensor>
+            {
+                private readonly Sequential seq = null!;   // its contents are known at run time only
+                private readonly Linear output = null!;
+                public Mixed() : base("Mixed") { RegisterComponents(); }
+                public override Tensor forward(Tensor input) => output.call(seq.call(input));
+            }
+
             [FineTune]
             public partial class Targets : nn.Module<Tensor, Tensor>
             {
+                [Lora(Targets = new[] { "seq.5", "out*" })] private readonly Mixed mixed = null!;
                 [Lora(Targets = new[] { "*.q", {|AT0018:"*.query"|}, {|AT0018:"first.norm"|}, "**.v", {|AT0018:"a..b"|} })] private readonly Encoder encoder = null!;
                 [Lora(Targets = new[] { "anything.goes" })] private readonly Sequential opaque = null!;   // contents known at run time only
                 [Lora(Targets = new[] { {|AT0018:"x"|} })] private readonly Linear head = null!;
             {{Module("Targets")}}
-                public override Tensor forward(Tensor input) => head.call(opaque.call(encoder.call(input)));
+                public override Tensor forward(Tensor input) => head.call(opaque.call(mixed.call(encoder.call(input))));
             }
             """);
         var messages = Snapshot.FormatDiagnostics(run.GeneratorDiagnostics);
