@@ -43,3 +43,5 @@ if [ -e "$OPENBLAS_DIR/usr/lib/x86_64-linux-gnu/openblas-serial/libblas.so.3" ];
 fi
 echo; echo "== leak: tensors and resident memory over a long RunFineTune =="
 "${BENCH[@]}" leak --epochs "$LEAK_EPOCHS"
+echo; echo "== lora: LoRA vs full fine-tuning, step time and measured optimizer state (docs/lora.md) =="
+"${BENCH[@]}" lora --rounds "${LORA_ROUNDS:-11}"

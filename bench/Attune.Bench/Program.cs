@@ -1,6 +1,7 @@
 // Attune benchmarks. Not a test: run it in Release and read the tables.
 //   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 21] [--epochs 10]
 //   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control | --control-first]
+//   dotnet run -c Release --project bench/Attune.Bench -- lora [--rounds 11] [--steps 20] [--hidden 1024] [--layers 4] [--rank 8]
 // Results and how to read them: docs/benchmarks.md.
 using System.Globalization;
 using Attune;
@@ -14,7 +15,7 @@ torch.set_num_threads(1);
 string command = args.Length > 0 ? args[0] : "help";
 if (command is "help" or "-h" or "--help")
 {
-    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first]");
+    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N]");
     return 0;
 }
 Machine.Print();
@@ -24,8 +25,11 @@ switch (command)
         return FineTuneBench.Run(rounds: Math.Max(2, Arg("--rounds", 21)), epochs: Math.Max(1, Arg("--epochs", 10)));
     case "leak":
         return LeakBench.Run(epochs: Math.Max(3, Arg("--epochs", 100)), control: !args.Contains("--no-control"), controlFirst: args.Contains("--control-first"));
+    case "lora":
+        return LoraBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), steps: Math.Max(1, Arg("--steps", 20)), hidden: Math.Max(1, Arg("--hidden", 1024)),
+            layers: Math.Max(1, Arg("--layers", 4)), rank: Math.Max(1, Arg("--rank", 8)));
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune or leak.");
+        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak or lora.");
         return 2;
 }
 

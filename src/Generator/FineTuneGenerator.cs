@@ -62,6 +62,7 @@ namespace Attune.Generator
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LearningRateAttributeName, "LearningRate", TrackingNames.LearningRateUsage));
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.WeightDecayAttributeName, "WeightDecay", TrackingNames.WeightDecayUsage));
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LearningRateScaleAttributeName, "LearningRateScale", TrackingNames.LearningRateScaleUsage));
+            ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LoraAttributeName, "Lora", TrackingNames.LoraUsage));
 
             var anyFineTune = results
                 .Collect()
@@ -182,5 +183,6 @@ namespace Attune.Generator
         public const string TuneSpaceModels = "Attune.TuneSpaceModels";
         public const string TuneSpaceDiagnostics = "Attune.TuneSpaceDiagnostics";
         public const string LearningRateScaleUsage = "Attune.LearningRateScaleUsage";
+        public const string LoraUsage = "Attune.LoraUsage";
     }
 }

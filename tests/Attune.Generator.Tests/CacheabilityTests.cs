@@ -40,6 +40,7 @@ public sealed class CacheabilityTests
             [LearningRate(0.1)] private readonly Linear other = null!;
             [WeightDecay(0)] private readonly Linear third = null!;
             [LearningRateScale(0.5)] private readonly Linear fourth = null!;
+            [Lora] private readonly Linear fifth = null!;
             public Loose() : base(nameof(Loose)) { }
             public override Tensor forward(Tensor input) => third.forward(other.forward(layer.forward(input)));
         }

@@ -139,6 +139,53 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0014");
 
+        // ----- [Lora] (AT0015-AT0019) -----
+
+        public static readonly DiagnosticDescriptor LoraNotLinear = new DiagnosticDescriptor(
+            id: "AT0015",
+            title: "[Lora] field is not a Linear and has no Targets",
+            messageFormat: "[Lora] on field '{0}' has no Targets, so it would adapt the field itself, but its type '{1}' cannot hold a Linear. Put [Lora] on a Linear field, or name the Linear layers inside '{0}' with Targets (for example Targets = new[] {{ \"*.fc1\" }}).",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0015");
+
+        public static readonly DiagnosticDescriptor InvalidLoraValue = new DiagnosticDescriptor(
+            id: "AT0016",
+            title: "Invalid [Lora] rank, alpha or dropout",
+            messageFormat: "[Lora] {0} on field '{1}' is {2}, but it must be {3}. Set {0} to {3}, or remove it to use the default ({4}).",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0016");
+
+        public static readonly DiagnosticDescriptor LoraWithFreeze = new DiagnosticDescriptor(
+            id: "AT0017",
+            title: "Field is both [Freeze] and [Lora]",
+            messageFormat: "Field '{0}' is both [Freeze] and [Lora]; a frozen field never trains, so its adapters would not either ([Lora] already freezes the field's base weights). Remove [Freeze], or remove [Lora].",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0017");
+
+        public static readonly DiagnosticDescriptor LoraTargetNoMatch = new DiagnosticDescriptor(
+            id: "AT0018",
+            title: "[Lora] target pattern matches no Linear",
+            messageFormat: "LoRA target pattern '{0}' on field '{1}' {2}. Patterns are dotted names inside the field: * matches within one segment, ** any number of segments.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0018");
+
+        public static readonly DiagnosticDescriptor LoraForwardCall = new DiagnosticDescriptor(
+            id: "AT0019",
+            title: "LoRA layer invoked with forward()",
+            messageFormat: "'{0}.forward(...)' skips TorchSharp's forward hooks, so the LoRA adapter of '{1}' would never apply. Call '{0}.call(...)' instead.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0019");
+
         public static readonly DiagnosticDescriptor InvalidUnfreezeEpoch = new DiagnosticDescriptor(
             id: "AT0020",
             title: "Invalid UnfreezeAtEpoch",
@@ -375,6 +422,12 @@ namespace Attune.Generator.Diagnostics
             [InvalidCustomMetric.Id] = InvalidCustomMetric,
             [CustomMetricDirection.Id] = CustomMetricDirection,
             [FieldAttributeWithoutFineTune.Id] = FieldAttributeWithoutFineTune,
+            [LoraNotLinear.Id] = LoraNotLinear,
+            [InvalidLoraValue.Id] = InvalidLoraValue,
+            [LoraWithFreeze.Id] = LoraWithFreeze,
+            [LoraTargetNoMatch.Id] = LoraTargetNoMatch,
+            [LoraForwardCall.Id] = LoraForwardCall,
+
             [InvalidUnfreezeEpoch.Id] = InvalidUnfreezeEpoch,
             [UnfreezeAfterLastEpoch.Id] = UnfreezeAfterLastEpoch,
             [InvalidLearningRateScale.Id] = InvalidLearningRateScale,

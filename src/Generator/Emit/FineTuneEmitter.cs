@@ -70,7 +70,8 @@ namespace Attune.Generator.Emit
                         arguments += ", unfreezeAtEpoch: " + Parsing.Literals.Integer(field.UnfreezeAtEpoch);
                     if (field.LearningRateScale is not null)
                         arguments += ", learningRateScale: " + field.LearningRateScale;
-                    writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}),");
+                    var lora = field.Lora is null ? "" : ".WithLora(" + field.Lora + ")";
+                    writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}){lora},");
                 }
                 writer.Indentation--;
                 writer.WriteLine("},");

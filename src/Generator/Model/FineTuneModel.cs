@@ -6,7 +6,8 @@ namespace Attune.Generator.Model
     /// <summary>A <c>FieldRule.For(...)</c> call: the field's name, how to read it, and the literals of its rule.</summary>
     /// <param name="UnfreezeAtEpoch">[Freeze(UnfreezeAtEpoch = n)]: n, or 0.</param>
     /// <param name="LearningRateScale">[LearningRateScale(s)]: the literal of s, or null.</param>
-    internal sealed record FieldRuleModel(string FieldName, string Identifier, bool Frozen, string? LearningRate, string? WeightDecay, int UnfreezeAtEpoch = 0, string? LearningRateScale = null);
+    /// <param name="Lora">The C# expression of the field's <c>LoraSpec</c> when it has [Lora]; null otherwise.</param>
+    internal sealed record FieldRuleModel(string FieldName, string Identifier, bool Frozen, string? LearningRate, string? WeightDecay, int UnfreezeAtEpoch = 0, string? LearningRateScale = null, string? Lora = null);
 
     /// <summary>A custom loss or metric method of the model.</summary>
     /// <param name="Expression">What to call: <c>this.Name</c> or the fully qualified <c>global::Ns.Type.Name</c>.</param>

@@ -10,8 +10,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Attune.Generator.Parsing
 {
-    /// <summary>Reads [Freeze] (with its UnfreezeAtEpoch), [LearningRate], [LearningRateScale] and [WeightDecay] from the
-    /// model's own members.</summary>
+    /// <summary>Reads [Freeze] (with its UnfreezeAtEpoch), [LearningRate], [LearningRateScale], [WeightDecay] and [Lora]
+    /// (see <see cref="LoraParser"/>) from the model's own members.</summary>
     internal static class FieldRulesParser
     {
         public static List<FieldRuleModel> Parse(INamedTypeSymbol type, KnownTypes known, LocationInfo? fineTuneNameLocation, int epochs, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ namespace Attune.Generator.Parsing
                 var memberType = field?.Type ?? ((IPropertySymbol)member).Type;
                 var isCandidate = field is not null && !field.IsStatic && !field.IsConst && known.IsModuleOrParameter(memberType);
 
-                AttributeData? freeze = null, learningRate = null, weightDecay = null, learningRateScale = null;
+                AttributeData? freeze = null, learningRate = null, weightDecay = null, learningRateScale = null, lora = null;
                 foreach (var attribute in member.GetAttributes())
                 {
                     var kind = known.Classify(attribute);
@@ -59,6 +59,7 @@ namespace Attune.Generator.Parsing
                         case FieldAttributeKind.LearningRate: learningRate = attribute; break;
                         case FieldAttributeKind.WeightDecay: weightDecay = attribute; break;
                         case FieldAttributeKind.LearningRateScale: learningRateScale = attribute; break;
+                        case FieldAttributeKind.Lora: lora = attribute; break;
                     }
                 }
 
@@ -69,7 +70,7 @@ namespace Attune.Generator.Parsing
                 var unfreezeAtEpoch = freeze is null ? 0 : GradualFieldRules.UnfreezeAtEpoch(freeze, member.Name, epochs, diagnostics, cancellationToken);
                 if (freeze is not null)
                     frozenFields.Add(unfreezeAtEpoch > 0 ? member.Name + " (until epoch " + Literals.Integer(unfreezeAtEpoch) + ")" : member.Name);
-                if (freeze is null && learningRate is null && weightDecay is null && learningRateScale is null)
+                if (freeze is null && learningRate is null && weightDecay is null && learningRateScale is null && lora is null)
                     continue;
 
                 var learningRateLiteral = ReadValue(learningRate, FieldAttributeKind.LearningRate, member.Name, diagnostics, cancellationToken);
@@ -89,7 +90,8 @@ namespace Attune.Generator.Parsing
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(learningRateScale, cancellationToken), member.Name, "LearningRateScale", "learning-rate scale"));
                 }
 
-                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral, unfreezeAtEpoch, scaleLiteral));
+                var loraLiteral = lora is null ? null : LoraParser.Parse(type, field!, lora, freeze is not null, known, diagnostics, cancellationToken);
+                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral, unfreezeAtEpoch, scaleLiteral, loraLiteral));
             }
 
             if (trainableFields > 0 && frozenFields.Count == trainableFields)
@@ -155,6 +157,7 @@ namespace Attune.Generator.Parsing
             FieldAttributeKind.LearningRate => "LearningRate",
             FieldAttributeKind.WeightDecay => "WeightDecay",
             FieldAttributeKind.LearningRateScale => "LearningRateScale",
+            FieldAttributeKind.Lora => "Lora",
             _ => kind.ToString(),
         };
     }

@@ -10,6 +10,7 @@ namespace Attune.Generator.Parsing
         public const string LearningRateAttributeName = "Attune.LearningRateAttribute";
         public const string WeightDecayAttributeName = "Attune.WeightDecayAttribute";
         public const string LearningRateScaleAttributeName = "Attune.LearningRateScaleAttribute";
+        public const string LoraAttributeName = "Attune.LoraAttribute";
 
         public KnownTypes(Compilation compilation)
         {
@@ -22,6 +23,9 @@ namespace Attune.Generator.Parsing
             ModuleOfInputOutput = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module`2");
             Tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor");
             Parameter = compilation.GetTypeByMetadataName("TorchSharp.Modules.Parameter");
+            LoraAttribute = compilation.GetTypeByMetadataName(LoraAttributeName);
+            Linear = compilation.GetTypeByMetadataName("TorchSharp.Modules.Linear");
+            Compilation = compilation;
         }
 
         public INamedTypeSymbol? FineTuneAttribute { get; }
@@ -33,6 +37,10 @@ namespace Attune.Generator.Parsing
         public INamedTypeSymbol? ModuleOfInputOutput { get; }
         public INamedTypeSymbol? Tensor { get; }
         public INamedTypeSymbol? Parameter { get; }
+        public INamedTypeSymbol? LoraAttribute { get; }
+        public INamedTypeSymbol? Linear { get; }
+        /// <summary>For semantic models of the model's other partial declarations (the [Lora] forward() check).</summary>
+        public Compilation Compilation { get; }
 
         public bool IsTensor(ITypeSymbol type) => Tensor is not null && SymbolEqualityComparer.Default.Equals(type, Tensor);
 
@@ -85,6 +93,8 @@ namespace Attune.Generator.Parsing
                 return FieldAttributeKind.WeightDecay;
             if (LearningRateScaleAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LearningRateScaleAttribute))
                 return FieldAttributeKind.LearningRateScale;
+            if (LoraAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LoraAttribute))
+                return FieldAttributeKind.Lora;
             return FieldAttributeKind.None;
         }
     }
@@ -96,5 +106,6 @@ namespace Attune.Generator.Parsing
         LearningRate,
         WeightDecay,
         LearningRateScale,
+        Lora,
     }
 }

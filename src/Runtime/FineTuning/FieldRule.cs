@@ -97,4 +97,40 @@ public sealed class FieldRule
             throw new InvalidOperationException($"Field '{fieldName}' is null when fine-tuning starts; expected a Parameter assigned in the constructor before RegisterComponents().");
         return new FieldRule(fieldName, null, new[] { (string.Empty, parameter) }, frozen, learningRate, weightDecay, unfreezeAtEpoch, learningRateScale);
     }
+
+    /// <summary>The field's LoRA settings when it is adapted (<c>[Lora]</c>); only its adapters then train.</summary>
+    public LoraSpec? Lora { get; private init; }
+
+    /// <summary>The adapters <see cref="WithLora"/> attached, in the field's module order.</summary>
+    public IReadOnlyList<LoraAdapter> LoraAdapters { get; private init; } = Array.Empty<LoraAdapter>();
+
+    private HashSet<IntPtr>? _adapterHandles;
+
+    /// <summary>
+    /// This rule with LoRA: attaches the adapters now (idempotent, see <see cref="Attune.Lora.AttachLora(nn.Module, string, LoraSpec)"/>)
+    /// so that they are part of the rule's parameters before the optimizer groups are built. Every other parameter of
+    /// the field (the adapted layers' weights and biases, and the rest of a container: norms, layers no pattern names)
+    /// is frozen; the adapters get the field's learning rate and weight decay.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The rule is frozen or is a Parameter field.</exception>
+    public FieldRule WithLora(LoraSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (Frozen)
+            throw new InvalidOperationException($"Field '{FieldName}' is both frozen and LoRA-adapted; a frozen field never trains, so its adapters would not either. Expected one of [Freeze] and [Lora].");
+        if (Module is null)
+            throw new InvalidOperationException($"Field '{FieldName}' is a Parameter; LoRA adapts Linear layers. Expected a Linear field or a container with Targets.");
+        var adapters = Module.AttachLora(FieldName, spec);
+        var parameters = Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        return new FieldRule(FieldName, Module, parameters, Frozen, LearningRate, WeightDecay, UnfreezeAtEpoch, LearningRateScale)
+        {
+            Lora = spec,
+            LoraAdapters = adapters,
+            _adapterHandles = adapters.SelectMany(a => new[] { a.A.Handle, a.B.Handle }).ToHashSet(),
+        };
+    }
+
+    /// <summary>Whether the plan trains this parameter of the field: not when the field is frozen, and under LoRA only
+    /// the adapters.</summary>
+    internal bool Trains(Parameter parameter) => !Frozen && (_adapterHandles is null || _adapterHandles.Contains(parameter.Handle));
 }

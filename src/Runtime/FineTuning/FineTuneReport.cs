@@ -49,6 +49,8 @@ public sealed record FineTuneReport
     /// for a fresh run. <see cref="Epochs"/> holds every epoch, those before the checkpoint included.</summary>
     public int ResumedFromEpoch { get; init; }
     public bool Resumed => ResumedFrom is not null;
+    /// <summary>Adapters and trainable share when the model has LoRA adapters; null otherwise.</summary>
+    public LoraReport? Lora { get; init; }
 }
 
 /// <summary>Progress of a running fine-tune, reported after every optimizer step and every evaluation.</summary>

@@ -104,7 +104,7 @@ internal sealed class ParameterGroups
             foreach (var (_, parameter) in rule.Parameters)
             {
                 long n = parameter.numel();
-                if (rule.Frozen)
+                if (!rule.Trains(parameter)) // frozen field, or a LoRA field's base weights
                 {
                     parameter.requires_grad = false;
                     fieldFrozen += n;
@@ -141,7 +141,7 @@ internal sealed class ParameterGroups
         {
             if (owner.TryGetValue(parameter.Handle, out var rule))
             {
-                if (!rule.AlwaysFrozen && !rule.HasOwnGroup)
+                if (!rule.AlwaysFrozen && !rule.HasOwnGroup && (rule.Lora is null || rule.Trains(parameter)))
                 {
                     defaults.Add(parameter);
                     if (!rule.Frozen) trainable.Add(parameter);

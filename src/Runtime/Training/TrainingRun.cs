@@ -56,8 +56,10 @@ internal static class TrainingRun
         var freezes = new FreezeSchedule(plan, groups, options.Epochs, logger);
         FineTuneLog.Setup(logger, totalSteps, schedule.WarmupSteps, train.Count, options.Schedule);
 
+        var lora = LoraRun.Start(model, plan.ModelName);
         bool lossIsFloat32 = DryBatch.Check(model, train, "training", options, plan, loss);
         DryBatch.Check(model, validation, "validation", options, plan, loss);
+        lora?.Verify(plan.ModelName, logger);
 
         // Seed after the dry batches (which draw nothing) so a seeded run's random stream starts at the same place
         // whatever the checks did. The shuffling generator is separate from the global one used by dropout and init.
@@ -77,7 +79,8 @@ internal static class TrainingRun
             var state = new LoopState(model, plan, train, validation, options, progress, logger, cancellationToken, observer,
                 loss, lossIsFloat32, createMetric, schedule, groups, optimizer, controllers, baseRates, best, shuffle, totalSteps,
                 freezes, resume);
-            return state.Run();
+            var report = state.Run();
+            return lora is null ? report : lora.Annotate(report);
         }
         finally
         {
