@@ -75,5 +75,17 @@ namespace Attune
 
         /// <summary>Where best and last checkpoints are written (relative to the working directory); null writes none.</summary>
         public string? CheckpointDirectory { get; set; }
+
+        /// <summary>Micro-batches of <see cref="BatchSize"/> accumulated into one optimizer step (at least 1; 1 = none).
+        /// The step uses the gradient of the mean loss over all the window's examples; clipping, the learning-rate
+        /// schedule, warmup and progress count optimizer steps.</summary>
+        public int AccumulationSteps { get; set; } = 1;
+
+        /// <summary>A step whose loss or gradient norm is NaN or infinite is skipped (no update) and counted; this many
+        /// such steps in a row stop training with <c>TrainingDivergedException</c> (at least 1; 1 stops at the first).</summary>
+        public int MaxNonFiniteSteps { get; set; } = 5;
+
+        /// <summary>Where TensorBoard event files are written (relative to the working directory); null writes none.</summary>
+        public string? TensorBoardDirectory { get; set; }
     }
 }
