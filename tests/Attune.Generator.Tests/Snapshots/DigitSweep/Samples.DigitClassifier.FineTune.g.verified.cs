@@ -28,6 +28,9 @@ namespace Samples
             Seed = 42,
             Shuffle = true,
             CheckpointDirectory = null,
+            AccumulationSteps = 1,
+            MaxNonFiniteSteps = 5,
+            TensorBoardDirectory = null,
         };
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]

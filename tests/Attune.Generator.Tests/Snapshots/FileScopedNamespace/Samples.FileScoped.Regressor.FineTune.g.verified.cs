@@ -28,6 +28,9 @@ namespace Samples.FileScoped
             Seed = -1,
             Shuffle = false,
             CheckpointDirectory = "runs\\reg \"v1\"",
+            AccumulationSteps = 4,
+            MaxNonFiniteSteps = 2,
+            TensorBoardDirectory = "runs/tb",
         };
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
