@@ -1,6 +1,7 @@
 // Attune benchmarks. Not a test: run it in Release and read the tables.
 //   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 21] [--epochs 10]
 //   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control | --control-first]
+//   dotnet run -c Release --project bench/Attune.Bench -- accumulation [--rounds 11] [--epochs 3] [--k 2,4,8]
 // Results and how to read them: docs/benchmarks.md.
 using System.Globalization;
 using Attune;
@@ -14,7 +15,7 @@ torch.set_num_threads(1);
 string command = args.Length > 0 ? args[0] : "help";
 if (command is "help" or "-h" or "--help")
 {
-    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first]");
+    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | accumulation [--rounds N] [--epochs N] [--k 2,4,8]");
     return 0;
 }
 Machine.Print();
@@ -24,8 +25,10 @@ switch (command)
         return FineTuneBench.Run(rounds: Math.Max(2, Arg("--rounds", 21)), epochs: Math.Max(1, Arg("--epochs", 10)));
     case "leak":
         return LeakBench.Run(epochs: Math.Max(3, Arg("--epochs", 100)), control: !args.Contains("--no-control"), controlFirst: args.Contains("--control-first"));
+    case "accumulation":
+        return AccumulationBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), epochs: Math.Max(1, Arg("--epochs", 3)), ks: Ks());
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune or leak.");
+        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak or accumulation.");
         return 2;
 }
 
@@ -33,4 +36,11 @@ int Arg(string name, int fallback)
 {
     int at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+int[] Ks()
+{
+    int at = Array.IndexOf(args, "--k");
+    if (at < 0 || at + 1 >= args.Length) return new[] { 2, 4, 8 };
+    return args[at + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 }
