@@ -72,6 +72,23 @@ public class TensorBoardTests
     }
 
     [Fact]
+    public void A_directory_that_cannot_be_created_fails_before_training_and_names_the_path()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("taken"), "a file where the directory should go");
+        string logDir = Path.Combine(dir.File("taken"), "tb");
+        var model = new TinyNet();
+        var before = model.Snapshot();
+        var data = Data.Classification(16);
+
+        var ex = Assert.Throws<IOException>(() => model.Fit(data, data, new FineTuneOptions { Epochs = 1, BatchSize = 8, TensorBoardDirectory = logDir }));
+
+        Assert.Contains(logDir, ex.Message);
+        Assert.Contains("TensorBoardDirectory", ex.Message);
+        Assert.True(Data.SameBits(before["head.weight"], model.head.weight!)); // nothing trained
+    }
+
+    [Fact]
     public void Without_the_option_nothing_is_written()
     {
         using var dir = new TempDir();
