@@ -62,14 +62,17 @@ public class AccumulationTests
         var accumulated = Fresh();
         var big = Fresh();
         var steps = new List<FineTuneProgress>();
+        var bigSteps = new List<FineTuneProgress>();
 
         var a = accumulated.Fit(data, data, Sgd(batchSize: 8, accumulation: 4, epochs: 2), new InlineProgress(p => { if (p.Phase == FineTunePhase.Training) steps.Add(p); }));
-        var b = big.Fit(data, data, Sgd(batchSize: 32, accumulation: 1, epochs: 2));
+        var b = big.Fit(data, data, Sgd(batchSize: 32, accumulation: 1, epochs: 2), new InlineProgress(p => { if (p.Phase == FineTunePhase.Training) bigSteps.Add(p); }));
 
         Assert.Equal(4, a.TotalSteps);                          // ceil(6 batches / 4) × 2 epochs
         Assert.Equal(b.TotalSteps, a.TotalSteps);
         Assert.Equal(new long[] { 1, 2, 3, 4 }, steps.Select(p => p.Step));
         Assert.All(steps, p => Assert.Equal(4, p.TotalSteps));
+        for (int i = 0; i < 4; i++) // each step reports the mean loss over its window, as the one batch does
+            Assert.Equal(bigSteps[i].Loss, steps[i].Loss, 6);
         Assert.InRange(MaxAbsDifference(accumulated, big), 0, 1e-6);
         for (int e = 0; e < 2; e++)
         {
@@ -155,5 +158,33 @@ public class AccumulationTests
         Assert.Contains("AccumulationSteps is 0; expected at least 1", ex.Message);
         Assert.Contains("MaxNonFiniteSteps is 0; expected at least 1", ex.Message);
         Assert.Contains("TensorBoardDirectory is \" \"; expected null (off) or a directory path", ex.Message);
+    }
+
+    [Fact]
+    public void Accumulation_and_skipped_steps_leak_no_tensor()
+    {
+        // Windows of 3 batches of 2 (the last epoch window short), clipping on, and a NaN batch every 7th call.
+        int calls = 0;
+        Tensor Loss(Tensor output, Tensor labels)
+        {
+            var loss = nn.functional.cross_entropy(output, labels);
+            return torch.is_grad_enabled() && ++calls % 7 == 0 ? loss * double.NaN : loss;
+        }
+        var model = new TinyNet { FreezeBackbone = false, CustomLoss = Loss };
+        var live = new Dictionary<long, long>();
+        // Sampled after each evaluation, outside every step's scope (inside one, the count depends on what the step made).
+        var progress = new InlineProgress(p => { if (p.Phase == FineTunePhase.Evaluated) live[p.Epoch] = DisposeScopeManager.Statistics.ThreadTotalLiveCount; });
+        var options = new FineTuneOptions { Epochs = 2, BatchSize = 2, AccumulationSteps = 3, MaxGradNorm = 1.0, Loss = Attune.Loss.Custom };
+
+        var train = Data.Classification(100);
+        var validation = Data.Classification(20, seed: 3);
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var report = model.Fit(train, validation, options, progress);
+        long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        Assert.Equal(2 * 17, report.TotalSteps);        // 50 batches → 16 windows of 3 and one of 2, per epoch
+        Assert.True(report.NonFiniteSteps > 0);
+        Assert.Equal(live[1], live[2]);
+        Assert.Equal(before, after);
     }
 }
