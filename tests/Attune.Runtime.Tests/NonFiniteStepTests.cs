@@ -112,9 +112,11 @@ public class NonFiniteStepTests
         var model = new TinyNet { CustomLoss = Loss };
         var options = new FineTuneOptions { Epochs = 1, BatchSize = 8, Loss = Attune.Loss.Custom, MaxGradNorm = 1.0, MaxNonFiniteSteps = 1 };
 
-        var ex = Assert.Throws<TrainingDivergedException>(() => model.Fit(Train, Validation, options));
+        var logger = new ListLogger();
+        var ex = Assert.Throws<TrainingDivergedException>(() => model.Fit(Train, Validation, options, logger: logger));
 
         Assert.Equal(2, ex.Step);
+        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Error && l.Message == "Training diverged at epoch 1, step 2: gradient norm NaN");
         Assert.Contains("the gradient norm became NaN at epoch 1, step 2", ex.Message);
         Assert.Contains("MaxNonFiniteSteps is 1, so the first non-finite step stops training", ex.Message);
         Assert.True(model.head.weight!.isfinite().all().item<bool>());

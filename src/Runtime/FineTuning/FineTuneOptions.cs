@@ -74,7 +74,8 @@ public sealed record FineTuneOptions
         Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "a defined Metric");
         Check(AccumulationSteps > 0, nameof(AccumulationSteps), AccumulationSteps, "at least 1 (1 turns accumulation off)");
         Check(MaxNonFiniteSteps > 0, nameof(MaxNonFiniteSteps), MaxNonFiniteSteps, "at least 1 (1 stops at the first non-finite step)");
-        Check(TensorBoardDirectory is null || TensorBoardDirectory.Trim().Length > 0, nameof(TensorBoardDirectory), $"\"{TensorBoardDirectory}\"", "null (off) or a directory path");
+        if (TensorBoardDirectory is { } tensorBoard && tensorBoard.Trim().Length == 0) // quoted: the value is blank
+            Check(false, nameof(TensorBoardDirectory), $"\"{tensorBoard}\"", "null (off) or a directory path");
         Check(EffectiveDirection != Direction.Auto, nameof(MetricDirection), MetricDirection, "Maximize or Minimize for a custom metric");
         return errors;
     }

@@ -14,6 +14,16 @@ internal static class NonFiniteSteps
         LogLevel.Warning, new EventId(8, "FineTuneNonFiniteStep"),
         "Skipped optimizer step: the {What} was {Value} at epoch {Epoch}, step {Step}; no update applied ({InARow} in a row, training stops at {Limit})");
 
+    private static readonly Action<ILogger, int, long, double, Exception?> s_divergedOnGradient = LoggerMessage.Define<int, long, double>(
+        LogLevel.Error, new EventId(7, "FineTuneDiverged"),
+        "Training diverged at epoch {Epoch}, step {Step}: gradient norm {GradientNorm}");
+
+    /// <summary>The run stops on a non-finite gradient norm (a non-finite loss logs FineTuneLog.Diverged).</summary>
+    public static void DivergedOnGradient(ILogger logger, int epoch, long step, double norm)
+    {
+        if (logger.IsEnabled(LogLevel.Error)) s_divergedOnGradient(logger, epoch, step, norm, null);
+    }
+
     public static void Skipped(ILogger logger, bool gradient, double value, int epoch, long step, int inARow, int limit)
     {
         if (logger.IsEnabled(LogLevel.Warning))

@@ -318,7 +318,8 @@ internal static class TrainingRun
         {
             best.RestoreInto(model);
             model.eval();
-            FineTuneLog.Diverged(logger, epoch, _step + 1, value);
+            if (gradient) NonFiniteSteps.DivergedOnGradient(logger, epoch, _step + 1, value);
+            else FineTuneLog.Diverged(logger, epoch, _step + 1, value);
             string? lastGood = _checkpoints is { BestWritten: true } ? _checkpoints.BestPath : null;
             string holds = _bestEpoch > 0
                 ? string.Format(CultureInfo.InvariantCulture, "the weights of epoch {0}, the best so far", _bestEpoch)
