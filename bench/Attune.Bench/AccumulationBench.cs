@@ -93,6 +93,31 @@ internal static class AccumulationBench
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  gradient-norm check on every step (MaxGradNorm = 1e6 vs 0, batches of 32, k = 1): thread cpu µs/example {Stats.Median(checkedRuns):F2} vs {Stats.Median(plainRuns):F2}, median per-round ratio {Stats.Median(checkRatios):F3}"));
+
+        // What opt-in TensorBoard output costs (TorchSharp's writer appends synchronously per scalar).
+        string tensorBoard = Path.Combine(Path.GetTempPath(), "attune-bench-tb-" + Environment.ProcessId);
+        var offRuns = new List<double>();
+        var onRuns = new List<double>();
+        var onRatios = new List<double>();
+        try
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                double off, on;
+                if (round % 2 == 0) { off = Time(train, validation, epochs, MicroBatch, 1, examples).Item1; on = Time(train, validation, epochs, MicroBatch, 1, examples, tensorBoard: tensorBoard).Item1; }
+                else { on = Time(train, validation, epochs, MicroBatch, 1, examples, tensorBoard: tensorBoard).Item1; off = Time(train, validation, epochs, MicroBatch, 1, examples).Item1; }
+                if (round == 0) continue;
+                offRuns.Add(off);
+                onRuns.Add(on);
+                onRatios.Add(on / off);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(tensorBoard)) Directory.Delete(tensorBoard, recursive: true);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  TensorBoardDirectory set vs null (batches of 32, k = 1, one parameter group: 2 scalars per step, 3 per epoch): wall µs/example {Stats.Median(onRuns):F2} vs {Stats.Median(offRuns):F2}, median per-round ratio {Stats.Median(onRatios):F3}"));
         Console.WriteLine($"  load average at the end: {Machine.LoadAverage()}");
         return ok ? 0 : 1;
     }
@@ -163,14 +188,14 @@ internal static class AccumulationBench
         return gradients;
     }
 
-    private static (double WallPerExample, double CpuPerExample, long Steps) Time(TensorDataset train, TensorDataset validation, int epochs, int batchSize, int k, long examples, double maxGradNorm = 0)
+    private static (double WallPerExample, double CpuPerExample, long Steps) Time(TensorDataset train, TensorDataset validation, int epochs, int batchSize, int k, long examples, double maxGradNorm = 0, string? tensorBoard = null)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
         torch.manual_seed(DigitsMlp.Seed);
         using var model = new DigitsMlp();
-        var options = DigitsMlp.FineTuneDefaults with { Epochs = epochs, BatchSize = batchSize, AccumulationSteps = k, Shuffle = false, MaxGradNorm = maxGradNorm };
+        var options = DigitsMlp.FineTuneDefaults with { Epochs = epochs, BatchSize = batchSize, AccumulationSteps = k, Shuffle = false, MaxGradNorm = maxGradNorm, TensorBoardDirectory = tensorBoard };
         var cpuStart = ThreadClock.Now();
         var clock = Stopwatch.StartNew();
         var report = model.RunFineTune(train, validation, options);
