@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 21] [--epochs 10]
 //   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control | --control-first]
 //   dotnet run -c Release --project bench/Attune.Bench -- lora [--rounds 11] [--steps 20] [--hidden 1024] [--layers 4] [--rank 8]
+//   dotnet run -c Release --project bench/Attune.Bench -- accumulation [--rounds 11] [--epochs 3] [--k 2,4,8]
 // Results and how to read them: docs/benchmarks.md.
 using System.Globalization;
 using Attune;
@@ -15,7 +16,7 @@ torch.set_num_threads(1);
 string command = args.Length > 0 ? args[0] : "help";
 if (command is "help" or "-h" or "--help")
 {
-    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N]");
+    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8]");
     return 0;
 }
 Machine.Print();
@@ -28,8 +29,10 @@ switch (command)
     case "lora":
         return LoraBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), steps: Math.Max(1, Arg("--steps", 20)), hidden: Math.Max(1, Arg("--hidden", 1024)),
             layers: Math.Max(1, Arg("--layers", 4)), rank: Math.Max(1, Arg("--rank", 8)));
+    case "accumulation":
+        return AccumulationBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), epochs: Math.Max(1, Arg("--epochs", 3)), ks: Ks());
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak or lora.");
+        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak, lora or accumulation.");
         return 2;
 }
 
@@ -37,4 +40,11 @@ int Arg(string name, int fallback)
 {
     int at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+int[] Ks()
+{
+    int at = Array.IndexOf(args, "--k");
+    if (at < 0 || at + 1 >= args.Length) return new[] { 2, 4, 8 };
+    return args[at + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 }

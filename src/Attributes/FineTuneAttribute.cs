@@ -81,5 +81,17 @@ namespace Attune
         /// early-stopping counters. Without that file the run starts fresh and the log says so. Requires
         /// <see cref="CheckpointDirectory"/>.</summary>
         public bool Resume { get; set; }
+
+        /// <summary>Micro-batches of <see cref="BatchSize"/> accumulated into one optimizer step (at least 1; 1 = none).
+        /// The step uses the gradient of the mean loss over all the window's examples; clipping, the learning-rate
+        /// schedule, warmup and progress count optimizer steps.</summary>
+        public int AccumulationSteps { get; set; } = 1;
+
+        /// <summary>A step whose loss or gradient norm is NaN or infinite is skipped (no update) and counted; this many
+        /// such steps in a row stop training with <c>TrainingDivergedException</c> (at least 1; 1 stops at the first).</summary>
+        public int MaxNonFiniteSteps { get; set; } = 5;
+
+        /// <summary>Where TensorBoard event files are written (relative to the working directory); null writes none.</summary>
+        public string? TensorBoardDirectory { get; set; }
     }
 }

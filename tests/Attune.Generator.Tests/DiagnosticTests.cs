@@ -122,7 +122,8 @@ public sealed class DiagnosticTests
         var run = AssertDiagnostics($$"""
             [FineTune({|AT0003:Epochs = 0|}, {|AT0003:BatchSize = -1|}, {|AT0003:LearningRate = double.PositiveInfinity|}, {|AT0003:WeightDecay = -0.1|},
                 {|AT0003:Momentum = 1.0|}, {|AT0003:WarmupSteps = -1|}, {|AT0003:Patience = -3|}, {|AT0003:MinDelta = -1e-3|},
-                {|AT0003:MaxGradNorm = -1|}, {|AT0003:Seed = -2|}, {|AT0003:Optimizer = (OptimizerKind)7|})]
+                {|AT0003:MaxGradNorm = -1|}, {|AT0003:Seed = -2|}, {|AT0003:Optimizer = (OptimizerKind)7|},
+                {|AT0003:AccumulationSteps = 0|}, {|AT0003:MaxNonFiniteSteps = -1|})]
             public partial class BadOptions : nn.Module<Tensor, Tensor>
             {
             {{Module("BadOptions")}}
@@ -138,6 +139,7 @@ public sealed class DiagnosticTests
         var messages = Snapshot.FormatDiagnostics(run.GeneratorDiagnostics);
         Assert.Contains("[FineTune] Epochs is 0, but it must be an integer of at least 1.", messages, StringComparison.Ordinal);
         Assert.Contains("LearningRate is double.PositiveInfinity", messages, StringComparison.Ordinal);
+        Assert.Contains("[FineTune] AccumulationSteps is 0, but it must be an integer of at least 1 (1 turns accumulation off).", messages, StringComparison.Ordinal);
         Assert.Contains("Optimizer is (OptimizerKind)7, which is not a defined OptimizerKind value, but it must be one of OptimizerKind.AdamW, OptimizerKind.Adam, OptimizerKind.Sgd", messages, StringComparison.Ordinal);
         // Option values do not stop emission: the class still gets its members (with the values as written).
         Assert.True(Generated(run, "BadOptions"));

@@ -54,7 +54,8 @@ public sealed class SnapshotTests
 
             [FineTune(Epochs = 3, BatchSize = 64, LearningRate = 5e-5, WeightDecay = 0.01, Optimizer = OptimizerKind.Sgd, Momentum = 0.8,
                 Schedule = LrSchedule.OneCycle, WarmupRatio = 0.1, Loss = Loss.Mse, Metric = Metric.R2, MetricDirection = Direction.Maximize,
-                Patience = 2, MinDelta = 1e-4, MaxGradNorm = 1.0, Seed = -1, Shuffle = false, CheckpointDirectory = @"runs\reg ""v1""")]
+                Patience = 2, MinDelta = 1e-4, MaxGradNorm = 1.0, Seed = -1, Shuffle = false, CheckpointDirectory = @"runs\reg ""v1""",
+                AccumulationSteps = 4, MaxNonFiniteSteps = 2, TensorBoardDirectory = "runs/tb")]
             public partial class Regressor : nn.Module<Tensor, Tensor>
             {
                 private readonly Linear body;

@@ -101,7 +101,8 @@ public class StoppingTests
             return loss;
         }
         var model = new TinyNet { CustomLoss = Loss, CustomMetric = Scripted(0.5, 0.6) };
-        var options = new FineTuneOptions { Epochs = 5, BatchSize = 8, Loss = Attune.Loss.Custom, Metric = Metric.Custom, MetricDirection = Direction.Maximize, CheckpointDirectory = dir.Path };
+        // MaxNonFiniteSteps = 1: the first non-finite step stops training (the default skips a few; see NonFiniteStepTests).
+        var options = new FineTuneOptions { Epochs = 5, BatchSize = 8, Loss = Attune.Loss.Custom, Metric = Metric.Custom, MetricDirection = Direction.Maximize, CheckpointDirectory = dir.Path, MaxNonFiniteSteps = 1 };
 
         var ex = Assert.Throws<TrainingDivergedException>(() => model.Fit(Train, Validation, options));
 

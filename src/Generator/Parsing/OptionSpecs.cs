@@ -64,6 +64,9 @@ namespace Attune.Generator.Parsing
             new OptionSpec("Shuffle", OptionKind.Bool, "true", null, null),
             new OptionSpec("CheckpointDirectory", OptionKind.String, "null", null, null),
             new OptionSpec("Resume", OptionKind.Bool, "false", null, null),
+            Number("AccumulationSteps", OptionKind.Int, "1", "an integer of at least 1 (1 turns accumulation off)", v => v >= 1),
+            Number("MaxNonFiniteSteps", OptionKind.Int, "5", "an integer of at least 1 (1 stops at the first non-finite step)", v => v >= 1),
+            new OptionSpec("TensorBoardDirectory", OptionKind.String, "null", null, null),
         };
 
         public static bool IsFinite(double value) => !double.IsNaN(value) && !double.IsInfinity(value);

@@ -33,6 +33,15 @@ public sealed record FineTuneOptions
     /// <summary>Continue the run saved in <see cref="CheckpointDirectory"/> (its <c>resume.bin</c>) from its last
     /// finished epoch; without that file the run starts fresh and logs it. See docs/training.md.</summary>
     public bool Resume { get; init; }
+    /// <summary>Micro-batches of <see cref="BatchSize"/> whose gradients add up to one optimizer step (1 = no accumulation).
+    /// The step's gradient is that of the mean loss over all the window's examples, also for a short last window.</summary>
+    public int AccumulationSteps { get; init; } = 1;
+    /// <summary>Optimizer steps in a row with a non-finite loss or gradient that stop training; each such step is skipped.
+    /// 1 stops at the first one.</summary>
+    public int MaxNonFiniteSteps { get; init; } = 5;
+    /// <summary>Where TensorBoard event files are written (loss and learning rate per optimizer step, losses and metric
+    /// per epoch); null writes none.</summary>
+    public string? TensorBoardDirectory { get; init; }
 
     /// <summary>The direction after resolving <see cref="Direction.Auto"/> from the metric.</summary>
     public Direction EffectiveDirection => MetricDirection != Direction.Auto ? MetricDirection : Metric switch
@@ -66,6 +75,10 @@ public sealed record FineTuneOptions
         Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "Constant, Linear, Cosine or OneCycle");
         Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "a defined Loss");
         Check(Enum.IsDefined(Metric), nameof(Metric), Metric, "a defined Metric");
+        Check(AccumulationSteps > 0, nameof(AccumulationSteps), AccumulationSteps, "at least 1 (1 turns accumulation off)");
+        Check(MaxNonFiniteSteps > 0, nameof(MaxNonFiniteSteps), MaxNonFiniteSteps, "at least 1 (1 stops at the first non-finite step)");
+        if (TensorBoardDirectory is { } tensorBoard && tensorBoard.Trim().Length == 0) // quoted: the value is blank
+            Check(false, nameof(TensorBoardDirectory), $"\"{tensorBoard}\"", "null (off) or a directory path");
         Check(EffectiveDirection != Direction.Auto, nameof(MetricDirection), MetricDirection, "Maximize or Minimize for a custom metric");
         Check(!Resume || !string.IsNullOrEmpty(CheckpointDirectory), nameof(Resume), Resume, "false unless CheckpointDirectory is set (the run to resume is read from there)");
         return errors;

@@ -51,10 +51,18 @@ public sealed record FineTuneReport
     public bool Resumed => ResumedFrom is not null;
     /// <summary>Adapters and trainable share when the model has LoRA adapters; null otherwise.</summary>
     public LoraReport? Lora { get; init; }
+    /// <summary>Optimizer steps skipped because their loss or gradient norm was NaN or infinite (counted in <see cref="TotalSteps"/>).</summary>
+    public long NonFiniteSteps { get; init; }
 }
 
 /// <summary>Progress of a running fine-tune, reported after every optimizer step and every evaluation.</summary>
-public sealed record FineTuneProgress(int Epoch, int Epochs, long Step, long TotalSteps, double Loss, double LearningRate, double? Metric, FineTunePhase Phase);
+/// <remarks><see cref="Step"/> counts optimizer steps; with gradient accumulation one step spans several batches and
+/// <see cref="Loss"/> is the mean over the step's examples. A skipped (non-finite) step reports the non-finite value.</remarks>
+public sealed record FineTuneProgress(int Epoch, int Epochs, long Step, long TotalSteps, double Loss, double LearningRate, double? Metric, FineTunePhase Phase)
+{
+    /// <summary>Optimizer steps skipped so far for a non-finite loss or gradient norm.</summary>
+    public long NonFiniteSteps { get; init; }
+}
 
 /// <summary>Which part of an epoch a <see cref="FineTuneProgress"/> describes.</summary>
 public enum FineTunePhase

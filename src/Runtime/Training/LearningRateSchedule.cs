@@ -36,7 +36,7 @@ public sealed class LearningRateSchedule
             throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "Warmup steps cannot be negative.");
         if (warmupSteps >= totalSteps)
             throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
-                "Warmup takes {0} steps but the run has only {1} optimizer steps (epochs × batches per epoch); expected fewer warmup steps than total steps. Lower WarmupSteps/WarmupRatio or train for more epochs.",
+                "Warmup takes {0} steps but the run has only {1} optimizer steps (epochs × optimizer steps per epoch); expected fewer warmup steps than total steps. Lower WarmupSteps/WarmupRatio or train for more epochs.",
                 warmupSteps, totalSteps), nameof(warmupSteps));
         Kind = kind;
         TotalSteps = totalSteps;
@@ -58,7 +58,7 @@ public sealed class LearningRateSchedule
         long warmup = options.WarmupSteps > 0 ? options.WarmupSteps : (long)Math.Ceiling(options.WarmupRatio * totalSteps);
         if (warmup >= totalSteps)
             throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
-                "Warmup takes {0} steps ({1}) but the run has only {2} optimizer steps ({3} epochs × {4} batches); expected fewer warmup steps than total steps. Lower the warmup or train for more epochs.",
+                "Warmup takes {0} steps ({1}) but the run has only {2} optimizer steps ({3} epochs × {4} optimizer steps per epoch); expected fewer warmup steps than total steps. Lower the warmup or train for more epochs.",
                 warmup,
                 options.WarmupSteps > 0 ? "WarmupSteps" : string.Format(CultureInfo.InvariantCulture, "WarmupRatio {0} × {1}", options.WarmupRatio, totalSteps),
                 totalSteps, options.Epochs, totalSteps / Math.Max(1, options.Epochs)));

@@ -39,6 +39,7 @@ internal sealed record RunFingerprint(string ModelName, IReadOnlyList<(string Ke
             ("MaxGradNorm", D(options.MaxGradNorm)),
             ("Seed", options.Seed.ToString(CultureInfo.InvariantCulture)),
             ("Shuffle", options.Shuffle ? "true" : "false"),
+            ("AccumulationSteps", options.AccumulationSteps.ToString(CultureInfo.InvariantCulture)),
             ("training examples", trainCount.ToString(CultureInfo.InvariantCulture)),
         };
 

@@ -13,7 +13,9 @@ namespace Attune;
 /// The body of <see cref="FineTuner.Run"/>: checks, then the epoch loop. The per-step path does exactly what a careful
 /// hand-written TorchSharp loop does — next batch, set each group's learning rate, forward, loss, one loss read,
 /// backward, optional clipping, optimizer step, zero_grad — inside one dispose scope, with no LINQ and no allocation
-/// beyond the progress report a caller asked for.
+/// beyond the progress report a caller asked for. With gradient accumulation each micro-batch has its own scope (so
+/// its activations are freed after its backward) and the last one of a window also clips and steps; a step whose loss
+/// or gradient norm is not finite is skipped (see <see cref="NonFiniteSteps"/>).
 /// </summary>
 internal static class TrainingRun
 {
@@ -46,8 +48,8 @@ internal static class TrainingRun
         _ = MetricAccumulator.Create(options.Metric, plan, options.Loss); // fails fast on a custom metric without a method
         Func<MetricAccumulator> createMetric = () => MetricAccumulator.Create(options.Metric, plan, options.Loss);
 
-        long batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        long totalSteps = batchesPerEpoch * options.Epochs;
+        // Optimizer steps, not batches: with accumulation one step takes AccumulationSteps batches (the last maybe fewer).
+        long totalSteps = AccumulationWindow.StepsPerEpoch(train.Count, options.BatchSize, options.AccumulationSteps) * options.Epochs;
         var schedule = LearningRateSchedule.For(options, totalSteps);
         logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -121,6 +123,9 @@ internal static class TrainingRun
         private double _bestMetric = double.NaN;
         private int _bestEpoch;
         private long _step;
+        private readonly TensorBoardLog? _tensorBoard = TensorBoardLog.Open(options, groups.Groups);
+        private long _nonFiniteSteps;
+        private int _nonFiniteInARow;
 
         public FineTuneReport Run()
         {
@@ -170,6 +175,7 @@ internal static class TrainingRun
                 var result = new EpochResult(epoch, trainLoss, validationLoss, metric, CurrentRate(), steps, epochClock.Elapsed);
                 _epochs.Add(result);
                 FineTuneLog.Epoch(logger, result);
+                _tensorBoard?.Epoch(result);
                 progress?.Report(new FineTuneProgress(epoch, options.Epochs, _step, totalSteps, validationLoss, result.LearningRate, metric, FineTunePhase.Evaluated));
 
                 bool pruned = observer is not null && observer.OnEpoch(result);
@@ -207,6 +213,7 @@ internal static class TrainingRun
                 Unfrozen = new List<FieldUnfrozen>(freezes.Unfrozen),
                 ResumedFrom = resume?.Restored is null ? null : resume.Path,
                 ResumedFromEpoch = resume?.Restored?.CompletedEpochs ?? 0,
+                NonFiniteSteps = _nonFiniteSteps,
             };
         }
 
@@ -218,7 +225,8 @@ internal static class TrainingRun
             return names;
         }
 
-        /// <returns>The epoch's mean training loss over examples, its step count, and false when cancelled mid-epoch.</returns>
+        /// <returns>The epoch's mean training loss over the examples of its applied steps, its optimizer step count
+        /// (skipped steps included), and false when cancelled mid-epoch.</returns>
         private (double Loss, long Steps, bool Completed) TrainEpoch(int epoch)
         {
             model.train();
@@ -230,51 +238,129 @@ internal static class TrainingRun
             double defaultRate = options.LearningRate;
             var trainable = groups.Trainable;
             int groupCount = controllers.Length;
+            int accumulation = options.AccumulationSteps;
+            int batchSize = options.BatchSize;
+            long count = train.Count;
+            long batchesPerEpoch = AccumulationWindow.BatchesPerEpoch(count, batchSize);
 
-            using var batches = train.Batches(options.BatchSize, options.Shuffle, shuffle).GetEnumerator();
+            // The window being accumulated: its micro-batches so far, their examples and loss sum, the examples the
+            // whole window will hold (each micro-batch's weight is its share of them), and the first non-finite value.
+            int inWindow = 0;
+            long windowSeen = 0, windowTotal = 0, batch = 0;
+            double windowLossSum = 0, lastLoss = 0, factor = 1, nonFinite = 0;
+            bool skip = false, gradientNonFinite = false;
+
+            using var batches = train.Batches(batchSize, options.Shuffle, shuffle).GetEnumerator();
             while (true)
             {
                 if (cancellationToken.IsCancellationRequested)
+                {
+                    if (inWindow > 0) optimizer.zero_grad(); // a cancelled window's gradients are never applied
                     return (examples == 0 ? double.NaN : lossSum / examples, steps, false);
+                }
 
                 // The batch is fetched inside the step's scope so the source's index-selects are freed with the step.
                 using var scope = torch.NewDisposeScope();
-                if (!batches.MoveNext()) break;
+                if (!batches.MoveNext())
+                {
+                    if (inWindow > 0) // the source ended inside a window: fewer batches than its Count promised
+                    {
+                        optimizer.zero_grad();
+                        throw AccumulationWindow.UnexpectedBatch(plan.ModelName, count, batchSize, batch, AccumulationWindow.BatchExamples(count, batchSize, batch), 0);
+                    }
+                    break;
+                }
                 var (x, y) = batches.Current;
+                long n = x.size(0);
 
-                double factor = schedule.Factor(_step);
-                for (int g = 0; g < groupCount; g++) controllers[g].LearningRate = baseRates[g] * factor;
+                if (inWindow == 0)
+                {
+                    factor = schedule.Factor(_step);
+                    for (int g = 0; g < groupCount; g++) controllers[g].LearningRate = baseRates[g] * factor;
+                    if (accumulation > 1) windowTotal = AccumulationWindow.WindowExamples(count, batchSize, accumulation, batch);
+                }
+                if (accumulation > 1)
+                {
+                    long expected = AccumulationWindow.BatchExamples(count, batchSize, batch);
+                    if (n != expected)
+                    {
+                        optimizer.zero_grad();
+                        throw AccumulationWindow.UnexpectedBatch(plan.ModelName, count, batchSize, batch, expected, n);
+                    }
+                }
 
                 var output = model.call(x);
                 var value = loss(output, y);
-                double lossValue = lossIsFloat32 ? value.item<float>() : value.ToDouble();
-                if (!double.IsFinite(lossValue))
-                    Diverge(epoch, steps + 1, lossValue, defaultRate * factor);
+                lastLoss = lossIsFloat32 ? value.item<float>() : value.ToDouble();
+                if (!double.IsFinite(lastLoss))
+                {
+                    // No backward for a non-finite loss: the window is skipped whatever its other micro-batches give.
+                    if (!skip) { skip = true; nonFinite = lastLoss; }
+                }
+                else if (!skip)
+                {
+                    // k = 1: the batch's mean loss as it is (bit-identical to a plain loop). k > 1: weighted by the
+                    // batch's share of the window's examples, so the window's gradient is that of its mean loss.
+                    if (accumulation == 1) value.backward();
+                    else value.mul((double)n / windowTotal).backward();
+                    windowLossSum += lastLoss * n;
+                }
+                windowSeen += n;
+                inWindow++;
+                batch++;
+                if (inWindow < accumulation && batch < batchesPerEpoch) continue;
 
-                value.backward();
-                if (clip) torch.nn.utils.clip_grad_norm_(trainable, maxNorm);
-                optimizer.step();
-                optimizer.zero_grad();
+                // The window is complete: clip once, check the gradient norm, step or skip.
+                if (!skip && clip)
+                {
+                    double norm = torch.nn.utils.clip_grad_norm_(trainable, maxNorm);
+                    if (!double.IsFinite(norm)) { skip = true; gradientNonFinite = true; nonFinite = norm; }
+                }
+                if (skip)
+                {
+                    optimizer.zero_grad();
+                    _nonFiniteSteps++;
+                    _nonFiniteInARow++;
+                    NonFiniteSteps.Skipped(logger, gradientNonFinite, nonFinite, epoch, _step + 1, _nonFiniteInARow, options.MaxNonFiniteSteps);
+                    if (_nonFiniteInARow >= options.MaxNonFiniteSteps)
+                        Diverge(epoch, steps + 1, nonFinite, gradientNonFinite, defaultRate * factor);
+                    _tensorBoard?.Skipped(_step + 1, _nonFiniteSteps);
+                }
+                else
+                {
+                    optimizer.step();
+                    optimizer.zero_grad();
+                    _nonFiniteInARow = 0;
+                    lossSum += windowLossSum;
+                    examples += windowSeen;
+                }
 
-                long n = x.size(0);
-                lossSum += lossValue * n;
-                examples += n;
+                // The step's loss: the batch's own with k = 1 (exactly what a plain loop reports), else the window's mean.
+                double stepLoss = skip ? nonFinite : accumulation == 1 ? lastLoss : windowLossSum / windowSeen;
                 steps++;
                 _step++;
-                progress?.Report(new FineTuneProgress(epoch, options.Epochs, _step, totalSteps, lossValue, defaultRate * factor, null, FineTunePhase.Training));
+                if (!skip) _tensorBoard?.Step(_step, stepLoss, controllers);
+                progress?.Report(new FineTuneProgress(epoch, options.Epochs, _step, totalSteps, stepLoss, defaultRate * factor, null, FineTunePhase.Training) { NonFiniteSteps = _nonFiniteSteps });
+                inWindow = 0;
+                windowSeen = 0;
+                windowLossSum = 0;
+                skip = false;
+                gradientNonFinite = false;
             }
             return (examples == 0 ? double.NaN : lossSum / examples, steps, true);
         }
 
         /// <summary>
-        /// The loss is NaN or infinite: this step's update was not applied. Put the best (or, before any epoch ended,
-        /// the initial) weights back, leave every checkpoint on disk as it is, and say what to try.
+        /// <see cref="FineTuneOptions.MaxNonFiniteSteps"/> optimizer steps in a row had a NaN or infinite loss or
+        /// gradient norm; none of them was applied. Put the best (or, before any epoch ended, the initial) weights back,
+        /// leave every checkpoint on disk as it is, and say what to try.
         /// </summary>
-        private void Diverge(int epoch, long stepInEpoch, double lossValue, double rate)
+        private void Diverge(int epoch, long stepInEpoch, double value, bool gradient, double rate)
         {
             best.RestoreInto(model);
             model.eval();
-            FineTuneLog.Diverged(logger, epoch, _step + 1, lossValue);
+            if (gradient) NonFiniteSteps.DivergedOnGradient(logger, epoch, _step + 1, value);
+            else FineTuneLog.Diverged(logger, epoch, _step + 1, value);
             string? lastGood = _checkpoints is { BestWritten: true } ? _checkpoints.BestPath : null;
             string holds = _bestEpoch > 0
                 ? string.Format(CultureInfo.InvariantCulture, "the weights of epoch {0}, the best so far", _bestEpoch)
@@ -282,9 +368,14 @@ internal static class TrainingRun
             string checkpoint = lastGood is not null
                 ? $"The last good checkpoint is {lastGood} (epoch {_bestEpoch}); it was not overwritten."
                 : _checkpoints is null ? "No checkpoint was written (CheckpointDirectory is not set)." : "No checkpoint was written yet (no epoch finished).";
+            string inARow = options.MaxNonFiniteSteps == 1
+                ? "MaxNonFiniteSteps is 1, so the first non-finite step stops training"
+                : string.Format(CultureInfo.InvariantCulture,
+                    "that made {0} optimizer steps in a row with a non-finite loss or gradient (MaxNonFiniteSteps = {0}; each was skipped, {1} in this run)",
+                    _nonFiniteInARow, _nonFiniteSteps);
             throw new TrainingDivergedException(string.Format(CultureInfo.InvariantCulture,
-                "Training {0} diverged: the loss became {1} at epoch {2}, step {3} (step {4} of the epoch). The model now holds {5}. {6} Try a lower learning rate (the default group's rate was {7:G3}), gradient clipping (MaxGradNorm, e.g. 1.0), or a warmup (WarmupSteps/WarmupRatio).",
-                plan.ModelName, lossValue, epoch, _step + 1, stepInEpoch, holds, checkpoint, rate),
+                "Training {0} diverged: the {1} became {2} at epoch {3}, step {4} (step {5} of the epoch); {6}. The model now holds {7}. {8} Try a lower learning rate (the default group's rate was {9:G3}), gradient clipping (MaxGradNorm, e.g. 1.0), or a warmup (WarmupSteps/WarmupRatio); if a few bad batches are expected, a larger MaxNonFiniteSteps.",
+                plan.ModelName, NonFiniteSteps.What(gradient), value, epoch, _step + 1, stepInEpoch, inARow, holds, checkpoint, rate),
                 epoch, _step + 1, lastGood);
         }
 
