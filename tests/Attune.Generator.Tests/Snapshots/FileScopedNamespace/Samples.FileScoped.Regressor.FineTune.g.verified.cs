@@ -29,6 +29,9 @@ namespace Samples.FileScoped
             Shuffle = false,
             CheckpointDirectory = "runs\\reg \"v1\"",
             Resume = false,
+            AccumulationSteps = 4,
+            MaxNonFiniteSteps = 2,
+            TensorBoardDirectory = "runs/tb",
         };
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
