@@ -29,6 +29,9 @@ namespace Samples
             Shuffle = true,
             CheckpointDirectory = "runs/gradual",
             Resume = true,
+            AccumulationSteps = 1,
+            MaxNonFiniteSteps = 5,
+            TensorBoardDirectory = null,
         };
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]

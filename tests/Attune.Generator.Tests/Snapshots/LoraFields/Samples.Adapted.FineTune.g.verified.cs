@@ -28,6 +28,10 @@ namespace Samples
             Seed = 42,
             Shuffle = true,
             CheckpointDirectory = null,
+            Resume = false,
+            AccumulationSteps = 1,
+            MaxNonFiniteSteps = 5,
+            TensorBoardDirectory = null,
         };
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
