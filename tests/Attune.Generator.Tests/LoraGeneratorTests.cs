@@ -195,31 +195,4 @@ public sealed class LoraGeneratorTests
             }
             """);
     }
-
-    [Theory]
-    [InlineData("fc1", "fc1")]
-    [InlineData("fc1", "block.fc1")]
-    [InlineData("*.fc1", "block.fc1")]
-    [InlineData("*.fc1", "a.b.fc1")]
-    [InlineData("**.fc1", "fc1")]
-    [InlineData("**.fc1", "a.b.fc1")]
-    [InlineData("layers.*.q", "layers.0.q")]
-    [InlineData("layers.*.q", "layers.0.k")]
-    [InlineData("fc*", "fc12")]
-    [InlineData("*proj", "out_proj")]
-    [InlineData("**", "x.y")]
-    [InlineData("layers.**", "layers")]
-    [InlineData("a*b*c", "abxbc")]
-    public void The_generator_and_the_runtime_match_patterns_alike(string pattern, string name)
-        => Assert.Equal(Attune.LoraTargets.Matches(pattern, name), LoraParser.Matches(pattern, name));
-
-    [Theory]
-    [InlineData("")]
-    [InlineData(" ")]
-    [InlineData("a..b")]
-    [InlineData("a**")]
-    [InlineData("a b")]
-    [InlineData("ok.*")]
-    public void The_generator_and_the_runtime_refuse_the_same_patterns(string pattern)
-        => Assert.Equal(Attune.LoraTargets.PatternProblem(pattern), LoraParser.PatternProblem(pattern));
 }

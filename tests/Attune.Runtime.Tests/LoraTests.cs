@@ -275,6 +275,7 @@ public class LoraTests : IDisposable
     [InlineData("*proj", "out_proj", true)]
     [InlineData("**", "x.y", true)]
     [InlineData("layers.**", "layers", true)]
+    [InlineData("a*b*c", "abxbc", true)]
     public void Patterns_match_whole_dotted_names(string pattern, string name, bool expected)
         => Assert.Equal(expected, LoraTargets.Matches(pattern, name));
 
@@ -283,6 +284,8 @@ public class LoraTests : IDisposable
     [InlineData("a..b", "empty segment")]
     [InlineData(".a", "empty segment")]
     [InlineData("a**", "** inside a segment")]
+    [InlineData(" ", "is empty")]
+    [InlineData("a b", "whitespace")]
     public void Malformed_patterns_and_values_are_refused(string pattern, string why)
     {
         var error = Assert.Throws<ArgumentException>(() => new LoraSpec(targets: new[] { pattern }));

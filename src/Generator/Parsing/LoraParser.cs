@@ -252,49 +252,8 @@ namespace Attune.Generator.Parsing
             return literal.StartsWith("global::System.Double.", StringComparison.Ordinal) ? "double." + literal.Substring(22) : literal;
         }
 
-        // The pattern language of Attune.LoraTargets (src/Runtime/Lora/LoraTargets.cs), repeated here because the
-        // generator cannot reference the runtime; the generator tests hold both to the same examples.
+        internal static string? PatternProblem(string? pattern) => global::Attune.LoraPattern.Problem(pattern);
 
-        internal static string? PatternProblem(string? pattern)
-        {
-            if (pattern is null || pattern.Trim().Length == 0)
-                return "is empty; expected dotted name segments such as \"*.fc1\"";
-            var segments = pattern.Split('.');
-            if (segments.Any(s => s.Length == 0))
-                return "has an empty segment (a leading, trailing or doubled dot); expected segments separated by single dots";
-            if (segments.Any(s => s.IndexOf("**", StringComparison.Ordinal) >= 0 && s != "**"))
-                return "uses ** inside a segment; ** must be a whole segment (\"**.fc1\"), * matches within one";
-            if (pattern.Any(char.IsWhiteSpace))
-                return "contains whitespace, which no module name has";
-            return null;
-        }
-
-        internal static bool Matches(string pattern, string name) => MatchSegments(pattern.Split('.'), 0, name.Split('.'), 0);
-
-        private static bool MatchSegments(string[] pattern, int p, string[] name, int n)
-        {
-            if (p == pattern.Length) return n == name.Length;
-            if (pattern[p] == "**")
-            {
-                for (int skip = n; skip <= name.Length; skip++)
-                    if (MatchSegments(pattern, p + 1, name, skip)) return true;
-                return false;
-            }
-            return n < name.Length && MatchSegment(pattern[p], name[n]) && MatchSegments(pattern, p + 1, name, n + 1);
-        }
-
-        private static bool MatchSegment(string pattern, string text)
-        {
-            int p = 0, t = 0, star = -1, mark = 0;
-            while (t < text.Length)
-            {
-                if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = t; }
-                else if (p < pattern.Length && pattern[p] == text[t]) { p++; t++; }
-                else if (star >= 0) { p = star + 1; t = ++mark; }
-                else return false;
-            }
-            while (p < pattern.Length && pattern[p] == '*') p++;
-            return p == pattern.Length;
-        }
+        internal static bool Matches(string pattern, string name) => global::Attune.LoraPattern.Matches(pattern, name);
     }
 }

@@ -15,50 +15,10 @@ namespace Attune;
 public static class LoraTargets
 {
     /// <summary>Why <paramref name="pattern"/> is malformed, or null when it is fine.</summary>
-    public static string? PatternProblem(string? pattern)
-    {
-        if (string.IsNullOrWhiteSpace(pattern))
-            return "is empty; expected dotted name segments such as \"*.fc1\"";
-        var segments = pattern.Split('.');
-        if (segments.Any(s => s.Length == 0))
-            return "has an empty segment (a leading, trailing or doubled dot); expected segments separated by single dots";
-        if (segments.Any(s => s.Contains("**", StringComparison.Ordinal) && s != "**"))
-            return "uses ** inside a segment; ** must be a whole segment (\"**.fc1\"), * matches within one";
-        if (pattern.Any(char.IsWhiteSpace))
-            return "contains whitespace, which no module name has";
-        return null;
-    }
+    public static string? PatternProblem(string? pattern) => LoraPattern.Problem(pattern);
 
     /// <summary>True when <paramref name="pattern"/> matches the whole dotted <paramref name="name"/>.</summary>
-    public static bool Matches(string pattern, string name)
-        => MatchSegments(pattern.Split('.'), 0, name.Split('.'), 0);
-
-    private static bool MatchSegments(string[] pattern, int p, string[] name, int n)
-    {
-        if (p == pattern.Length) return n == name.Length;
-        if (pattern[p] == "**")
-        {
-            for (int skip = n; skip <= name.Length; skip++)
-                if (MatchSegments(pattern, p + 1, name, skip)) return true;
-            return false;
-        }
-        return n < name.Length && MatchSegment(pattern[p], name[n]) && MatchSegments(pattern, p + 1, name, n + 1);
-    }
-
-    /// <summary>Wildcard match of one segment: * is any run of characters.</summary>
-    private static bool MatchSegment(string pattern, string text)
-    {
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = t; }
-            else if (p < pattern.Length && pattern[p] == text[t]) { p++; t++; }
-            else if (star >= 0) { p = star + 1; t = ++mark; }
-            else return false;
-        }
-        while (p < pattern.Length && pattern[p] == '*') p++;
-        return p == pattern.Length;
-    }
+    public static bool Matches(string pattern, string name) => LoraPattern.Matches(pattern, name);
 
     /// <summary>
     /// The <c>Linear</c> layers of <paramref name="container"/> that the patterns pick, in <c>named_modules()</c> order,
