@@ -87,6 +87,7 @@ public static partial class Sweep
         IProgress<SweepProgress>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default)
         where T : ITuneSpace<T>
     {
+        SweepProfile.Mark("run entered");
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -94,7 +95,9 @@ public static partial class Sweep
             throw new ArgumentException("The sweep options are not valid:\n" + string.Concat(problems.Select(p => "  - " + p + "\n")).TrimEnd('\n'), nameof(options));
         sampler ??= SweepAlgorithms.CreateSampler(options.Sampler);
         pruner ??= SweepAlgorithms.CreatePruner(options);
+        SweepProfile.Mark("options checked");
         var owned = storage is null ? StudyStorage.Open(options.Storage) : null;
+        SweepProfile.Mark("storage opened");
         try
         {
             var driver = new SweepDriver<T>(objective, options, sampler, pruner, storage ?? owned!, progress, logger);

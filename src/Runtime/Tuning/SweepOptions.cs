@@ -27,6 +27,8 @@ public sealed record SweepOptions
     public string? Storage { get; init; }
     /// <summary>Failed trials tolerated in this run before the sweep stops with an error; -1 for no limit.</summary>
     public int MaxFailedTrials { get; init; } = 10;
+    /// <summary>Whether a worker creates its next trial while the current one runs (<see cref="Attune.CreateAhead"/>).</summary>
+    public CreateAhead CreateAhead { get; init; } = CreateAhead.Auto;
 
     /// <summary>Problems with these options, each naming the option, the value found and what is expected.</summary>
     public IReadOnlyList<string> Validate()
@@ -42,6 +44,26 @@ public sealed record SweepOptions
         if (Seed < -1) errors.Add($"Seed is {Seed}; expected -1 (unseeded) or at least 0.");
         if (Workers <= 0) errors.Add($"Workers is {Workers}; expected at least 1.");
         if (MaxFailedTrials < -1) errors.Add($"MaxFailedTrials is {MaxFailedTrials}; expected -1 (no limit) or at least 0.");
+        if (!Enum.IsDefined(CreateAhead)) errors.Add($"CreateAhead is {CreateAhead}; expected Auto, Always or Never.");
         return errors;
     }
+}
+
+/// <summary>
+/// When a worker creates its next trial. Creating it while the current trial runs takes the storage's work (storing the
+/// result, reading what other workers did, sampling, inserting: round trips to a database server) out of the gap between
+/// trials; the price is that the sampler choosing that trial has not seen the current trial's result yet (it sees it
+/// Running, as it sees other workers' trials). Near the end of a sweep, when fewer trials are left than are under way,
+/// no trial is created ahead, so no worker holds one that an idle worker could have run.
+/// </summary>
+public enum CreateAhead
+{
+    /// <summary>Ahead when this worker's storage step took more than 1% of its last trial's run time (short trials, or a
+    /// database across a network); otherwise after each trial, so a fine-tune lasting minutes is sampled with every
+    /// result this worker has.</summary>
+    Auto,
+    /// <summary>Always while the current trial runs.</summary>
+    Always,
+    /// <summary>Always after the current trial's result is stored.</summary>
+    Never,
 }

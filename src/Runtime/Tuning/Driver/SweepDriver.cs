@@ -139,86 +139,173 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     private static TrialResult<T> ToResult(StoredTrial t)
         => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null);
 
+    /// <summary>A trial this worker ran whose result is not stored yet.</summary>
+    private sealed record Ran(TrialOutcome Outcome, int Number, IReadOnlyList<double> Values, long DurationMs);
+
     private async Task WorkerLoopAsync(CancellationToken token)
     {
         // The trial this worker ran last, not yet stored: it is stored together with the creation of the next one
         // (IStudyStorage.FinishAndCreate), one step between trials instead of three. Its id stays in `running` (so its
         // heartbeat goes on) until it is stored.
-        TrialOutcome? pending = null;
-        int pendingNumber = -1;
-        IReadOnlyList<double>? pendingValues = null;
-        long pendingMs = 0;
+        Ran? pending = null;
+        // With CreateAhead, that step runs while the next trial's objective does, and leaves the trial after it here.
+        StoredTrial? next = null;
+        Task<(StoredTrial? Created, bool Final)>? ahead = null;
+        double stepMs = 0, trialMs = 0;
         try
         {
             while (!stop && !token.IsCancellationRequested)
             {
-                StoredTrial? created;
-                bool final = false;
-                long creating = SweepProfile.Start();
-                var finish = pending;
-                pending = null;   // from here on the storage owns it: FinishAndCreate stores it whatever the decision
-                // The decision sees this worker's own result even where the storage commits it with the creation.
-                if (finish is not null) cache.ApplyOwn(finish, pendingNumber, DateTimeOffset.UtcNow);
-                try
-                {
-                    created = storage.FinishAndCreate(study.Id, finish, cache.Seq, (number, changes) =>
-                    {
-                        // The counts are exact across workers and processes: the storage creates this trial only if no
-                        // other trial was created since these changes were read, so the sampler sees every Running trial.
-                        cache.Apply(changes);
-                        var (finished, runningNow) = cache.Counts();
-                        if (finished >= options.Trials) { final = true; return null; }
-                        if (finished + runningNow >= options.Trials) return null;
-                        var history = cache.History();
-                        // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
-                        if (sampler is GridSampler grid && grid.IsExhausted(space, history)) { final = true; return null; }
-                        long sampling = SweepProfile.Start();
-                        var values = sampler.Sample(space, history, direction, TrialSeeds.For(options.Seed, number));
-                        SweepProfile.Add("sample", sampling);
-                        if (values is null || values.Length != space.Parameters.Count)
-                            throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");
-                        return values;
-                    });
-                }
-                finally
-                {
-                    if (finish is not null) running.TryRemove(finish.TrialId, out _);
-                }
-                SweepProfile.Add(finish is null ? "step: create" : "step: finish + create", creating);
-                if (finish is not null) Stored(finish, pendingNumber, pendingValues!, pendingMs);
+                var created = next;
+                bool createdAhead = created is not null;
+                next = null;
                 if (created is null)
                 {
-                    // Enough trials are under way. If some are other workers', stay until each has shown a heartbeat
-                    // (its worker is alive and will finish it) or has been failed as abandoned (then run another).
-                    if (final || !await OthersMayNeedUsAsync(token).ConfigureAwait(false)) return;
-                    continue;
+                    var finish = pending;
+                    pending = null;   // from here on the storage owns it: Step stores it whatever the decision
+                    long began = Stopwatch.GetTimestamp();
+                    var (made, final) = Step(finish, createAhead: false);
+                    stepMs = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+                    if (made is null)
+                    {
+                        // Enough trials are under way. If some are other workers', stay until each has shown a heartbeat
+                        // (its worker is alive and will finish it) or has been failed as abandoned (then run another).
+                        if (final || !await OthersMayNeedUsAsync(token).ConfigureAwait(false)) return;
+                        continue;
+                    }
+                    created = made;
                 }
                 SweepProfile.Mark("first trial created");
-                running[created.Id] = 0;
+                var startedAt = DateTimeOffset.UtcNow;
+                bool createNow = ShouldCreateAhead(stepMs, trialMs);
+                // The last result is still to store when this trial was created ahead: store it now, in the background,
+                // with or without creating the trial after this one.
+                if (createNow || pending is not null)
+                {
+                    var finish = pending;
+                    pending = null;
+                    ahead = Task.Run(() =>
+                    {
+                        long began = Stopwatch.GetTimestamp();
+                        var result = createNow ? Step(finish, createAhead: true) : StoreOnly(finish!);
+                        stepMs = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+                        return result;
+                    });
+                }
                 bool ran = false;
                 try
                 {
-                    (pending, pendingMs) = await RunTrialAsync(created, token).ConfigureAwait(false);
-                    (pendingNumber, pendingValues) = (created.Number, created.Values);
+                    var (outcome, durationMs) = await RunTrialAsync(created, token).ConfigureAwait(false);
+                    // A trial created ahead waited for this one: its stored start becomes the moment its objective began.
+                    if (createdAhead) outcome = outcome with { Started = startedAt };
+                    pending = new Ran(outcome, created.Number, created.Values, durationMs);
+                    trialMs = durationMs;
                     ran = true;
                 }
                 finally
                 {
                     if (!ran) running.TryRemove(created.Id, out _);
                 }
+                if (ahead is not null)
+                {
+                    var task = ahead;
+                    ahead = null;
+                    next = (await task.ConfigureAwait(false)).Created;
+                }
             }
         }
         finally
         {
-            // Stopped (failure limit, cancellation) with a result not yet stored: store it alone.
+            // Stopped (failure limit, cancellation, an error) with a result not yet stored: store it alone. A step still
+            // under way is waited for first (it may hold the result before this one and may create a trial).
+            if (ahead is not null)
+            {
+                try { next = (await ahead.ConfigureAwait(false)).Created; }
+                catch (Exception e) when (e is not OutOfMemoryException) { /* the loop's own exception is the one to report */ }
+            }
             if (pending is not null)
             {
-                try { storage.FinishTrial(pending.TrialId, pending.State, pending.Value, pending.Error); }
-                finally { running.TryRemove(pending.TrialId, out _); }
+                try { storage.FinishTrial(pending.Outcome); }
+                finally { running.TryRemove(pending.Outcome.TrialId, out _); }
                 cache.Refresh();
-                Stored(pending, pendingNumber, pendingValues!, pendingMs);
+                Stored(pending);
+            }
+            // A trial created ahead that never started: kept, as a cancelled one is, so its number is accounted for.
+            if (next is not null)
+            {
+                try { storage.FinishTrial(new TrialOutcome(next.Id, TrialState.Failed, null, NotStartedError)); }
+                finally { running.TryRemove(next.Id, out _); }
+                cache.Refresh();
             }
         }
+    }
+
+    /// <summary>Stores a result alone (no trial is created after it).</summary>
+    private (StoredTrial? Created, bool Final) StoreOnly(Ran finish)
+    {
+        cache.ApplyOwn(finish.Outcome, finish.Number, DateTimeOffset.UtcNow);
+        try { storage.FinishTrial(finish.Outcome); }
+        finally { running.TryRemove(finish.Outcome.TrialId, out _); }
+        Stored(finish);
+        return (null, false);
+    }
+
+    /// <summary>The error of a trial created ahead that the sweep stopped before it began; like a trial cut short by
+    /// cancellation, it does not count toward MaxFailedTrials.</summary>
+    internal const string NotStartedError = "cancelled: the sweep stopped before this trial, created ahead, began";
+
+    /// <summary>Whether the next trial is created while this one runs (<see cref="SweepOptions.CreateAhead"/>).</summary>
+    private bool ShouldCreateAhead(double stepMs, double trialMs) => options.CreateAhead switch
+    {
+        CreateAhead.Always => true,
+        CreateAhead.Never => false,
+        // Auto: once a step and a trial have been measured, ahead when the step costs more than 1% of the trial.
+        _ => trialMs > 0 && stepMs > 0.01 * trialMs,
+    };
+
+    /// <summary>
+    /// A worker's step between trials: stores <paramref name="finish"/> (if any) and creates the next trial (or none:
+    /// the target is covered; <c>Final</c> when it is reached or the grid is exhausted). A trial created ahead
+    /// (<paramref name="createAhead"/>) is created only while more trials are left than are under way.
+    /// </summary>
+    private (StoredTrial? Created, bool Final) Step(Ran? finish, bool createAhead)
+    {
+        bool final = false;
+        long creating = SweepProfile.Start();
+        // The decision sees this worker's own result even where the storage commits it with the creation.
+        if (finish is not null) cache.ApplyOwn(finish.Outcome, finish.Number, DateTimeOffset.UtcNow);
+        StoredTrial? created;
+        try
+        {
+            created = storage.FinishAndCreate(study.Id, finish?.Outcome, cache.Seq, (number, changes) =>
+            {
+                // The counts are exact across workers and processes: the storage creates this trial only if no
+                // other trial was created since these changes were read, so the sampler sees every Running trial.
+                cache.Apply(changes);
+                var (finished, runningNow) = cache.Counts();
+                if (finished >= options.Trials) { final = true; return null; }
+                if (finished + runningNow >= options.Trials) return null;
+                if (createAhead && options.Trials - finished - runningNow <= runningNow) return null;
+                var history = cache.History();
+                // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
+                if (sampler is GridSampler grid && grid.IsExhausted(space, history)) { final = true; return null; }
+                long sampling = SweepProfile.Start();
+                var values = sampler.Sample(space, history, direction, TrialSeeds.For(options.Seed, number));
+                SweepProfile.Add("sample", sampling);
+                if (values is null || values.Length != space.Parameters.Count)
+                    throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");
+                return values;
+            });
+            // In `running` from its creation: a trial created ahead is heartbeated while it waits.
+            if (created is not null) running[created.Id] = 0;
+        }
+        finally
+        {
+            if (finish is not null) running.TryRemove(finish.Outcome.TrialId, out _);
+        }
+        SweepProfile.Add((finish is null ? "step: create" : "step: finish + create") + (createAhead ? " (ahead)" : ""), creating);
+        if (finish is not null) Stored(finish);
+        return (created, final);
     }
 
     /// <summary>
@@ -321,8 +408,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     }
 
     /// <summary>Logs and reports a trial once its result is in storage (and in the cache).</summary>
-    private void Stored(TrialOutcome outcome, int number, IReadOnlyList<double> values, long durationMs)
+    private void Stored(Ran ran)
     {
+        var (outcome, number, values, durationMs) = ran;
         if (logger is not null)
             LogTrial(logger, number, outcome.Error is null ? outcome.State.ToString() : $"{outcome.State} ({outcome.Error})",
                 outcome.Value?.ToString("R", CultureInfo.InvariantCulture) ?? "-", StudyCodec.ParamsJson(space, values), durationMs, null);

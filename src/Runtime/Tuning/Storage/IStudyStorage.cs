@@ -70,6 +70,11 @@ public interface IStudyStorage : IDisposable
     /// <summary>Ends a trial: Complete, Pruned or Failed, with its value (finite or null) and error.</summary>
     void FinishTrial(long trialId, TrialState state, double? value, string? error);
 
+    /// <summary>Ends a trial as <paramref name="outcome"/> says; where it carries <see cref="TrialOutcome.Started"/> (a
+    /// trial created ahead, whose objective began later than its creation), the trial's start becomes that time. The
+    /// default ignores <see cref="TrialOutcome.Started"/>.</summary>
+    void FinishTrial(TrialOutcome outcome) => FinishTrial(outcome.TrialId, outcome.State, outcome.Value, outcome.Error);
+
     /// <summary>Marks Failed, with <paramref name="error"/>, every Running trial of the study whose last heartbeat is
     /// older than <paramref name="olderThan"/>; returns their numbers.</summary>
     IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error);
@@ -88,11 +93,11 @@ public interface IStudyStorage : IDisposable
     /// changes come from and the new one; a storage that finds one was (another worker was quicker) calls
     /// <paramref name="decide"/> again with the newer changes. So decide may run more than once; it should be quick and
     /// have no effect other than applying the changes it is given.</para>
-    /// The default runs <see cref="FinishTrial"/>, then <see cref="CreateTrial"/> with the changes read inside it.
+    /// The default runs <see cref="FinishTrial(TrialOutcome)"/>, then <see cref="CreateTrial"/> with the changes read inside it.
     /// </summary>
     StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, double[]?> decide)
     {
-        if (finish is { } f) FinishTrial(f.TrialId, f.State, f.Value, f.Error);
+        if (finish is { } f) FinishTrial(f);
         try
         {
             return CreateTrial(studyId, number => decide(number, GetTrialsChangedSince(studyId, afterSeq)) ?? throw new NoTrialWanted());
@@ -111,8 +116,13 @@ public interface IStudyStorage : IDisposable
         => GetTrialsChangedSince(studyId, 0).Trials.Where(t => t.State == TrialState.Running).Select(t => new RunningTrial(t.Id, t.Number, t.Heartbeat)).ToList();
 }
 
-/// <summary>How a trial ended, as <see cref="IStudyStorage.FinishTrial"/> stores it.</summary>
-public sealed record TrialOutcome(long TrialId, TrialState State, double? Value, string? Error);
+/// <summary>How a trial ended, as <see cref="IStudyStorage.FinishTrial(TrialOutcome)"/> stores it.</summary>
+public sealed record TrialOutcome(long TrialId, TrialState State, double? Value, string? Error)
+{
+    /// <summary>When its objective began, for a trial created ahead of time (<see cref="SweepOptions.CreateAhead"/>);
+    /// null keeps the start stored at creation.</summary>
+    public DateTimeOffset? Started { get; init; }
+}
 
 /// <summary>Rolls back <see cref="IStudyStorage.CreateTrial"/> when <see cref="IStudyStorage.FinishAndCreate"/>'s
 /// decision is to create no trial.</summary>

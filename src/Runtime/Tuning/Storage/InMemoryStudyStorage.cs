@@ -115,11 +115,16 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     public void FinishTrial(long trialId, TrialState state, double? value, string? error)
+        => FinishTrial(new TrialOutcome(trialId, state, value, error));
+
+    public void FinishTrial(TrialOutcome outcome)
     {
-        if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(state));
+        var (trialId, state, value, error) = outcome;
+        if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(outcome));
         lock (gate)
         {
             var row = GetTrial(trialId);
+            if (outcome.Started is { } started) row.Started = started;
             row.State = state;
             row.Value = value is { } v && double.IsFinite(v) ? v : null;
             row.Error = error;

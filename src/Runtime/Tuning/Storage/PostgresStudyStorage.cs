@@ -108,7 +108,9 @@ public sealed class PostgresStudyStorage : IStudyStorage
 
     private void InitializeSchema()
     {
+        SweepProfile.Mark("pg: schema check");
         using var c = Open();
+        SweepProfile.Mark("pg: first connection open");
         int? found = ReadVersion(c);
         if (found == SchemaVersion) return;                 // the common case: no DDL, so no CREATE right needed
         if (found > SchemaVersion)
@@ -297,12 +299,25 @@ public sealed class PostgresStudyStorage : IStudyStorage
         });
     }
 
+    public void FinishTrial(TrialOutcome outcome)
+    {
+        if (outcome.State == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(outcome));
+        retry.Run("store the trial's result", () =>
+        {
+            using var c = Open();
+            using var cmd = Cmd(c, FinishSql);
+            AddFinish(cmd.Parameters, outcome);
+            cmd.ExecuteNonQuery();
+            return 0;
+        });
+    }
+
     // Idempotent: a retried write that already committed finds the same outcome and changes nothing.
     private const string FinishSql = """
         WITH cur AS (SELECT id, study_id FROM trials WHERE id = @id
                      AND NOT (state = @state AND value IS NOT DISTINCT FROM @v AND error IS NOT DISTINCT FROM @e)),
              s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM cur) RETURNING last_seq)
-        UPDATE trials SET state = @state, value = @v, error = @e, finished = @t, updated_seq = (SELECT last_seq FROM s)
+        UPDATE trials SET state = @state, value = @v, error = @e, finished = @t, started = COALESCE(@started, started), updated_seq = (SELECT last_seq FROM s)
         WHERE id = (SELECT id FROM cur)
         """;
 
@@ -314,6 +329,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
         p.Add(new NpgsqlParameter("v", NpgsqlDbType.Double) { Value = stored ?? (object)DBNull.Value });
         p.Add(new NpgsqlParameter("e", NpgsqlDbType.Text) { Value = f.Error ?? (object)DBNull.Value });
         p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = DateTime.UtcNow });
+        p.Add(new NpgsqlParameter("started", NpgsqlDbType.TimestampTz) { Value = f.Started is { } s ? s.UtcDateTime : DBNull.Value });
     }
 
     /// <summary>
@@ -359,12 +375,12 @@ public sealed class PostgresStudyStorage : IStudyStorage
             try { values = decide(number, changes); }
             catch
             {
-                if (finish is { } f) FinishTrial(f.TrialId, f.State, f.Value, f.Error);
+                if (finish is { } f) FinishTrial(f);
                 throw;
             }
             if (values is null)
             {
-                if (finish is { } f) FinishTrial(f.TrialId, f.State, f.Value, f.Error);
+                if (finish is { } f) FinishTrial(f);
                 return null;
             }
             var pending = finish;
