@@ -176,6 +176,27 @@ public abstract class StorageBehaviourTests : IDisposable
         var again = storage.OpenStudy("s", KnobsEdited.Space, Direction.Minimize);
         Assert.Equal(0, storage.CreateTrial(again.Id, _ => [0.01, 1, 0, 0.5]).Number);
     }
+
+    [SkippableFact]
+    public void A_finish_carrying_a_start_time_moves_the_start_of_a_trial_created_ahead()
+    {
+        using var storage = Create();
+        var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
+        var first = storage.CreateTrial(study.Id, n => [0.001, 3, 2, 1]);
+        var second = storage.CreateTrial(study.Id, n => [0.01, 2, 1, 0]);
+        // Created ahead: their objectives began 40 ms after their creation; the finishes say so (alone, and together
+        // with the next creation).
+        var began = first.Started.AddMilliseconds(40);
+        storage.FinishTrial(new TrialOutcome(first.Id, TrialState.Complete, 1.0, null) { Started = began });
+        var began2 = second.Started.AddMilliseconds(40);
+        var third = storage.FinishAndCreate(study.Id, new TrialOutcome(second.Id, TrialState.Complete, 2.0, null) { Started = began2 }, 0, (n, c) => [0.02, 1, 0, 1])!;
+        // Without a start time a finish keeps the one stored at creation.
+        storage.FinishAndCreate(study.Id, new TrialOutcome(third.Id, TrialState.Complete, 3.0, null), 0, (n, c) => null);
+        var stored = storage.GetTrialsChangedSince(study.Id, 0).Trials.OrderBy(t => t.Number).ToList();
+        Assert.Equal([began.ToUnixTimeMilliseconds(), began2.ToUnixTimeMilliseconds(), third.Started.ToUnixTimeMilliseconds()],
+            stored.Select(t => t.Started.ToUnixTimeMilliseconds()));
+        Assert.Equal([1.0, 2.0, 3.0], stored.Select(t => t.Value!.Value));
+    }
 }
 
 public sealed class InMemoryStorageTests : StorageBehaviourTests
@@ -190,6 +211,7 @@ public sealed class InMemoryStorageTests : StorageBehaviourTests
         public void ReportIntermediate(long trialId, int step, double value) => inner.ReportIntermediate(trialId, step, value);
         public void Heartbeat(IReadOnlyCollection<long> trialIds) => inner.Heartbeat(trialIds);
         public void FinishTrial(long trialId, TrialState state, double? value, string? error) => inner.FinishTrial(trialId, state, value, error);
+        public void FinishTrial(TrialOutcome outcome) => inner.FinishTrial(outcome);
         public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error) => inner.FailStaleTrials(studyId, olderThan, error);
         public TrialChanges GetTrialsChangedSince(long studyId, long afterSeq) => inner.GetTrialsChangedSince(studyId, afterSeq);
         public void Dispose() { }

@@ -90,6 +90,29 @@ internal sealed class StudyCache
         }
     }
 
+    /// <summary>
+    /// Takes in a trial this worker just created, as the storage returned it, without moving <see cref="Seq"/> (other
+    /// workers' changes before it may not be read yet). So the next decision counts it, and <see cref="ApplyOwn"/> can
+    /// record its result even where no read has brought it back (a storage that commits the result with the next
+    /// creation, PostgreSQL, never reads it before deciding).
+    /// </summary>
+    public void AddOwn(StoredTrial created)
+    {
+        lock (gate)
+        {
+            while (byNumber.Count <= created.Number) { byNumber.Add(null); frozen.Add(null); }
+            if (byNumber[created.Number] is { } old)
+            {
+                if (old.UpdatedSeq >= created.UpdatedSeq) return;
+                Count(old, -1);
+            }
+            byNumber[created.Number] = created;
+            frozen[created.Number] = created.ToFrozen();
+            Count(created, +1);
+            history = null;
+        }
+    }
+
     private void Count(StoredTrial t, int delta)
     {
         if (t.State == TrialState.Running) running += delta;

@@ -151,13 +151,13 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         // With CreateAhead, that step runs while the next trial's objective does, and leaves the trial after it here.
         StoredTrial? next = null;
         Task<(StoredTrial? Created, bool Final)>? ahead = null;
-        double stepMs = 0, trialMs = 0;
+        // For CreateAhead.Auto: this worker's fastest step so far (the first ones pay for JIT compilation) and last trial.
+        double stepMs = double.PositiveInfinity, trialMs = 0;
         try
         {
             while (!stop && !token.IsCancellationRequested)
             {
                 var created = next;
-                bool createdAhead = created is not null;
                 next = null;
                 if (created is null)
                 {
@@ -165,7 +165,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                     pending = null;   // from here on the storage owns it: Step stores it whatever the decision
                     long began = Stopwatch.GetTimestamp();
                     var (made, final) = Step(finish, createAhead: false);
-                    stepMs = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+                    stepMs = Math.Min(stepMs, Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                     if (made is null)
                     {
                         // Enough trials are under way. If some are other workers', stay until each has shown a heartbeat
@@ -188,7 +188,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                     {
                         long began = Stopwatch.GetTimestamp();
                         var result = createNow ? Step(finish, createAhead: true) : StoreOnly(finish!);
-                        stepMs = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+                        stepMs = Math.Min(stepMs, Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                         return result;
                     });
                 }
@@ -196,8 +196,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 try
                 {
                     var (outcome, durationMs) = await RunTrialAsync(created, token).ConfigureAwait(false);
-                    // A trial created ahead waited for this one: its stored start becomes the moment its objective began.
-                    if (createdAhead) outcome = outcome with { Started = startedAt };
+                    // The stored start becomes the moment the objective began (a trial created ahead waited for the one
+                    // before it; any trial waits a little for the step that created it).
+                    outcome = outcome with { Started = startedAt };
                     pending = new Ran(outcome, created.Number, created.Values, durationMs);
                     trialMs = durationMs;
                     ran = true;
@@ -259,7 +260,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     {
         CreateAhead.Always => true,
         CreateAhead.Never => false,
-        // Auto: once a step and a trial have been measured, ahead when the step costs more than 1% of the trial.
+        // Auto: once a step and a trial have been measured, ahead when the fastest step costs more than 1% of the trial.
         _ => trialMs > 0 && stepMs > 0.01 * trialMs,
     };
 
@@ -297,7 +298,11 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 return values;
             });
             // In `running` from its creation: a trial created ahead is heartbeated while it waits.
-            if (created is not null) running[created.Id] = 0;
+            if (created is not null)
+            {
+                running[created.Id] = 0;
+                cache.AddOwn(created);
+            }
         }
         finally
         {

@@ -119,8 +119,9 @@ public interface IStudyStorage : IDisposable
 /// <summary>How a trial ended, as <see cref="IStudyStorage.FinishTrial(TrialOutcome)"/> stores it.</summary>
 public sealed record TrialOutcome(long TrialId, TrialState State, double? Value, string? Error)
 {
-    /// <summary>When its objective began, for a trial created ahead of time (<see cref="SweepOptions.CreateAhead"/>);
-    /// null keeps the start stored at creation.</summary>
+    /// <summary>When its objective began, which the sweep driver always gives: later than the trial's creation, by the
+    /// step that created it or, for a trial created ahead (<see cref="SweepOptions.CreateAhead"/>), by the whole trial
+    /// before it. Null keeps the start stored at creation.</summary>
     public DateTimeOffset? Started { get; init; }
 }
 
