@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 # Coordination efficiency: W worker processes share one study of T trials whose objective sleeps S ms.
 # Throughput = completed trials / (first objective start .. last objective end); ideal = W / S.
-# Per-trial storage latency = in each worker, the gap between an objective's end and its next start
-# (store the result, refresh, create + sample the next trial).
+# Gap between trials = in each worker, the time between an objective's end and its next start: what coordination costs
+# on the critical path (store the result, read what others did, sample, create the next trial).
+# Storage step = the same work timed inside Attune (ATTUNE_SWEEP_PROFILE=1, set here for every worker): equal to the gap
+# when a worker creates its next trial after each one, but off the critical path when it creates it ahead
+# (SweepOptions.CreateAhead). Optuna does the step between trials (and writes each suggested parameter from inside
+# the objective), so for it the gap is the storage latency.
 # Also printed, without changing the figures above: the start skew and tail as shares of the workers' capacity, and
-# with ATTUNE_SWEEP_PROFILE=1 the Attune workers' per-phase profile (docs/benchmarks.md, coordination breakdown).
+# with ATTUNE_BENCH_VERBOSE=1 the Attune workers' per-phase profile (docs/benchmarks.md, coordination breakdown).
 # Usage: measure.py <label> <T> <S> <W> -- <worker command, {storage} {study} {trials} {sleep} substituted>
 import subprocess, sys, statistics, os
 
 label, T, S, W = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 cmd = sys.argv[sys.argv.index("--") + 1:]
-env = dict(os.environ, ATTUNE_WORKER_TIMINGS="1")
+env = dict(os.environ, ATTUNE_WORKER_TIMINGS="1", ATTUNE_SWEEP_PROFILE="1")
 procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(W)]
 outs = [p.communicate() for p in procs]
 for p, (o, e) in zip(procs, outs):
@@ -36,9 +40,24 @@ done = len(ends)
 wall = (max(ends) - min(begins)) / 1e6
 tput = done / wall
 ideal = W / (S / 1000)
-q = statistics.quantiles(gaps, n=100) if len(gaps) > 2 else [float("nan")] * 99
+def pct(xs):
+    return statistics.quantiles(xs, n=100) if len(xs) > 2 else [float("nan")] * 99
+q = pct(gaps)
 print(f"{label:28s} trials run {done:4d}  wall {wall:6.2f} s  throughput {tput:6.1f}/s  ideal {ideal:5.1f}/s  "
-      f"efficiency {100 * tput / ideal:5.1f}%  storage latency p50 {q[49]:6.1f} ms  p99 {q[98]:6.1f} ms")
+      f"efficiency {100 * tput / ideal:5.1f}%  gap between trials p50 {q[49]:6.1f} ms  p99 {q[98]:6.1f} ms")
+steps, ahead = [], 0
+for _, e in outs:
+    for line in e.splitlines():
+        if line.startswith("profile-samples step:"):
+            name, values = line[len("profile-samples "):].split("|", 1)
+            xs = [float(v) for v in values.split(",") if v]
+            steps += xs
+            if "(ahead)" in name: ahead += len(xs)
+if steps:
+    sq = pct(steps)
+    print(f"{'':28s} storage step p50 {sq[49]:6.1f} ms  p99 {sq[98]:6.1f} ms  ({len(steps)} steps, {ahead} of them while a trial ran)")
+else:
+    print(f"{'':28s} storage step = the gap between trials (done between trials)")
 # Where the rest of the window went (the efficiency above is unchanged by this): the start skew (worker capacity lost
 # before each worker's first objective: process start, runtime start-up, connection, first trial) and the tail (after
 # each worker's last objective, while others still ran), as shares of W x wall; then the efficiency of the capacity
@@ -49,7 +68,7 @@ cap = W * wall
 steady = 100 * done * (S / 1000) / (cap - skew - tail) if cap > skew + tail else float("nan")
 print(f"{'':28s} start skew {(max(firsts) - min(firsts)) / 1000:6.0f} ms max, {100 * skew / cap:4.1f}% of capacity  "
       f"tail {100 * tail / cap:4.1f}%  efficiency between each worker's first start and last end {steady:5.1f}%")
-if os.environ.get("ATTUNE_SWEEP_PROFILE") == "1":
+if os.environ.get("ATTUNE_BENCH_VERBOSE") == "1":
     for i, (_, e) in enumerate(outs):
         for line in e.splitlines():
-            if line.startswith("profile"): print(f"  worker {i}: {line}")
+            if line.startswith("profile "): print(f"  worker {i}: {line}")

@@ -21,17 +21,19 @@ var options = WorkerSpace.DefaultSweepOptions with { Storage = args[0], StudyNam
 bool timings = Environment.GetEnvironmentVariable("ATTUNE_WORKER_TIMINGS") == "1";
 var result = Sweep.Run<WorkerSpace>(trial =>
 {
-    if (timings) Console.Out.WriteLine($"t begin {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000}");
+    if (timings) Console.Out.WriteLine($"t begin {UnixMicroseconds()}");
     Console.Out.WriteLine($"started {trial.Number}");
     Console.Out.Flush();
     Thread.Sleep(sleepMs);
-    if (timings) Console.Out.WriteLine($"t end {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000}");
+    if (timings) Console.Out.WriteLine($"t end {UnixMicroseconds()}");
     return trial.Parameters.X + trial.Parameters.N;
 }, options, new Stored());
 int completed = 0;
 foreach (var t in result.Trials) if (t.State == TrialState.Complete) completed++;
 Console.Out.WriteLine($"done {completed}");
 return 0;
+
+static long UnixMicroseconds() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 
 /// <summary>Prints each trial once its result is stored (progress is reported after the storage write).</summary>
 internal sealed class Stored : IProgress<SweepProgress>

@@ -25,6 +25,8 @@ internal static class SweepProfile
     private sealed class Phase
     {
         public long Count, Ticks, MaxTicks;
+        // Every duration of a worker's step between trials (phases named "step: ..."), for the benchmark's percentiles.
+        public readonly ConcurrentQueue<double> Samples = new();
     }
 
     /// <summary>A timestamp to pass to <see cref="Add"/>, or 0 when off.</summary>
@@ -40,6 +42,7 @@ internal static class SweepProfile
         Interlocked.Add(ref p.Ticks, ticks);
         long max;
         while (ticks > (max = Volatile.Read(ref p.MaxTicks)) && Interlocked.CompareExchange(ref p.MaxTicks, ticks, max) != max) { }
+        if (phase.StartsWith("step:", StringComparison.Ordinal) && p.Samples.Count < 100_000) p.Samples.Enqueue(ticks * 1000.0 / Stopwatch.Frequency);
     }
 
     /// <summary>Writes every phase, and how long the process ran before the sweep's first trial, to standard error.</summary>
@@ -55,6 +58,8 @@ internal static class SweepProfile
         {
             double total = p.Ticks * 1000.0 / Stopwatch.Frequency, max = p.MaxTicks * 1000.0 / Stopwatch.Frequency;
             text.Append(CultureInfo.InvariantCulture, $"profile {name,-28} n {p.Count,5}  total {total,8:0.0} ms  mean {total / Math.Max(1, p.Count),7:0.000} ms  max {max,7:0.0} ms\n");
+            if (!p.Samples.IsEmpty)
+                text.Append(CultureInfo.InvariantCulture, $"profile-samples {name}|{string.Join(",", p.Samples.Select(ms => ms.ToString("0.###", CultureInfo.InvariantCulture)))}\n");
         }
         Console.Error.Write(text.ToString());
     }
