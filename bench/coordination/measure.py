@@ -15,12 +15,27 @@ import subprocess, sys, statistics, os
 label, T, S, W = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 cmd = sys.argv[sys.argv.index("--") + 1:]
 env = dict(os.environ, ATTUNE_WORKER_TIMINGS="1", ATTUNE_SWEEP_PROFILE="1")
-procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(W)]
+# BARRIER=1: warm start. Each worker opens its storage and study, prints "ready" and waits; all are released together,
+# so process start-up (runtime, imports, JIT, first connection) falls outside the window for both tools.
+barrier = os.environ.get("BARRIER") == "1"
+if barrier: env["ATTUNE_WORKER_BARRIER"] = "1"
+procs = [subprocess.Popen(cmd, stdin=subprocess.PIPE if barrier else subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(W)]
+early = [[] for _ in procs]
+if barrier:
+    for i, p in enumerate(procs):
+        while True:
+            line = p.stdout.readline()
+            if not line: sys.exit(f"{label}: a worker ended before it was ready: {p.stderr.read()[-2000:]}")
+            if line.strip() == "ready": break
+            early[i].append(line)
+    for p in procs: p.stdin.write("go\n")
+    for p in procs: p.stdin.flush()
 outs = [p.communicate() for p in procs]
+outs = [("".join(e) + o, err) for e, (o, err) in zip(early, outs)]
 for p, (o, e) in zip(procs, outs):
     if p.returncode != 0:
         sys.exit(f"{label}: a worker exited {p.returncode}: {e[-2000:]}")
-begins, ends, gaps = [], [], []
+begins, ends, gaps, runs = [], [], [], []
 firsts, lasts = [], []   # per worker: its first objective start and its last objective end
 for o, _ in outs:
     last_end = None
@@ -33,6 +48,7 @@ for o, _ in outs:
                 begins.append(t); mine_b.append(t)
                 if last_end is not None: gaps.append((t - last_end) / 1000)
             else:
+                if mine_b: runs.append((t - mine_b[-1]) / 1000)
                 ends.append(t); mine_e.append(t); last_end = t
     if mine_b: firsts.append(min(mine_b))
     if mine_e: lasts.append(max(mine_e))
@@ -68,6 +84,7 @@ cap = W * wall
 steady = 100 * done * (S / 1000) / (cap - skew - tail) if cap > skew + tail else float("nan")
 print(f"{'':28s} start skew {(max(firsts) - min(firsts)) / 1000:6.0f} ms max, {100 * skew / cap:4.1f}% of capacity  "
       f"tail {100 * tail / cap:4.1f}%  efficiency between each worker's first start and last end {steady:5.1f}%")
+print(f"{'':28s} objective (sleep {S} ms) took {statistics.mean(runs):6.2f} ms on average, gap between trials {statistics.mean(gaps) if gaps else float('nan'):5.2f} ms on average")
 if os.environ.get("ATTUNE_BENCH_VERBOSE") == "1":
     for i, (_, e) in enumerate(outs):
         for line in e.splitlines():

@@ -1,6 +1,6 @@
 # One Optuna worker for the coordination benchmark: same shape as tests/Attune.SweepWorker (random sampler, objective
 # sleeping SLEEP ms, stop at TRIALS completed), printing "t begin|end <unix µs>" around each objective call.
-import sys, time
+import os, sys, time
 import optuna
 from optuna.samplers import RandomSampler
 from optuna.study import MaxTrialsCallback
@@ -9,6 +9,11 @@ from optuna.trial import TrialState
 storage, name, trials, sleep_ms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 study = optuna.create_study(study_name=name, storage=storage, load_if_exists=True, sampler=RandomSampler())
+
+# ATTUNE_WORKER_BARRIER=1 (warm start): the study is loaded above; wait for the go line before optimising.
+if os.environ.get("ATTUNE_WORKER_BARRIER") == "1":
+    print("ready", flush=True)
+    sys.stdin.readline()
 
 def objective(trial):
     print(f"t begin {int(time.time() * 1e6)}", flush=True)

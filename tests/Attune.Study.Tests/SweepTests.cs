@@ -73,11 +73,12 @@ public sealed class SweepTests : IDisposable
         Assert.Equal("System.InvalidOperationException: boom in trial 1", stored[1].Error);
     }
 
+    // These three pin CreateAhead to Never: what a stop does to a trial created ahead is CreateAheadTests' subject.
     [Fact]
     public void Too_many_failures_stop_the_sweep_with_the_last_errors_and_keep_completed_trials()
     {
         var e = Assert.Throws<InvalidOperationException>(() => Sweep.Run<Knobs>(
-            t => t.Number < 2 ? 1.0 : throw new FormatException($"bad input {t.Number}"), OnFile(10) with { MaxFailedTrials = 2 }));
+            t => t.Number < 2 ? 1.0 : throw new FormatException($"bad input {t.Number}"), OnFile(10) with { MaxFailedTrials = 2, CreateAhead = CreateAhead.Never }));
         Assert.Contains("3 trials failed in this run, more than MaxFailedTrials (2)", e.Message);
         Assert.Contains("trial 2: System.FormatException: bad input 2", e.Message);
         Assert.Contains("trial 4: System.FormatException: bad input 4", e.Message);
@@ -96,7 +97,7 @@ public sealed class SweepTests : IDisposable
             cts.Cancel();
             await Task.Delay(Timeout.Infinite, t.CancellationToken);
             return 2.0;
-        }, InMemory(100), cancellationToken: cts.Token);
+        }, InMemory(100) with { CreateAhead = CreateAhead.Never }, cancellationToken: cts.Token);
         Assert.True(result.Cancelled);
         Assert.False(result.TimedOut);
         Assert.Equal(3, result.Trials.Count);
@@ -113,7 +114,7 @@ public sealed class SweepTests : IDisposable
             if (t.Number < 2) return 1.0;
             Task.Delay(Timeout.Infinite, t.CancellationToken).Wait(t.CancellationToken);
             return 2.0;
-        }, InMemory(100) with { Timeout = TimeSpan.FromMilliseconds(300) });
+        }, InMemory(100) with { Timeout = TimeSpan.FromMilliseconds(300), CreateAhead = CreateAhead.Never });
         Assert.True(result.TimedOut);
         Assert.False(result.Cancelled);
         Assert.Equal(3, result.Trials.Count);

@@ -19,6 +19,18 @@ int workers = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture)
 var options = WorkerSpace.DefaultSweepOptions with { Storage = args[0], StudyName = args[1], Trials = trials, Workers = workers };
 // ATTUNE_WORKER_TIMINGS=1 (bench/coordination): also "t begin|end <unix µs>" around each objective call.
 bool timings = Environment.GetEnvironmentVariable("ATTUNE_WORKER_TIMINGS") == "1";
+// ATTUNE_WORKER_BARRIER=1 (bench/coordination, warm start): open the storage and the study first, print "ready", and
+// start the sweep only when a line arrives on standard input, so that every worker's process start-up (runtime, JIT,
+// first connection) is over before the measured window opens.
+IStudyStorage? warm = null;
+if (Environment.GetEnvironmentVariable("ATTUNE_WORKER_BARRIER") == "1")
+{
+    warm = StudyStorage.Open(options.Storage);
+    warm.OpenStudy(options.StudyName!, WorkerSpace.Space, options.Direction);
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    Console.In.ReadLine();
+}
 var result = Sweep.Run<WorkerSpace>(trial =>
 {
     if (timings) Console.Out.WriteLine($"t begin {UnixMicroseconds()}");
@@ -27,7 +39,8 @@ var result = Sweep.Run<WorkerSpace>(trial =>
     Thread.Sleep(sleepMs);
     if (timings) Console.Out.WriteLine($"t end {UnixMicroseconds()}");
     return trial.Parameters.X + trial.Parameters.N;
-}, options, new Stored());
+}, options, sampler: null, pruner: null, storage: warm, progress: new Stored());
+warm?.Dispose();
 int completed = 0;
 foreach (var t in result.Trials) if (t.State == TrialState.Complete) completed++;
 Console.Out.WriteLine($"done {completed}");

@@ -60,7 +60,7 @@ public enum CreateAhead
 {
     /// <summary>Ahead when this worker's fastest storage step so far took more than 1% of its last trial's run time
     /// (short trials, or a database across a network); otherwise after each trial, so a fine-tune lasting minutes is
-    /// sampled with every result this worker has.</summary>
+    /// sampled with every result this worker has. Never during a worker's first trial (nothing is measured yet).</summary>
     Auto,
     /// <summary>Always while the current trial runs.</summary>
     Always,

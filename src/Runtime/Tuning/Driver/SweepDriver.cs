@@ -151,8 +151,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         // With CreateAhead, that step runs while the next trial's objective does, and leaves the trial after it here.
         StoredTrial? next = null;
         Task<(StoredTrial? Created, bool Final)>? ahead = null;
-        // For CreateAhead.Auto: this worker's fastest step so far (the first ones pay for JIT compilation) and last trial.
-        double stepMs = double.PositiveInfinity, trialMs = 0;
+        // For CreateAhead.Auto: this worker's fastest step so far (the first ones pay for JIT compilation) and its last
+        // trial's run time (NaN before the first).
+        double stepMs = double.PositiveInfinity, trialMs = double.NaN;
         try
         {
             while (!stop && !token.IsCancellationRequested)
@@ -200,7 +201,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                     // before it; any trial waits a little for the step that created it).
                     outcome = outcome with { Started = startedAt };
                     pending = new Ran(outcome, created.Number, created.Values, durationMs);
-                    trialMs = durationMs;
+                    trialMs = (DateTimeOffset.UtcNow - startedAt).TotalMilliseconds;
                     ran = true;
                 }
                 finally
@@ -260,8 +261,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     {
         CreateAhead.Always => true,
         CreateAhead.Never => false,
-        // Auto: once a step and a trial have been measured, ahead when the fastest step costs more than 1% of the trial.
-        _ => trialMs > 0 && stepMs > 0.01 * trialMs,
+        // Auto: once a trial has been measured (so a sweep of long trials never holds a trial it did not need: a
+        // cancelled or killed worker leaves nothing extra behind), ahead while the fastest step costs more than 1% of it.
+        _ => !double.IsNaN(trialMs) && stepMs > 0.01 * trialMs,
     };
 
     /// <summary>
