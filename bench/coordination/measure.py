@@ -85,6 +85,12 @@ steady = 100 * done * (S / 1000) / (cap - skew - tail) if cap > skew + tail else
 print(f"{'':28s} start skew {(max(firsts) - min(firsts)) / 1000:6.0f} ms max, {100 * skew / cap:4.1f}% of capacity  "
       f"tail {100 * tail / cap:4.1f}%  efficiency between each worker's first start and last end {steady:5.1f}%")
 print(f"{'':28s} objective (sleep {S} ms) took {statistics.mean(runs):6.2f} ms on average, gap between trials {statistics.mean(gaps) if gaps else float('nan'):5.2f} ms on average")
+# RESULTS=<file>: one tab-separated line per run for run.sh's summary table.
+if os.environ.get("RESULTS"):
+    sq = pct(steps) if steps else q
+    with open(os.environ["RESULTS"], "a") as f:
+        f.write("\t".join([label.rsplit(" #", 1)[0], "warm" if barrier else "cold", f"{100 * tput / ideal:.1f}", f"{steady:.1f}",
+                           f"{q[49]:.1f}", f"{q[98]:.1f}", f"{sq[49]:.1f}", f"{sq[98]:.1f}"]) + "\n")
 if os.environ.get("ATTUNE_BENCH_VERBOSE") == "1":
     for i, (_, e) in enumerate(outs):
         for line in e.splitlines():

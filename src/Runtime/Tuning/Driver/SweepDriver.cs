@@ -94,9 +94,10 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         var abandoned = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - SweepDriverSettings.StaleAfter, SweepDriverSettings.AbandonedError);
         if (abandoned.Count > 0 && logger is not null)
             LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", abandoned)} were left Running by a process that stopped; marked Failed as abandoned.", null);
+        // Empty until the first step: its read brings every trial of the study (changes since sequence 0), so a read here
+        // would only add a round trip before the first trial.
         cache = new StudyCache(storage, study.Id, direction);
-        cache.Refresh();
-        SweepProfile.Add("open study + first read", opened);
+        SweepProfile.Add("open study", opened);
 
         using var timeout = new CancellationTokenSource();
         if (options.Timeout is { } limit) timeout.CancelAfter(limit);
