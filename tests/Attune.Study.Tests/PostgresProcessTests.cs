@@ -27,7 +27,7 @@ public sealed class PostgresProcessTests : IDisposable
         public readonly ConcurrentQueue<string> All = new();
         private readonly Task<string> err;
 
-        public Worker(string storage, string study, int trials, int sleepMs, double staleSeconds)
+        public Worker(string storage, string study, int trials, int sleepMs, double staleSeconds, bool retryAbandoned = false)
         {
             var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
             {
@@ -38,6 +38,7 @@ public sealed class PostgresProcessTests : IDisposable
             foreach (var a in new[] { Studies.WorkerDll, storage, study, trials.ToString(CultureInfo.InvariantCulture), sleepMs.ToString(CultureInfo.InvariantCulture) })
                 info.ArgumentList.Add(a);
             info.Environment["ATTUNE_STALE_TRIAL_SECONDS"] = staleSeconds.ToString(CultureInfo.InvariantCulture);
+            if (retryAbandoned) info.Environment["ATTUNE_WORKER_RETRY"] = "1";
             Process = Process.Start(info)!;
             err = Process.StandardError.ReadToEndAsync();
             Task.Run(() =>
@@ -95,7 +96,7 @@ public sealed class PostgresProcessTests : IDisposable
     }
 
     [SkippableFact]
-    public void A_worker_killed_mid_trial_has_its_trial_failed_by_a_live_worker_and_the_study_completes()
+    public void A_worker_killed_mid_trial_has_its_trial_failed_by_a_live_worker_rerun_once_and_the_study_completes()
     {
         const int n = 16;
         const double grace = 2;
@@ -103,7 +104,7 @@ public sealed class PostgresProcessTests : IDisposable
         using var victim = new Worker(cs, "kill", n, 600_000, grace);           // hangs in its first trial
         string started = victim.WaitFor(l => l.StartsWith("started ", StringComparison.Ordinal));
         int number = int.Parse(started["started ".Length..], CultureInfo.InvariantCulture);
-        var live = Enumerable.Range(0, 3).Select(_ => new Worker(cs, "kill", n, 100, grace)).ToList();
+        var live = Enumerable.Range(0, 3).Select(_ => new Worker(cs, "kill", n, 100, grace, retryAbandoned: true)).ToList();
         try
         {
             live[0].WaitFor(l => l.StartsWith("stored", StringComparison.Ordinal));
@@ -121,6 +122,10 @@ public sealed class PostgresProcessTests : IDisposable
             var silentFor = killed.Finished!.Value - killed.Heartbeat;
             Assert.InRange(silentFor.TotalSeconds, grace, grace + 10);
             Assert.Equal(n + 1, trials.Count);
+            // The live workers rerun it once (RetryAbandoned), as a later trial with the same parameters.
+            var rerun = Assert.Single(trials, t => t.Number != number && t.Values.SequenceEqual(killed.Values));
+            Assert.True(rerun.Number > number);
+            Assert.Equal(TrialState.Complete, rerun.State);
         }
         finally { foreach (var w in live) w.Dispose(); }
     }

@@ -17,6 +17,8 @@ int trials = int.Parse(args[2], CultureInfo.InvariantCulture);
 int sleepMs = int.Parse(args[3], CultureInfo.InvariantCulture);
 int workers = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
 var options = WorkerSpace.DefaultSweepOptions with { Storage = args[0], StudyName = args[1], Trials = trials, Workers = workers };
+// ATTUNE_WORKER_RETRY=1: rerun abandoned trials once (SweepOptions.RetryAbandoned).
+if (Environment.GetEnvironmentVariable("ATTUNE_WORKER_RETRY") == "1") options = options with { RetryAbandoned = true };
 // ATTUNE_WORKER_TIMINGS=1 (bench/coordination): also "t begin|end <unix µs>" around each objective call.
 bool timings = Environment.GetEnvironmentVariable("ATTUNE_WORKER_TIMINGS") == "1";
 // ATTUNE_WORKER_BARRIER=1 (bench/coordination, warm start): open the storage and the study first, print "ready", and

@@ -27,6 +27,9 @@ public sealed record SweepOptions
     public string? Storage { get; init; }
     /// <summary>Failed trials tolerated in this run before the sweep stops with an error; -1 for no limit.</summary>
     public int MaxFailedTrials { get; init; } = 10;
+    /// <summary>Whether a trial failed as abandoned (its worker stopped or fell silent) is run again once, as a new trial
+    /// with the same parameters, before anything new is sampled. A retry that is abandoned in turn is not retried.</summary>
+    public bool RetryAbandoned { get; init; }
     /// <summary>Whether a worker creates its next trial while the current one runs (<see cref="Attune.CreateAhead"/>).</summary>
     public CreateAhead CreateAhead { get; init; } = CreateAhead.Auto;
 

@@ -243,6 +243,24 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         }
     }
 
+    /// <summary>
+    /// The lowest-numbered trial failed as abandoned that has not been run again and is not itself a rerun, or null. A
+    /// rerun is recognised by its parameters: a later trial with exactly the same internal values (continuous values
+    /// do not repeat by chance; where a small discrete space repeats one, that abandoned trial is simply not rerun).
+    /// </summary>
+    internal static FrozenTrial? AbandonedToRetry(IReadOnlyList<FrozenTrial> history)
+    {
+        foreach (var a in history)
+        {
+            if (a.State != TrialState.Failed || a.Error is not { } e || !e.StartsWith("abandoned:", StringComparison.Ordinal)) continue;
+            bool repeated = false;
+            foreach (var t in history)
+                if (t.Number != a.Number && t.Values.SequenceEqual(a.Values)) { repeated = true; break; }
+            if (!repeated) return a;
+        }
+        return null;
+    }
+
     /// <summary>Stores a result alone (no trial is created after it).</summary>
     private (StoredTrial? Created, bool Final) StoreOnly(Ran finish)
     {
@@ -275,6 +293,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     private (StoredTrial? Created, bool Final) Step(Ran? finish, bool createAhead)
     {
         bool final = false;
+        int? retryOf = null;
         long creating = SweepProfile.Start();
         // The decision sees this worker's own result even where the storage commits it with the creation.
         if (finish is not null) cache.ApplyOwn(finish.Outcome, finish.Number, DateTimeOffset.UtcNow);
@@ -291,6 +310,13 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 if (finished + runningNow >= options.Trials) return null;
                 if (createAhead && options.Trials - finished - runningNow <= runningNow) return null;
                 var history = cache.History();
+                // An abandoned trial comes first (decided on exact history, so two workers never retry the same one).
+                retryOf = null;
+                if (options.RetryAbandoned && AbandonedToRetry(history) is { } abandoned)
+                {
+                    retryOf = abandoned.Number;
+                    return abandoned.Values.ToArray();
+                }
                 // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
                 if (sampler is GridSampler grid && grid.IsExhausted(space, history)) { final = true; return null; }
                 long sampling = SweepProfile.Start();
@@ -305,6 +331,8 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             {
                 running[created.Id] = 0;
                 cache.AddOwn(created);
+                if (retryOf is { } a && logger is not null)
+                    LogWarning(logger, study.Name, $"trial {created.Number} runs abandoned trial {a} again, with the same parameters (RetryAbandoned).", null);
             }
         }
         finally
