@@ -10,8 +10,11 @@ storage, name, trials, sleep_ms = sys.argv[1], sys.argv[2], int(sys.argv[3]), in
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 study = optuna.create_study(study_name=name, storage=storage, load_if_exists=True, sampler=RandomSampler())
 
-# ATTUNE_WORKER_BARRIER=1 (warm start): the study is loaded above; wait for the go line before optimising.
+# ATTUNE_WORKER_BARRIER=1 (warm start): warm up with a 3-trial study of its own (as the Attune worker does), then wait
+# for the go line before optimising the real one.
 if os.environ.get("ATTUNE_WORKER_BARRIER") == "1":
+    warmup = optuna.create_study(study_name=f"{name}-warmup-{os.getpid()}", storage=storage, sampler=RandomSampler())
+    warmup.optimize(lambda t: t.suggest_float("X", 0, 1) + t.suggest_int("N", 1, 10), n_trials=3)
     print("ready", flush=True)
     sys.stdin.readline()
 

@@ -21,13 +21,16 @@ var options = WorkerSpace.DefaultSweepOptions with { Storage = args[0], StudyNam
 if (Environment.GetEnvironmentVariable("ATTUNE_WORKER_RETRY") == "1") options = options with { RetryAbandoned = true };
 // ATTUNE_WORKER_TIMINGS=1 (bench/coordination): also "t begin|end <unix µs>" around each objective call.
 bool timings = Environment.GetEnvironmentVariable("ATTUNE_WORKER_TIMINGS") == "1";
-// ATTUNE_WORKER_BARRIER=1 (bench/coordination, warm start): open the storage and the study first, print "ready", and
-// start the sweep only when a line arrives on standard input, so that every worker's process start-up (runtime, JIT,
-// first connection) is over before the measured window opens.
+// ATTUNE_WORKER_BARRIER=1 (bench/coordination, warm start): open the storage, warm up with a 3-trial sweep of a study
+// of its own (as a benchmark's warm-up iterations do: JIT compilation, first statements on each connection), print
+// "ready", and start the sweep only when a line arrives on standard input, so that every worker's start-up is over
+// before the measured window opens.
 IStudyStorage? warm = null;
 if (Environment.GetEnvironmentVariable("ATTUNE_WORKER_BARRIER") == "1")
 {
     warm = StudyStorage.Open(options.Storage);
+    Sweep.Run<WorkerSpace>(t => t.Parameters.X, options with { StudyName = $"{options.StudyName}-warmup-{Environment.ProcessId}", Trials = 3, Workers = 1 },
+        sampler: null, pruner: null, storage: warm);
     warm.OpenStudy(options.StudyName!, WorkerSpace.Space, options.Direction);
     Console.Out.WriteLine("ready");
     Console.Out.Flush();
