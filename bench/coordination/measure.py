@@ -63,7 +63,10 @@ print(f"{label:28s} trials run {done:4d}  wall {wall:6.2f} s  throughput {tput:6
       f"efficiency {100 * tput / ideal:5.1f}%  gap between trials p50 {q[49]:6.1f} ms  p99 {q[98]:6.1f} ms")
 steps, ahead = [], 0
 for _, e in outs:
-    for line in e.splitlines():
+    # Only the last report: a warm-up sweep in the same process reports its own first.
+    lines = e.splitlines()
+    heads = [k for k, line in enumerate(lines) if line.startswith("profile ") and "process age at report" in line]
+    for line in lines[heads[-1] if heads else 0:]:
         if line.startswith("profile-samples step:"):
             name, values = line[len("profile-samples "):].split("|", 1)
             xs = [float(v) for v in values.split(",") if v]

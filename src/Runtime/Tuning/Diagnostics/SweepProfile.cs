@@ -45,7 +45,8 @@ internal static class SweepProfile
         if (phase.StartsWith("step:", StringComparison.Ordinal) && p.Samples.Count < 100_000) p.Samples.Enqueue(ticks * 1000.0 / Stopwatch.Frequency);
     }
 
-    /// <summary>Writes every phase, and how long the process ran before the sweep's first trial, to standard error.</summary>
+    /// <summary>Writes every phase since the last report, and how long the process ran before the sweep's first trial, to
+    /// standard error.</summary>
     public static void Report(string what)
     {
         if (!Enabled) return;
@@ -62,6 +63,7 @@ internal static class SweepProfile
                 text.Append(CultureInfo.InvariantCulture, $"profile-samples {name}|{string.Join(",", p.Samples.Select(ms => ms.ToString("0.###", CultureInfo.InvariantCulture)))}\n");
         }
         Console.Error.Write(text.ToString());
+        phases.Clear();   // the next sweep in this process reports its own phases
     }
 
     private static readonly ConcurrentDictionary<string, double> marks = new(StringComparer.Ordinal);
