@@ -245,8 +245,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
 
     /// <summary>
     /// The lowest-numbered trial failed as abandoned that has not been run again and is not itself a rerun, or null. A
-    /// rerun is recognised by its parameters: a later trial with exactly the same internal values (continuous values
-    /// do not repeat by chance; where a small discrete space repeats one, that abandoned trial is simply not rerun).
+    /// rerun is recognised by its parameters: another trial with exactly the same internal values (a later one: it was
+    /// rerun; an earlier one: it is a rerun). Continuous values do not repeat by chance; where a small discrete space
+    /// repeats one, that abandoned trial is simply not rerun.
     /// </summary>
     internal static FrozenTrial? AbandonedToRetry(IReadOnlyList<FrozenTrial> history)
     {
