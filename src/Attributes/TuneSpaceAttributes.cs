@@ -25,6 +25,25 @@ namespace Attune
     }
 
     /// <summary>
+    /// When a worker creates its next trial. Creating it while the current trial runs takes the storage's work (storing the
+    /// result, reading what other workers did, sampling, inserting: round trips to a database server) out of the gap between
+    /// trials; the price is that the sampler choosing that trial has not seen the current trial's result yet (it sees it
+    /// Running, as it sees other workers' trials). Near the end of a sweep, when fewer trials are left than are under way,
+    /// no trial is created ahead, so no worker holds one that an idle worker could have run.
+    /// </summary>
+    public enum CreateAhead
+    {
+        /// <summary>Ahead when this worker's fastest storage step so far took more than 1% of its last trial's run time
+        /// (short trials, or a database across a network); otherwise after each trial, so a fine-tune lasting minutes is
+        /// sampled with every result this worker has. Never during a worker's first trial (nothing is measured yet).</summary>
+        Auto = 0,
+        /// <summary>Always while the current trial runs.</summary>
+        Always = 1,
+        /// <summary>Always after the current trial's result is stored.</summary>
+        Never = 2,
+    }
+
+    /// <summary>
     /// Marks a <c>partial</c> record or class whose properties are a hyperparameter search space. The build generates
     /// typed space tables, encode/decode between an instance and stored values, a stable fingerprint of the space and
     /// <c>RunSweep(...)</c>. Properties with a range attribute, enums and bools are tuned; other properties are fixed.
@@ -58,6 +77,11 @@ namespace Attune
         public string? Storage { get; set; }
         /// <summary>Failed trials tolerated before the sweep stops with an error; -1 for no limit.</summary>
         public int MaxFailedTrials { get; set; } = 10;
+        /// <summary>Whether a trial failed as abandoned (its worker stopped or fell silent) is run again once, as a new
+        /// trial with the same parameters.</summary>
+        public bool RetryAbandoned { get; set; }
+        /// <summary>Whether a worker creates its next trial while the current one runs (see <see cref="Attune.CreateAhead"/>).</summary>
+        public CreateAhead CreateAhead { get; set; } = CreateAhead.Auto;
     }
 
     /// <summary>A floating-point parameter drawn uniformly from [<see cref="Low"/>, <see cref="High"/>].</summary>

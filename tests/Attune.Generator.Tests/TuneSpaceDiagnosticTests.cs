@@ -212,11 +212,11 @@ public sealed class TuneSpaceDiagnosticTests
         AssertDiagnostics("""
             [TuneSpace(Direction = Direction.Maximize, {|AT0112:Trials = 0|}, {|AT0112:TimeoutSeconds = -1|}, {|AT0112:Workers = 0|},
                 {|AT0112:Seed = -2|}, {|AT0112:MaxFailedTrials = -5|}, {|AT0112:Sampler = (Sampler)9|}, {|AT0112:Pruner = (Pruner)9|}, {|AT0112:StudyName = " "|},
-                {|AT0112:PrunerMinResource = 0|}, {|AT0112:PrunerReductionFactor = 1|})]
+                {|AT0112:PrunerMinResource = 0|}, {|AT0112:PrunerReductionFactor = 1|}, {|AT0112:CreateAhead = (CreateAhead)9|})]
             public partial record Space { [Uniform(0, 1)] public double X { get; init; } }
 
             [TuneSpace(Direction = Direction.Minimize, Trials = 1, TimeoutSeconds = 0.5, Workers = 8, Seed = -1, MaxFailedTrials = -1, Pruner = Pruner.Median,
-                PrunerMinResource = 3, PrunerReductionFactor = 2)]
+                PrunerMinResource = 3, PrunerReductionFactor = 2, RetryAbandoned = true, CreateAhead = CreateAhead.Never)]
             public partial record Fine { [Uniform(0, 1)] public double X { get; init; } }
             """);
     }

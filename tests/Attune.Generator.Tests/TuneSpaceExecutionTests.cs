@@ -29,7 +29,7 @@ public sealed class TuneSpaceExecutionTests
 
             public enum Activation { Relu, Gelu, Tanh }
 
-            [TuneSpace(Direction = Direction.Minimize)]
+            [TuneSpace(Direction = Direction.Minimize, RetryAbandoned = true, CreateAhead = CreateAhead.Always)]
             public sealed partial class ChoiceSweep
             {
                 [Choice("adam", "sgd", "rms")] public string Solver { get; set; } = "adam";
@@ -184,7 +184,10 @@ public sealed class TuneSpaceExecutionTests
         Assert.Equal(Direction.Maximize, options.Direction);
         Assert.Null(options.Timeout);
         Assert.Equal("Samples.DigitSweep", options.StudyName);
+        Assert.Equal((false, CreateAhead.Auto), (options.RetryAbandoned, options.CreateAhead));
         Assert.Empty(options.Validate());
+        var choices = (SweepOptions)Sweep("Samples.ChoiceSweep").GetProperty("DefaultSweepOptions", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        Assert.Equal((true, CreateAhead.Always), (choices.RetryAbandoned, choices.CreateAhead));
 
         var space = Space(Sweep());
         Assert.Equal(new[] { "LearningRate", "BatchSize", "Hidden", "Dropout", "Optimizer", "Momentum" }, space.Parameters.Select(p => p.Name));

@@ -133,6 +133,17 @@ namespace Attune.Generator.Parsing
                 Invalid("MaxFailedTrials", Literals.Integer(maxFailed), "-1 (no limit) or at least 0", "10");
             assignments.Add(new OptionAssignment("MaxFailedTrials", Literals.Integer(maxFailed)));
 
+            var retry = values.TryGetValue("RetryAbandoned", out var rawRetry) && rawRetry is true;
+            assignments.Add(new OptionAssignment("RetryAbandoned", retry ? "true" : "false"));
+
+            var ahead = EnumOption(attribute, values, "CreateAhead", 0, out var aheadLiteral, out var aheadMember);
+            if (aheadMember is null)
+            {
+                var defined = string.Join(", ", AttributeSymbols.EnumMembers(AttributeSymbols.PropertyType(attribute, "CreateAhead")).Select(m => "CreateAhead." + m.Name));
+                Invalid("CreateAhead", "(CreateAhead)" + Literals.Integer(ahead) + ", not a defined CreateAhead value", "one of " + defined, "CreateAhead.Auto");
+            }
+            assignments.Add(new OptionAssignment("CreateAhead", aheadLiteral));
+
             return parsed;
         }
 

@@ -52,21 +52,3 @@ public sealed record SweepOptions
     }
 }
 
-/// <summary>
-/// When a worker creates its next trial. Creating it while the current trial runs takes the storage's work (storing the
-/// result, reading what other workers did, sampling, inserting: round trips to a database server) out of the gap between
-/// trials; the price is that the sampler choosing that trial has not seen the current trial's result yet (it sees it
-/// Running, as it sees other workers' trials). Near the end of a sweep, when fewer trials are left than are under way,
-/// no trial is created ahead, so no worker holds one that an idle worker could have run.
-/// </summary>
-public enum CreateAhead
-{
-    /// <summary>Ahead when this worker's fastest storage step so far took more than 1% of its last trial's run time
-    /// (short trials, or a database across a network); otherwise after each trial, so a fine-tune lasting minutes is
-    /// sampled with every result this worker has. Never during a worker's first trial (nothing is measured yet).</summary>
-    Auto,
-    /// <summary>Always while the current trial runs.</summary>
-    Always,
-    /// <summary>Always after the current trial's result is stored.</summary>
-    Never,
-}

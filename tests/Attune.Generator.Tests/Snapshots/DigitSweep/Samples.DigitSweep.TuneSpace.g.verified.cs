@@ -34,6 +34,8 @@ namespace Samples
             StudyName = "Samples.DigitSweep",
             Storage = null,
             MaxFailedTrials = 10,
+            RetryAbandoned = false,
+            CreateAhead = global::Attune.CreateAhead.Auto,
         };
 
         /// <summary>True when every parameter has finitely many values, so that <c>Sampler.Grid</c> can enumerate the space.</summary>

@@ -35,6 +35,8 @@ namespace Samples.Choices
             StudyName = "choices \"v1\"",
             Storage = ":memory:",
             MaxFailedTrials = -1,
+            RetryAbandoned = false,
+            CreateAhead = global::Attune.CreateAhead.Auto,
         };
 
         /// <summary>The number of points of the space: the product of every parameter's number of values (conditional parameters counted in full; saturates at <see cref="long.MaxValue"/>).</summary>

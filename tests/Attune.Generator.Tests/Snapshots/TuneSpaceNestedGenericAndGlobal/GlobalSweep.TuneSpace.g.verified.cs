@@ -27,6 +27,8 @@ partial record GlobalSweep : global::Attune.ITuneSpace<GlobalSweep>, global::Att
         StudyName = "GlobalSweep",
         Storage = null,
         MaxFailedTrials = 10,
+        RetryAbandoned = false,
+        CreateAhead = global::Attune.CreateAhead.Auto,
     };
 
     /// <summary>True when every parameter has finitely many values, so that <c>Sampler.Grid</c> can enumerate the space.</summary>

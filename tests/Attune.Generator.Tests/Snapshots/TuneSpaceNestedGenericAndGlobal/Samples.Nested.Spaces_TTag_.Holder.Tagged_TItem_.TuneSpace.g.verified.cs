@@ -34,6 +34,8 @@ namespace Samples.Nested
                     StudyName = "Samples.Nested.Spaces<TTag>.Holder.Tagged<TItem>",
                     Storage = null,
                     MaxFailedTrials = 10,
+                    RetryAbandoned = false,
+                    CreateAhead = global::Attune.CreateAhead.Auto,
                 };
 
                 /// <summary>The number of points of the space: the product of every parameter's number of values (conditional parameters counted in full; saturates at <see cref="long.MaxValue"/>).</summary>
