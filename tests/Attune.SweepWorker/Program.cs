@@ -2,6 +2,8 @@
 // Usage: dotnet Attune.SweepWorker.dll <db path> <study name> <trials> <sleep ms per trial> [workers]
 // Prints "started <number>" when a trial starts, "stored <number> <state>" once its result is in storage, and
 // "done <completed>" at the end. The db path may be a PostgreSQL connection string.
+// Environment: ATTUNE_STALE_TRIAL_SECONDS (grace period), ATTUNE_WORKER_RETRY=1 (RetryAbandoned), and for
+// bench/coordination ATTUNE_WORKER_TIMINGS=1 (objective timestamps) and ATTUNE_WORKER_BARRIER=1 (warm start).
 using System;
 using System.Collections.Generic;
 using System.Globalization;
