@@ -47,6 +47,8 @@ namespace Attune
     /// Marks a <c>partial</c> record or class whose properties are a hyperparameter search space. The build generates
     /// typed space tables, encode/decode between an instance and stored values, a stable fingerprint of the space and
     /// <c>RunSweep(...)</c>. Properties with a range attribute, enums and bools are tuned; other properties are fixed.
+    /// Inherited properties count too, base types first: a space derived from another space (or from a plain record
+    /// with tuned properties) extends it.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class TuneSpaceAttribute : Attribute

@@ -222,6 +222,48 @@ public sealed class TuneSpaceDiagnosticTests
     }
 
     [Fact]
+    public void AT0118_RequiredMemberDecodeCannotSet()
+    {
+        var run = AssertDiagnostics("""
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record Untuned { [Uniform(0, 1)] public double X { get; init; } public required int {|AT0118:Epochs|} { get; init; } }
+
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record Conditional
+            {
+                public bool UseBias { get; init; }
+                [ActiveWhen(nameof(UseBias), true)] [Uniform(0, 1)] public required double {|AT0118:Bias|} { get; init; }
+            }
+
+            public record RequiredBase { public required string Name { get; init; } }
+
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record {|AT0118:Inherits|} : RequiredBase { [Uniform(0, 1)] public double X { get; init; } }
+
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record TunedAndRequired { [Uniform(0, 1)] public required double X { get; init; } }
+            """);
+        Assert.Contains("'Epochs' of 'Untuned' is 'required', but it is not tuned, so Decode's 'new Untuned { ... }' has no value for it. Remove 'required'",
+            Message(run, "AT0118"), StringComparison.Ordinal);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("from 'new Conditional()', which cannot set it", StringComparison.Ordinal));
+        Assert.False(Generated(run, "Untuned"));
+        Assert.True(Generated(run, "TunedAndRequired"));               // a tuned required property is set by Decode
+        Assert.Empty(run.CompilationProblems.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void AT0108_InheritedPropertyWithPrivateSetter()
+    {
+        var run = AssertDiagnostics("""
+            public record Shared { [Uniform(0, 1)] public double {|AT0108:Locked|} { get; private init; } [Uniform(0, 1)] public double Open { get; init; } }
+
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record Derived : Shared { [Uniform(0, 1)] public double X { get; init; } }
+            """);
+        Assert.Contains("'Locked' is tuned ([Uniform]) but its 'set' or 'init' accessor is private to 'Shared'", Message(run, "AT0108"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AT0113_SweepDirectionRequired()
     {
         var run = AssertDiagnostics("""

@@ -27,6 +27,12 @@ public sealed class TuneSpaceExecutionTests
                 public int Epochs { get; init; } = 5;
             }
 
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record WiderDigitSweep : DigitSweep
+            {
+                [Uniform(0.0, 1.0)] public double Mix { get; init; }
+            }
+
             public enum Activation { Relu, Gelu, Tanh }
 
             [TuneSpace(Direction = Direction.Minimize, RetryAbandoned = true, CreateAhead = CreateAhead.Always)]
@@ -83,6 +89,20 @@ public sealed class TuneSpaceExecutionTests
     private static object? Get(object instance, string property) => instance.GetType().GetProperty(property)!.GetValue(instance);
 
     private static SearchSpace Space(Type type) => (SearchSpace)type.GetProperty("Space", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+    [Fact]
+    public void A_derived_space_extends_its_base_and_round_trips_the_inherited_properties()
+    {
+        var derived = Sweep("Samples.WiderDigitSweep");
+        Assert.Equal(new[] { "LearningRate", "BatchSize", "Hidden", "Dropout", "Optimizer", "Momentum", "Mix" }, Space(derived).Parameters.Select(p => p.Name));
+        Assert.Equal("Samples.WiderDigitSweep", Space(derived).Name);
+        var values = new[] { 0.01, 2, 96, 0.25, 2, 0.7, 0.4 };
+        var sweep = Decode(derived, values);
+        Assert.Equal(derived, sweep.GetType());
+        Assert.Equal((0.01, 96, OptimizerKind.Sgd, 0.7, 0.4), ((double)Get(sweep, "LearningRate")!, (int)Get(sweep, "Hidden")!, (OptimizerKind)Get(sweep, "Optimizer")!, (double)Get(sweep, "Momentum")!, (double)Get(sweep, "Mix")!));
+        Assert.Equal(values, Encode(sweep));
+        Assert.Equal(6, Space(Sweep()).Parameters.Count);                 // the base space is unchanged
+    }
 
     [Fact]
     public void DecodeThenEncodeRoundTripsAnActiveConditional()

@@ -103,6 +103,56 @@ public sealed class TuneSpaceSnapshotTests
         Assert.DoesNotContain("IFineTuneBinding", run.Sources.Single(s => s.HintName.EndsWith(".TuneSpace.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>A space derived from another extends it (the base's parameters first), and one derived from a plain
+    /// record takes that record's tuned properties; the generated members hide the base space's with <c>new</c>.</summary>
+    [Fact]
+    public void DerivedSpaces()
+    {
+        var run = Run(Usings + """
+            namespace Samples.Derived;
+
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record BaseSweep
+            {
+                [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; }
+                public int Epochs { get; init; } = 3;
+            }
+
+            [TuneSpace(Direction = Direction.Maximize, Trials = 30)]
+            public partial record WiderSweep : BaseSweep
+            {
+                [IntRange(32, 256, Step = 32)] public int Hidden { get; init; }
+                public new int Epochs { get; init; } = 5;
+            }
+
+            public record Shared
+            {
+                [Uniform(0.0, 0.5)] public double Dropout { get; init; }
+                [Choice(16, 32)] public int BatchSize { get; init; }
+                private double Secret { get; init; }
+            }
+
+            [TuneSpace(Direction = Direction.Minimize)]
+            public partial record FromPlain : Shared
+            {
+                public bool UseBias { get; init; }
+            }
+
+            public static class Usage
+            {
+                public static double Go()
+                {
+                    var wider = WiderSweep.Decode([0.01, 64]);
+                    var options = wider.ApplyTo(new FineTuneOptions());
+                    return WiderSweep.RunSweep(t => t.Parameters.LearningRate * t.Parameters.Hidden).Best.Value!.Value + options.Epochs
+                        + FromPlain.Decode([0.1, 1, 0]).Dropout + BaseSweep.Space.Parameters.Count;
+                }
+            }
+            """);
+
+        VerifyAndCompile(run);
+    }
+
     [Fact]
     public void TuneSpaceNestedGenericAndGlobal()
     {

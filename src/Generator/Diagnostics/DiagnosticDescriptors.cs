@@ -386,6 +386,15 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0117");
 
+        public static readonly DiagnosticDescriptor RequiredNotSettable = new DiagnosticDescriptor(
+            id: "AT0118",
+            title: "Required member Decode cannot set",
+            messageFormat: "'{0}' of '{1}' is 'required', but {2}. Remove 'required' and give '{0}' a default value instead.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0118");
+
         public static readonly DiagnosticDescriptor BindingTypeMismatch = new DiagnosticDescriptor(
             id: "AT0120",
             title: "Search-space property does not match the fine-tune option of the same name",
@@ -450,6 +459,7 @@ namespace Attune.Generator.Diagnostics
             [NoTunedParameter.Id] = NoTunedParameter,
             [ConditionOnFixedProperty.Id] = ConditionOnFixedProperty,
             [GridNeedsFiniteSpace.Id] = GridNeedsFiniteSpace,
+            [RequiredNotSettable.Id] = RequiredNotSettable,
             [BindingTypeMismatch.Id] = BindingTypeMismatch,
             [InternalError.Id] = InternalError,
         };

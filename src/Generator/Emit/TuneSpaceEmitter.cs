@@ -48,12 +48,15 @@ namespace Attune.Generator.Emit
             return writer.ToString();
         }
 
+        /// <summary>"new " where a base type already has the member (a space derived from another space).</summary>
+        private static string New(TuneSpaceModel model, string member) => model.Hides.Contains(member) ? "new " : "";
+
         private static void WriteSpace(SourceWriter writer, TuneSpaceModel model)
         {
             writer.WriteLine($"""
                 /// <summary>The search space declared on <c>{Xml(model.DocName)}</c>: one parameter per tuned property, in declaration order.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
-                public static global::Attune.SearchSpace Space {"{"} get; {"}"} = new global::Attune.SearchSpace({Literal(model.SpaceName)}, new global::Attune.ParameterSpec[]
+                public {New(model, "Space")}static global::Attune.SearchSpace Space {"{"} get; {"}"} = new global::Attune.SearchSpace({Literal(model.SpaceName)}, new global::Attune.ParameterSpec[]
                 """);
             writer.WriteLine("{");
             writer.Indentation++;
@@ -85,7 +88,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine($"""
                 /// <summary>The sweep options declared by [TuneSpace] on <c>{Xml(model.DocName)}</c>; override with <c>with {"{"} ... {"}"}</c>.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
-                public static global::Attune.SweepOptions DefaultSweepOptions {"{"} get; {"}"} = new global::Attune.SweepOptions
+                public {New(model, "DefaultSweepOptions")}static global::Attune.SweepOptions DefaultSweepOptions {"{"} get; {"}"} = new global::Attune.SweepOptions
                 """);
             writer.WriteLine("{");
             writer.Indentation++;
@@ -109,7 +112,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine($"""
                 /// <summary>True when every parameter has finitely many values, so that <c>Sampler.Grid</c> can enumerate the space.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
-                public static bool IsFinite => {(model.GridSize is null ? "false" : "true")};
+                public {New(model, "IsFinite")}static bool IsFinite => {(model.GridSize is null ? "false" : "true")};
                 """);
         }
 
@@ -123,7 +126,7 @@ namespace Attune.Generator.Emit
                 /// <summary>An instance holding <paramref name="values"/> (one per parameter of <see cref="Space"/>: floats and ints by value, choices by index); a conditional parameter given as NaN (inactive) keeps its initializer's value.</summary>
                 /// <exception cref="global::System.ArgumentException">The number of values is not the number of parameters, or a value is out of its parameter's domain.</exception>
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public static {{model.SelfType}} Decode({{ValuesType}} values)
+                public {{New(model, "Decode")}}static {{model.SelfType}} Decode({{ValuesType}} values)
                 {
                     if (values is null)
                         throw new global::System.ArgumentNullException(nameof(values));
@@ -163,7 +166,7 @@ namespace Attune.Generator.Emit
                 /// <summary>This instance's internal values, in <see cref="Space"/> order: floats and ints by value, choices by index, NaN for an inactive conditional parameter.</summary>
                 /// <exception cref="global::System.InvalidOperationException">A choice property holds a value that is not one of its choices.</exception>
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public double[] Encode()
+                public {{New(model, "Encode")}}double[] Encode()
                 {
                     var values = new double[{{model.Parameters.Count}}];
                 """);
@@ -192,7 +195,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine($$"""
                 /// <summary><paramref name="options"/> with {{string.Join(", ", model.Bindings.Select(b => "<c>" + b.TrimStart('@') + "</c>"))}} replaced by this instance's values (bound by name at build time).</summary>
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public global::Attune.FineTuneOptions ApplyTo(global::Attune.FineTuneOptions options)
+                public {{New(model, "ApplyTo")}}global::Attune.FineTuneOptions ApplyTo(global::Attune.FineTuneOptions options)
                 {
                     if (options is null)
                         throw new global::System.ArgumentNullException(nameof(options));

@@ -67,7 +67,8 @@ namespace Attune.Generator.Model
         EquatableArray<TuneParameterModel> Parameters,
         EquatableArray<OptionAssignment> Options,
         EquatableArray<string> Bindings,
-        long? GridSize);
+        long? GridSize,
+        EquatableArray<string> Hides);
 
     /// <summary>What the parser found for one <c>[TuneSpace]</c> type: the model to emit (null when the generated code
     /// would not compile) and the diagnostics, which travel on their own pipeline.</summary>

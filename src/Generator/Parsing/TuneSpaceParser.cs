@@ -57,6 +57,8 @@ namespace Attune.Generator.Parsing
             var known = new TuneKnownTypes(compilation);
             var properties = new PropertyParser(type, known, diagnostics, cancellationToken).Parse();
 
+            canEmit &= CheckRequired(type, properties, identifier, diagnostics);
+
             if (properties.Parameters.Count == 0 && properties.AttemptedParameters == 0)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoTunedParameter, identifier, type.Name));
 
@@ -89,7 +91,8 @@ namespace Attune.Generator.Parsing
                     properties.Parameters.ToEquatableArray(),
                     options.Assignments.ToEquatableArray(),
                     properties.Bindings.ToEquatableArray(),
-                    GridSize(properties.Cardinalities));
+                    GridSize(properties.Cardinalities),
+                    HiddenMembers(type, known, cancellationToken).ToEquatableArray());
             }
 
             return new TuneSpaceParseResult(model, Distinct(diagnostics).ToEquatableArray());
@@ -139,6 +142,79 @@ namespace Attune.Generator.Parsing
             return false;
         }
 
+        /// <summary>
+        /// AT0118 for each <c>required</c> property or field (the type's or inherited) that Decode cannot set: one that is
+        /// not tuned (<c>new T { ... }</c> has no value for it), or any, when the space has a conditional parameter (Decode
+        /// reads inactive parameters' defaults from <c>new T()</c>).
+        /// </summary>
+        private static bool CheckRequired(INamedTypeSymbol type, PropertyParser properties, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
+        {
+            var tuned = new HashSet<string>(properties.Entries.Where(e => e.Parameter is not null).Select(e => e.Property.Name), StringComparer.Ordinal);
+            var conditional = properties.Parameters.Any(p => p.ConditionParameter is not null);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var ok = true;
+            for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers())
+                {
+                    var required = member is IPropertySymbol { IsRequired: true } || member is IFieldSymbol { IsRequired: true };
+                    if (!required || !seen.Add(member.Name))
+                        continue;
+                    var problem = !tuned.Contains(member.Name)
+                        ? "it is not tuned, so Decode's 'new " + type.Name + " { ... }' has no value for it"
+                        : conditional
+                            ? "Decode reads the defaults of inactive conditional parameters from 'new " + type.Name + "()', which cannot set it"
+                            : null;
+                    if (problem is null)
+                        continue;
+                    var location = SymbolEqualityComparer.Default.Equals(member.ContainingType, type)
+                        ? LocationInfo.From(member.Locations.FirstOrDefault())
+                        : identifier;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RequiredNotSettable, location, member.Name, type.Name, problem));
+                    ok = false;
+                }
+            }
+            return ok;
+        }
+
+        /// <summary>
+        /// The generated members a base type already has, which the generated ones hide with <c>new</c>: everything a base
+        /// <c>[TuneSpace]</c> gets generated (its generated code is not in the compilation the generator sees, so it is
+        /// worked out here: <c>ApplyTo</c> only where that base binds fine-tune options), and members of the same names
+        /// declared by hand on a base type.
+        /// </summary>
+        private static List<string> HiddenMembers(INamedTypeSymbol type, TuneKnownTypes known, CancellationToken cancellationToken)
+        {
+            var hidden = new HashSet<string>(StringComparer.Ordinal);
+            var names = new[] { "Space", "DefaultSweepOptions", "IsFinite", "Decode", "Encode", "ApplyTo" };
+            for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                if (known.TuneSpace is { } tuneSpace && current.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, tuneSpace)))
+                {
+                    hidden.UnionWith(names.Take(5));
+                    if (new PropertyParser(current, known, new List<DiagnosticInfo>(), cancellationToken).Parse().Bindings.Count > 0)
+                        hidden.Add("ApplyTo");
+                }
+                foreach (var name in names)
+                {
+                    if (current.GetMembers(name).Any(m => VisibleFromDerived(m, type)))
+                        hidden.Add(name);
+                }
+            }
+            return names.Where(hidden.Contains).ToList();
+        }
+
+        /// <summary>Whether code generated inside <paramref name="derived"/> may use <paramref name="member"/>, declared on
+        /// one of its base types.</summary>
+        private static bool VisibleFromDerived(ISymbol member, INamedTypeSymbol derived)
+            => member.DeclaredAccessibility switch
+            {
+                Accessibility.Private or Accessibility.NotApplicable => false,
+                Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, derived.ContainingAssembly)
+                    || member.ContainingAssembly.GivesAccessTo(derived.ContainingAssembly),
+                _ => true,
+            };
+
         private static long? GridSize(List<long?> cardinalities)
         {
             long size = 1;
@@ -186,16 +262,50 @@ namespace Attune.Generator.Parsing
             /// <summary>Tuned properties, valid or not (a space whose only parameter is broken is not "empty").</summary>
             public int AttemptedParameters { get; private set; }
 
+            /// <summary>Every property considered (the type's own and those it inherits), tuned or fixed.</summary>
+            public List<Entry> Entries { get; private set; } = new List<Entry>();
+
+            /// <summary>
+            /// The type's properties and those it inherits, base types first and each type's in declaration order, so a
+            /// space derived from another extends it. A property hidden or overridden by a more derived one appears once,
+            /// as the most derived type declares it; private and static base properties, which the generated code cannot
+            /// set, and internal ones of another assembly are left out.
+            /// </summary>
+            private IEnumerable<IPropertySymbol> Properties()
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var byType = new List<List<IPropertySymbol>>();
+                for (var current = _type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+                {
+                    var own = SymbolEqualityComparer.Default.Equals(current, _type);
+                    var list = new List<IPropertySymbol>();
+                    foreach (var member in current.GetMembers())
+                    {
+                        if (member is not IPropertySymbol property || property.IsImplicitlyDeclared || property.IsIndexer)
+                            continue;
+                        if (!own && (property.IsStatic || !VisibleFromDerived(property, _type)))
+                            continue;
+                        if (seen.Add(property.Name))
+                            list.Add(property);
+                    }
+                    byType.Add(list);
+                }
+                for (var i = byType.Count - 1; i >= 0; i--)
+                {
+                    foreach (var property in byType[i])
+                        yield return property;
+                }
+            }
+
             public PropertyParser Parse()
             {
                 var entries = new List<Entry>();
-                foreach (var member in _type.GetMembers())
+                foreach (var property in Properties())
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
-                    if (member is not IPropertySymbol property || property.IsImplicitlyDeclared || property.IsIndexer)
-                        continue;
                     entries.Add(ParseProperty(property));
                 }
+                Entries = entries;
 
                 for (var i = 0; i < entries.Count; i++)
                     ApplyCondition(entries, i);
@@ -245,7 +355,9 @@ namespace Attune.Generator.Parsing
                         ShortName(kind)));
                 }
 
-                var settable = !property.IsStatic && property.GetMethod is not null && property.SetMethod is not null;
+                var inherited = !SymbolEqualityComparer.Default.Equals(property.ContainingType, _type);
+                var setterHidden = inherited && property.SetMethod is { } setter && !VisibleFromDerived(setter, _type);
+                var settable = !property.IsStatic && property.GetMethod is not null && property.SetMethod is not null && !setterHidden;
                 if (entry.Distribution is { } distribution)
                 {
                     AttemptedParameters++;
@@ -254,6 +366,7 @@ namespace Attune.Generator.Parsing
                     {
                         var problem = property.IsStatic ? "it is static"
                             : property.GetMethod is null ? "it has no getter"
+                            : setterHidden ? "its 'set' or 'init' accessor is private to '" + property.ContainingType.Name + "'"
                             : "it has no 'set' or 'init' accessor";
                         _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSettable, PropertyLocation(property), property.Name, ShortName(entry.DistributionKind), problem));
                         return entry;
@@ -910,7 +1023,10 @@ namespace Attune.Generator.Parsing
             Choice = compilation.GetTypeByMetadataName("Attune.ChoiceAttribute");
             ActiveWhen = compilation.GetTypeByMetadataName("Attune.ActiveWhenAttribute");
             FineTuneOptions = compilation.GetTypeByMetadataName("Attune.FineTuneOptions");
+            TuneSpace = compilation.GetTypeByMetadataName("Attune.TuneSpaceAttribute");
         }
+
+        public INamedTypeSymbol? TuneSpace { get; }
 
         public INamedTypeSymbol? Uniform { get; }
         public INamedTypeSymbol? LogUniform { get; }
