@@ -72,6 +72,29 @@ public class NonFiniteStepTests
     }
 
     [Fact]
+    public void A_streak_of_non_finite_steps_goes_on_across_a_resume()
+    {
+        using var dir = new TempDir();
+        var options = new FineTuneOptions
+        {
+            Epochs = 4, BatchSize = 8, Loss = Loss.Custom, Metric = Metric.Custom, MetricDirection = Direction.Maximize, MaxNonFiniteSteps = 3,
+            CheckpointDirectory = dir.Path,
+        };
+        // Steps 3 and 4 (the end of epoch 1) are NaN; the run is interrupted after epoch 1, two in a row.
+        var first = new TinyNet { CustomLoss = NaNOn(call => call >= 3), CustomMetric = (_, _) => 0.5 };
+        using var cts = new CancellationTokenSource();
+        var interrupted = first.Fit(Train, Validation, options, new InlineProgress(p => { if (p.Phase == FineTunePhase.Evaluated && p.Epoch == 1) cts.Cancel(); }), null, cts.Token);
+        Assert.Equal(StopReason.Cancelled, interrupted.StopReason);
+        Assert.Equal(2, interrupted.NonFiniteSteps);
+
+        // Resumed in a new process, its first step (step 5) is NaN too: the third in a row, as in a run never stopped.
+        var resumed = new TinyNet { CustomLoss = NaNOn(call => call >= 1), CustomMetric = (_, _) => 0.5 };
+        var ex = Assert.Throws<TrainingDivergedException>(() => resumed.Fit(Train, Validation, options with { Resume = true }));
+        Assert.Equal((2, 5L), (ex.Epoch, ex.Step));
+        Assert.Contains("(MaxNonFiniteSteps = 3; each was skipped, 3 in this run)", ex.Message);
+    }
+
+    [Fact]
     public void Non_finite_steps_that_are_not_in_a_row_do_not_stop_training()
     {
         // Every other step is NaN: 4 skipped in all, never 2 in a row.

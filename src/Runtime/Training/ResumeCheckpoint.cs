@@ -10,9 +10,11 @@ using static TorchSharp.torch;
 
 namespace Attune;
 
-/// <summary>The loop's counters at an epoch boundary: enough, with the tensors, to go on as if never stopped.</summary>
+/// <summary>The loop's counters at an epoch boundary: enough, with the tensors, to go on as if never stopped (the
+/// skipped non-finite steps too: their total, and how many in a row the run had when the epoch ended, so a streak that
+/// goes on after a resume still stops it at <see cref="FineTuneOptions.MaxNonFiniteSteps"/>).</summary>
 internal sealed record ResumeLoop(int CompletedEpochs, long Step, double BestMetric, int BestEpoch, int BadEpochs,
-    StopReason? Ended, IReadOnlyList<EpochResult> Epochs, IReadOnlyList<string> UnfrozenFields);
+    StopReason? Ended, IReadOnlyList<EpochResult> Epochs, IReadOnlyList<string> UnfrozenFields, long NonFiniteSteps = 0, int NonFiniteInARow = 0);
 
 /// <summary>
 /// <c>resume.bin</c>: one file, so that weights, optimizer and counters can never come from different epochs. Written
@@ -29,7 +31,8 @@ internal sealed record ResumeLoop(int CompletedEpochs, long Step, double BestMet
 internal static class ResumeCheckpoint
 {
     public const string FileName = "resume.bin";
-    private const int FormatVersion = 1;
+    /// <summary>2 adds the non-finite step counters; version 1 files (without them) are still read, as zero.</summary>
+    private const int FormatVersion = 2;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("ATTUNE-RESUME\n");
     private static readonly byte[] End = Encoding.ASCII.GetBytes("END");
     private const int HashLength = 32;
@@ -76,10 +79,10 @@ internal static class ResumeCheckpoint
             if (!magic.AsSpan().SequenceEqual(Magic))
                 throw Corrupt(path, "it does not start with Attune's resume header; expected a resume.bin written by Attune", null);
             int version = reader.ReadInt32();
-            if (version != FormatVersion)
-                throw Corrupt(path, string.Format(CultureInfo.InvariantCulture, "it has format version {0}; this Attune reads version {1}", version, FormatVersion), null);
+            if (version < 1 || version > FormatVersion)
+                throw Corrupt(path, string.Format(CultureInfo.InvariantCulture, "it has format version {0}; this Attune reads versions 1 to {1}", version, FormatVersion), null);
             var fingerprint = ReadFingerprint(reader);
-            var loop = ReadLoop(reader);
+            var loop = ReadLoop(reader, version);
             return (fingerprint, loop, stream.Position);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or InvalidDataException or ArgumentException or FormatException or UnauthorizedAccessException)
@@ -187,9 +190,11 @@ internal static class ResumeCheckpoint
         }
         w.Write(loop.UnfrozenFields.Count);
         foreach (var field in loop.UnfrozenFields) w.Write(field);
+        w.Write(loop.NonFiniteSteps);
+        w.Write(loop.NonFiniteInARow);
     }
 
-    private static ResumeLoop ReadLoop(BinaryReader r)
+    private static ResumeLoop ReadLoop(BinaryReader r, int version)
     {
         int completed = r.ReadInt32();
         long step = r.ReadInt64();
@@ -202,10 +207,14 @@ internal static class ResumeCheckpoint
             epochs.Add(new EpochResult(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), TimeSpan.FromTicks(r.ReadInt64())));
         var unfrozen = new List<string>();
         for (int i = Count(r); i > 0; i--) unfrozen.Add(r.ReadString());
-        if (completed < 0 || epochs.Count != completed || bestEpoch < 0 || bestEpoch > completed || badEpochs < 0 || step < 0 || ended < -1 || ended > (int)StopReason.Pruned)
+        long nonFinite = version >= 2 ? r.ReadInt64() : 0;
+        int nonFiniteInARow = version >= 2 ? r.ReadInt32() : 0;
+        if (completed < 0 || epochs.Count != completed || bestEpoch < 0 || bestEpoch > completed || badEpochs < 0 || step < 0 || ended < -1 || ended > (int)StopReason.Pruned
+            || nonFinite < 0 || nonFinite > step || nonFiniteInARow < 0 || nonFiniteInARow > nonFinite)
             throw new InvalidDataException(string.Format(CultureInfo.InvariantCulture,
-                "its counters are inconsistent ({0} epochs done, {1} epoch results, best epoch {2}, {3} bad epochs, step {4})", completed, epochs.Count, bestEpoch, badEpochs, step));
-        return new ResumeLoop(completed, step, bestMetric, bestEpoch, badEpochs, ended < 0 ? null : (StopReason)ended, epochs, unfrozen);
+                "its counters are inconsistent ({0} epochs done, {1} epoch results, best epoch {2}, {3} bad epochs, step {4}, {5} non-finite steps, {6} in a row)",
+                completed, epochs.Count, bestEpoch, badEpochs, step, nonFinite, nonFiniteInARow));
+        return new ResumeLoop(completed, step, bestMetric, bestEpoch, badEpochs, ended < 0 ? null : (StopReason)ended, epochs, unfrozen, nonFinite, nonFiniteInARow);
     }
 
     private static int Count(BinaryReader r)

@@ -140,6 +140,8 @@ internal static class TrainingRun
                 _bestEpoch = restored.BestEpoch;
                 _step = restored.Step;
                 badEpochs = restored.BadEpochs;
+                _nonFiniteSteps = restored.NonFiniteSteps;
+                _nonFiniteInARow = restored.NonFiniteInARow;
                 firstEpoch = restored.CompletedEpochs + 1;
                 // A checkpoint of a run that had already ended (completed, stopped early, pruned) trains no further.
                 if (restored.Ended is StopReason ended) { stop = ended; firstEpoch = options.Epochs + 1; }
@@ -183,7 +185,7 @@ internal static class TrainingRun
                 // After last.bin, so resume.bin is never newer than the weights a user sees; it records whether the run ended here.
                 resume?.Save(new ResumeLoop(epoch, _step, _bestMetric, _bestEpoch, badEpochs,
                         pruned ? StopReason.Pruned : early ? StopReason.EarlyStopped : epoch == options.Epochs ? StopReason.Completed : null,
-                        _epochs.ToArray(), UnfrozenFields()),
+                        _epochs.ToArray(), UnfrozenFields(), _nonFiniteSteps, _nonFiniteInARow),
                     model, best, optimizer, shuffle, logger);
                 if (pruned) { stop = StopReason.Pruned; break; }
                 if (early) { stop = StopReason.EarlyStopped; break; }
