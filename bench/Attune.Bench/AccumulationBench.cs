@@ -94,7 +94,7 @@ internal static class AccumulationBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  gradient-norm check on every step (MaxGradNorm = 1e6 vs 0, batches of 32, k = 1): thread cpu µs/example {Stats.Median(checkedRuns):F2} vs {Stats.Median(plainRuns):F2}, median per-round ratio {Stats.Median(checkRatios):F3}"));
 
-        // What opt-in TensorBoard output costs (TorchSharp's writer appends synchronously per scalar).
+        // What opt-in TensorBoard output costs (Attune's buffered event file, TensorBoardEventFile).
         string tensorBoard = Path.Combine(Path.GetTempPath(), "attune-bench-tb-" + Environment.ProcessId);
         var offRuns = new List<double>();
         var onRuns = new List<double>();

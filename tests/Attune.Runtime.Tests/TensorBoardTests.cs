@@ -71,6 +71,54 @@ public class TensorBoardTests
         Assert.Equal(1, report.NonFiniteSteps);
     }
 
+    /// <summary>The file as a reader sees it while the run still writes it.</summary>
+    private static List<ScalarEvent> ReadWhileOpen(string directory, TempDir scratch)
+    {
+        string file = Assert.Single(Directory.GetFiles(directory));
+        using (var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var copy = File.Create(scratch.File("copy")))
+            source.CopyTo(copy);
+        return TensorBoardEvents.Read(scratch.File("copy")).Scalars;
+    }
+
+    [Fact]
+    public void Each_epoch_is_in_the_file_when_it_ends_while_the_run_goes_on()
+    {
+        using var dir = new TempDir();
+        using var scratch = new TempDir();
+        var seen = new List<List<ScalarEvent>>();
+        var model = new TinyNet();
+        var data = Data.Classification(32);
+        model.Fit(data, data, new FineTuneOptions { Epochs = 2, BatchSize = 8, TensorBoardDirectory = dir.Path },
+            new InlineProgress(p => { if (p.Phase == FineTunePhase.Evaluated && p.Epoch == 1) seen.Add(ReadWhileOpen(dir.Path, scratch)); }));
+
+        var atEpoch1 = Assert.Single(seen);
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, atEpoch1.Where(s => s.Tag == "train/loss").Select(s => s.Step));
+        Assert.Equal(1, Assert.Single(atEpoch1, s => s.Tag == "epoch/accuracy").Step);
+        var (_, final) = TensorBoardEvents.Read(Assert.Single(Directory.GetFiles(dir.Path)));
+        Assert.Equal(8, final.Count(s => s.Tag == "train/loss"));
+    }
+
+    [Fact]
+    public void A_run_that_diverges_still_leaves_every_scalar_it_logged_in_the_file()
+    {
+        using var dir = new TempDir();
+        int calls = 0;
+        TorchSharp.torch.Tensor Loss(TorchSharp.torch.Tensor output, TorchSharp.torch.Tensor labels)
+        {
+            var l = TorchSharp.torch.nn.functional.cross_entropy(output, labels);
+            return TorchSharp.torch.is_grad_enabled() && ++calls >= 3 ? l * double.NaN : l;
+        }
+        var model = new TinyNet { CustomLoss = Loss };
+        var data = Data.Classification(32);
+        Assert.Throws<TrainingDivergedException>(() => model.Fit(data, data,
+            new FineTuneOptions { Epochs = 3, BatchSize = 8, Loss = Attune.Loss.Custom, MaxNonFiniteSteps = 2, TensorBoardDirectory = dir.Path }));
+
+        var (_, scalars) = TensorBoardEvents.Read(Assert.Single(Directory.GetFiles(dir.Path)));
+        Assert.Equal(new long[] { 1, 2 }, scalars.Where(s => s.Tag == "train/loss").Select(s => s.Step));
+        Assert.Equal(new[] { (3L, 1f), (4L, 2f) }, scalars.Where(s => s.Tag == "train/non_finite_steps").Select(s => (s.Step, s.Value)));
+    }
+
     [Fact]
     public void A_directory_that_cannot_be_created_fails_before_training_and_names_the_path()
     {

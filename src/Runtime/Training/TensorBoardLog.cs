@@ -6,9 +6,9 @@ using TorchSharp;
 namespace Attune;
 
 /// <summary>
-/// Opt-in TensorBoard output (<see cref="FineTuneOptions.TensorBoardDirectory"/>) through TorchSharp's
-/// <c>SummaryWriter</c>, which writes one <c>events.out.tfevents.*</c> file into the directory and appends each scalar
-/// synchronously (it opens, appends and flushes the file per scalar). Tags:
+/// Opt-in TensorBoard output (<see cref="FineTuneOptions.TensorBoardDirectory"/>): one <c>events.out.tfevents.*</c>
+/// file per run in the directory, written through a buffer (<see cref="TensorBoardEventFile"/>: flushed at each epoch
+/// end, at least every 2 s while steps are logged, and when the run ends). Tags:
 /// <list type="bullet">
 /// <item><c>train/loss</c> — per optimizer step (x = step, 1-based): the mean loss over the step's examples;</item>
 /// <item><c>train/learning_rate</c> — per optimizer step; with several parameter groups one tag per group,
@@ -17,63 +17,68 @@ namespace Attune;
 /// <item><c>epoch/train_loss</c>, <c>epoch/validation_loss</c>, <c>epoch/{metric}</c> (e.g. <c>epoch/accuracy</c>)
 ///   — per epoch (x = epoch, 1-based).</item>
 /// </list>
-/// Tag strings are built once here, so a step costs only the writer's own work; when the option is null no instance
+/// Tags are encoded once here, so a step costs only the encoding of its values; when the option is null no instance
 /// exists and the step path pays one null check.
 /// </summary>
-internal sealed class TensorBoardLog
+internal sealed class TensorBoardLog : IDisposable
 {
-    private readonly TorchSharp.Modules.SummaryWriter _writer;
-    private readonly string[] _rateTags;
-    private readonly string _metricTag;
+    private static readonly byte[] LossTag = TensorBoardEventFile.Tag("train/loss");
+    private static readonly byte[] NonFiniteTag = TensorBoardEventFile.Tag("train/non_finite_steps");
+    private static readonly byte[] TrainLossTag = TensorBoardEventFile.Tag("epoch/train_loss");
+    private static readonly byte[] ValidationLossTag = TensorBoardEventFile.Tag("epoch/validation_loss");
 
-    private TensorBoardLog(TorchSharp.Modules.SummaryWriter writer, string[] rateTags, string metricTag)
+    private readonly TensorBoardEventFile _file;
+    private readonly byte[][] _rateTags;
+    private readonly byte[] _metricTag;
+
+    private TensorBoardLog(TensorBoardEventFile file, byte[][] rateTags, byte[] metricTag)
     {
-        _writer = writer;
+        _file = file;
         _rateTags = rateTags;
         _metricTag = metricTag;
     }
 
-    /// <summary>The directory the events go to (as given, created if missing).</summary>
-    public string Directory => _writer.LogDir;
+    /// <summary>The event file.</summary>
+    public string FilePath => _file.FilePath;
 
     /// <summary>A writer for this run, or null when TensorBoard output is off.</summary>
     public static TensorBoardLog? Open(FineTuneOptions options, IReadOnlyList<ParameterGroupSpec> groups)
     {
         if (options.TensorBoardDirectory is not { } directory) return null;
-        TorchSharp.Modules.SummaryWriter writer;
+        TensorBoardEventFile file;
         try
         {
-            writer = torch.utils.tensorboard.SummaryWriter(directory);
+            file = new TensorBoardEventFile(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new IOException($"Cannot write TensorBoard events to '{Path.GetFullPath(directory)}' (TensorBoardDirectory): {e.Message} Expected a directory this process can create and write.", e);
         }
-        var rateTags = new string[groups.Count];
+        var rateTags = new byte[groups.Count][];
         for (int g = 0; g < rateTags.Length; g++)
-            rateTags[g] = groups.Count == 1 ? "train/learning_rate" : "train/learning_rate/" + groups[g].Name;
-        return new TensorBoardLog(writer, rateTags, "epoch/" + options.Metric.ToString().ToLowerInvariant());
+            rateTags[g] = TensorBoardEventFile.Tag(groups.Count == 1 ? "train/learning_rate" : "train/learning_rate/" + groups[g].Name);
+        return new TensorBoardLog(file, rateTags, TensorBoardEventFile.Tag("epoch/" + options.Metric.ToString().ToLowerInvariant()));
     }
 
     /// <summary>One applied optimizer step: its loss and each group's learning rate.</summary>
     public void Step(long step, double loss, torch.optim.ILearningRateController[] controllers)
     {
-        int at = Step32(step);
-        _writer.add_scalar("train/loss", (float)loss, at);
+        _file.Scalar(LossTag, (float)loss, step);
         for (int g = 0; g < controllers.Length; g++)
-            _writer.add_scalar(_rateTags[g], (float)controllers[g].LearningRate, at);
+            _file.Scalar(_rateTags[g], (float)controllers[g].LearningRate, step);
     }
 
     /// <summary>A skipped (non-finite) optimizer step: the running count of skipped steps.</summary>
-    public void Skipped(long step, long skippedSoFar) => _writer.add_scalar("train/non_finite_steps", skippedSoFar, Step32(step));
+    public void Skipped(long step, long skippedSoFar) => _file.Scalar(NonFiniteTag, skippedSoFar, step);
 
+    /// <summary>The epoch's figures; everything logged so far reaches the file.</summary>
     public void Epoch(EpochResult result)
     {
-        _writer.add_scalar("epoch/train_loss", (float)result.TrainLoss, result.Epoch);
-        _writer.add_scalar("epoch/validation_loss", (float)result.ValidationLoss, result.Epoch);
-        _writer.add_scalar(_metricTag, (float)result.Metric, result.Epoch);
+        _file.Scalar(TrainLossTag, (float)result.TrainLoss, result.Epoch);
+        _file.Scalar(ValidationLossTag, (float)result.ValidationLoss, result.Epoch);
+        _file.Scalar(_metricTag, (float)result.Metric, result.Epoch);
+        _file.Flush();
     }
 
-    /// <summary>TorchSharp's writer takes an int step; a run past 2³¹ steps keeps logging at the largest value.</summary>
-    private static int Step32(long step) => step > int.MaxValue ? int.MaxValue : (int)step;
+    public void Dispose() => _file.Dispose();
 }

@@ -129,6 +129,13 @@ internal static class TrainingRun
 
         public FineTuneReport Run()
         {
+            // The TensorBoard file is buffered: whatever ends the run (done, cancelled, diverged, an error), it is flushed.
+            try { return RunEpochs(); }
+            finally { _tensorBoard?.Dispose(); }
+        }
+
+        private FineTuneReport RunEpochs()
+        {
             var clock = Stopwatch.StartNew();
             var stop = StopReason.Completed;
             int badEpochs = 0;
@@ -324,9 +331,9 @@ internal static class TrainingRun
                     _nonFiniteSteps++;
                     _nonFiniteInARow++;
                     NonFiniteSteps.Skipped(logger, gradientNonFinite, nonFinite, epoch, _step + 1, _nonFiniteInARow, options.MaxNonFiniteSteps);
+                    _tensorBoard?.Skipped(_step + 1, _nonFiniteSteps);   // the step that ends a run too
                     if (_nonFiniteInARow >= options.MaxNonFiniteSteps)
                         Diverge(epoch, steps + 1, nonFinite, gradientNonFinite, defaultRate * factor);
-                    _tensorBoard?.Skipped(_step + 1, _nonFiniteSteps);
                 }
                 else
                 {
