@@ -107,13 +107,7 @@ public static class LoraFiles
 
         try
         {
-            using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read);
-            using var noGrad = torch.no_grad();
-            foreach (var (_, entry, target) in toLoad)
-            {
-                using var staging = file.ReadTensor(stream, entry);
-                target.copy_(staging);
-            }
+            file.CopyInto(toLoad.Select(t => (t.Entry, t.Target)));
         }
         catch (SafeTensorsFormatException ex)
         {

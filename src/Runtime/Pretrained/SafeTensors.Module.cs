@@ -93,13 +93,7 @@ public static partial class SafeTensors
 
         try
         {
-            using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read);
-            using var _ = torch.no_grad();
-            foreach (var (_, entry, tensor) in toLoad)
-            {
-                using var staging = file.ReadTensor(stream, entry);
-                tensor.copy_(staging);
-            }
+            file.CopyInto(toLoad.Select(t => (t.Entry, t.Tensor)));
         }
         catch (SafeTensorsFormatException ex)
         {

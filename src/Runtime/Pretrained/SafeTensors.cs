@@ -89,6 +89,21 @@ public sealed class SafeTensorsFile
         return result;
     }
 
+    /// <summary>Copies each entry into its target tensor (converting dtype and device as <c>copy_</c> does), without
+    /// recording gradients, through one open stream: the loaders' last step once every name and shape has been checked.</summary>
+    /// <exception cref="SafeTensorsFormatException">The file became shorter since its header was read; the targets before
+    /// the failing one already hold their new values.</exception>
+    internal void CopyInto(IEnumerable<(SafeTensorEntry Entry, Tensor Target)> items)
+    {
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var noGrad = torch.no_grad();
+        foreach (var (entry, target) in items)
+        {
+            using var staging = ReadTensor(stream, entry);
+            target.copy_(staging);
+        }
+    }
+
     internal Tensor ReadTensor(Stream stream, SafeTensorEntry entry)
     {
         var tensor = torch.empty(entry.Shape, entry.ScalarType, torch.CPU);
