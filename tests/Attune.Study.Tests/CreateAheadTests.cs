@@ -101,10 +101,15 @@ public sealed class CreateAheadTests : IDisposable
     [Fact]
     public void Auto_creates_ahead_when_storage_is_slow_next_to_a_trial_and_not_otherwise()
     {
-        // A 1 ms trial on a SQLite file: a step (a commit) costs far more than 1% of the trial.
+        // A 5 ms trial on a SQLite file: a step (a commit) costs more than 1% of the trial and less than all of it.
         var fast = new CountingSampler();
-        Sweep.Run<Knobs>(t => { Thread.Sleep(1); return Loss(t.Parameters); }, Options("file", 8, CreateAhead.Auto), fast);
+        Sweep.Run<Knobs>(t => { Thread.Sleep(5); return Loss(t.Parameters); }, Options("file", 8, CreateAhead.Auto), fast);
         Assert.Contains(1, fast.Running);
+        // A trial that returns at once is shorter than a step that commits to a file: creating ahead would only cost the
+        // sampler results.
+        var instant = new CountingSampler();
+        Sweep.Run<Knobs>(t => Loss(t.Parameters), Options("file", 6, CreateAhead.Auto) with { StudyName = "instant" }, instant);
+        Assert.Equal([0, 1, 2, 3, 4, 5], instant.Finished);
         // A 150 ms trial in memory: a step costs microseconds, far below 1% of the trial; no trial is created ahead, so
         // every one is sampled with every result.
         var slow = new CountingSampler();

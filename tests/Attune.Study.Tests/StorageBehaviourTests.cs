@@ -178,7 +178,7 @@ public abstract class StorageBehaviourTests : IDisposable
     }
 
     [SkippableFact]
-    public void A_finish_carrying_a_start_time_moves_the_start_of_a_trial_created_ahead()
+    public void A_finish_carrying_the_objective_times_stores_them_instead_of_creation_and_write_times()
     {
         using var storage = Create();
         var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
@@ -187,15 +187,19 @@ public abstract class StorageBehaviourTests : IDisposable
         // Created ahead: their objectives began 40 ms after their creation; the finishes say so (alone, and together
         // with the next creation).
         var began = first.Started.AddMilliseconds(40);
-        storage.FinishTrial(new TrialOutcome(first.Id, TrialState.Complete, 1.0, null) { Started = began });
+        var ended = began.AddMilliseconds(25);   // and ended well before this write (its result was stored later)
+        storage.FinishTrial(new TrialOutcome(first.Id, TrialState.Complete, 1.0, null) { Started = began, Finished = ended });
         var began2 = second.Started.AddMilliseconds(40);
         var third = storage.FinishAndCreate(study.Id, new TrialOutcome(second.Id, TrialState.Complete, 2.0, null) { Started = began2 }, 0, (n, c) => [0.02, 1, 0, 1])!;
-        // Without a start time a finish keeps the one stored at creation.
+        // Without a start time a finish keeps the one stored at creation; without an end time, the time of the write.
+        var beforeWrite = DateTimeOffset.UtcNow;
         storage.FinishAndCreate(study.Id, new TrialOutcome(third.Id, TrialState.Complete, 3.0, null), 0, (n, c) => null);
         var stored = storage.GetTrialsChangedSince(study.Id, 0).Trials.OrderBy(t => t.Number).ToList();
         Assert.Equal([began.ToUnixTimeMilliseconds(), began2.ToUnixTimeMilliseconds(), third.Started.ToUnixTimeMilliseconds()],
             stored.Select(t => t.Started.ToUnixTimeMilliseconds()));
         Assert.Equal([1.0, 2.0, 3.0], stored.Select(t => t.Value!.Value));
+        Assert.Equal(ended.ToUnixTimeMilliseconds(), stored[0].Finished!.Value.ToUnixTimeMilliseconds());
+        Assert.InRange(stored[2].Finished!.Value.ToUnixTimeMilliseconds(), beforeWrite.ToUnixTimeMilliseconds() - 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1);
     }
 }
 

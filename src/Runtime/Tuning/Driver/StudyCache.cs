@@ -73,13 +73,13 @@ internal sealed class StudyCache
     /// <see cref="StoredTrial.UpdatedSeq"/>, replaces it when a later read brings it. Does nothing unless the cache holds
     /// the trial as Running.
     /// </summary>
-    public void ApplyOwn(TrialOutcome outcome, int number, DateTimeOffset finished)
+    public void ApplyOwn(TrialOutcome outcome, int number)
     {
         lock (gate)
         {
             if (number >= byNumber.Count || byNumber[number] is not { } old || old.Id != outcome.TrialId || old.State != TrialState.Running) return;
             double? value = outcome.Value is { } v && double.IsFinite(v) ? v : null;
-            var t = old with { State = outcome.State, Value = value, Error = outcome.Error, Finished = finished, Started = outcome.Started ?? old.Started };
+            var t = old with { State = outcome.State, Value = value, Error = outcome.Error, Finished = outcome.Finished ?? DateTimeOffset.UtcNow, Started = outcome.Started ?? old.Started };
             Count(old, -1);
             byNumber[number] = t;
             frozen[number] = t.ToFrozen();

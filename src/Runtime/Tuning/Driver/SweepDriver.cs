@@ -152,9 +152,10 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         // With CreateAhead, that step runs while the next trial's objective does, and leaves the trial after it here.
         StoredTrial? next = null;
         Task<(StoredTrial? Created, bool Final)>? ahead = null;
-        // For CreateAhead.Auto: this worker's fastest step so far (the first ones pay for JIT compilation) and its last
-        // trial's run time (NaN before the first).
-        double stepMs = double.PositiveInfinity, trialMs = double.NaN;
+        // For CreateAhead.Auto: this worker's fastest step and fastest trial so far (the first ones pay for JIT
+        // compilation, so nothing is decided before two trials have run).
+        double stepMs = double.PositiveInfinity, trialMs = double.PositiveInfinity;
+        int trialsRun = 0;
         try
         {
             while (!stop && !token.IsCancellationRequested)
@@ -178,31 +179,34 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                     created = made;
                 }
                 SweepProfile.Mark("first trial created");
-                var startedAt = DateTimeOffset.UtcNow;
-                bool createNow = ShouldCreateAhead(stepMs, trialMs);
+                bool createNow = ShouldCreateAhead(stepMs, trialMs, trialsRun);
                 // The last result is still to store when this trial was created ahead: store it now, in the background,
                 // with or without creating the trial after this one.
                 if (createNow || pending is not null)
                 {
                     var finish = pending;
                     pending = null;
-                    ahead = Task.Run(() =>
+                    // A thread of its own, not the pool's: a synchronous objective elsewhere may hold every pool thread
+                    // (the pool then adds threads only every half second or so).
+                    ahead = Task.Factory.StartNew(() =>
                     {
                         long began = Stopwatch.GetTimestamp();
                         var result = createNow ? Step(finish, createAhead: true) : StoreOnly(finish!);
                         stepMs = Math.Min(stepMs, Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                         return result;
-                    });
+                    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 }
                 bool ran = false;
+                var startedAt = DateTimeOffset.UtcNow;
                 try
                 {
                     var (outcome, durationMs) = await RunTrialAsync(created, token).ConfigureAwait(false);
-                    // The stored start becomes the moment the objective began (a trial created ahead waited for the one
-                    // before it; any trial waits a little for the step that created it).
-                    outcome = outcome with { Started = startedAt };
+                    // The stored start and end are the objective's (a trial created ahead waited for the one before it,
+                    // and a result may be stored during the next trial).
+                    outcome = outcome with { Started = startedAt, Finished = DateTimeOffset.UtcNow };
                     pending = new Ran(outcome, created.Number, created.Values, durationMs);
-                    trialMs = (DateTimeOffset.UtcNow - startedAt).TotalMilliseconds;
+                    trialMs = Math.Min(trialMs, (DateTimeOffset.UtcNow - startedAt).TotalMilliseconds);
+                    trialsRun++;
                     ran = true;
                 }
                 finally
@@ -213,7 +217,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 {
                     var task = ahead;
                     ahead = null;
-                    next = (await task.ConfigureAwait(false)).Created;
+                    next = (await StayOnThisThread(task)).Created;
                 }
             }
         }
@@ -223,7 +227,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             // under way is waited for first (it may hold the result before this one and may create a trial).
             if (ahead is not null)
             {
-                try { next = (await ahead.ConfigureAwait(false)).Created; }
+                try { next = (await StayOnThisThread(ahead)).Created; }
                 catch (Exception e) when (e is not OutOfMemoryException) { /* the loop's own exception is the one to report */ }
             }
             if (pending is not null)
@@ -262,10 +266,21 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         return null;
     }
 
+    /// <summary>
+    /// The step's result. On the worker's own thread (a synchronous objective keeps the loop there) it waits on that
+    /// thread: awaiting would move the loop, and the next synchronous objective, onto a pool thread for a whole trial.
+    /// On a pool thread (an asynchronous objective moved it there) it awaits.
+    /// </summary>
+    private static async ValueTask<(StoredTrial? Created, bool Final)> StayOnThisThread(Task<(StoredTrial? Created, bool Final)> step)
+    {
+        if (step.IsCompleted || !Thread.CurrentThread.IsThreadPoolThread) return step.GetAwaiter().GetResult();
+        return await step.ConfigureAwait(false);
+    }
+
     /// <summary>Stores a result alone (no trial is created after it).</summary>
     private (StoredTrial? Created, bool Final) StoreOnly(Ran finish)
     {
-        cache.ApplyOwn(finish.Outcome, finish.Number, DateTimeOffset.UtcNow);
+        cache.ApplyOwn(finish.Outcome, finish.Number);
         try { storage.FinishTrial(finish.Outcome); }
         finally { running.TryRemove(finish.Outcome.TrialId, out _); }
         Stored(finish);
@@ -277,13 +292,15 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     internal const string NotStartedError = "cancelled: the sweep stopped before this trial, created ahead, began";
 
     /// <summary>Whether the next trial is created while this one runs (<see cref="SweepOptions.CreateAhead"/>).</summary>
-    private bool ShouldCreateAhead(double stepMs, double trialMs) => options.CreateAhead switch
+    private bool ShouldCreateAhead(double stepMs, double trialMs, int trialsRun) => options.CreateAhead switch
     {
         CreateAhead.Always => true,
         CreateAhead.Never => false,
-        // Auto: once a trial has been measured (so a sweep of long trials never holds a trial it did not need: a
-        // cancelled or killed worker leaves nothing extra behind), ahead while the fastest step costs more than 1% of it.
-        _ => !double.IsNaN(trialMs) && stepMs > 0.01 * trialMs,
+        // Auto: once two trials have run (so a sweep of long trials never holds a trial it did not need: a cancelled or
+        // killed worker leaves nothing extra behind), ahead while the fastest step costs more than 1% of the fastest
+        // trial and no more than a whole one: then the step hides behind the trial. A trial shorter than the step (a
+        // function evaluated in microseconds) would wait for the step anyway; there the sampler keeps every result.
+        _ => trialsRun >= 2 && stepMs > 0.01 * trialMs && stepMs <= trialMs,
     };
 
     /// <summary>
@@ -297,7 +314,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         int? retryOf = null;
         long creating = SweepProfile.Start();
         // The decision sees this worker's own result even where the storage commits it with the creation.
-        if (finish is not null) cache.ApplyOwn(finish.Outcome, finish.Number, DateTimeOffset.UtcNow);
+        if (finish is not null) cache.ApplyOwn(finish.Outcome, finish.Number);
         StoredTrial? created;
         try
         {

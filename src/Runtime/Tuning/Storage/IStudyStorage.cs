@@ -123,6 +123,11 @@ public sealed record TrialOutcome(long TrialId, TrialState State, double? Value,
     /// step that created it or, for a trial created ahead (<see cref="SweepOptions.CreateAhead"/>), by the whole trial
     /// before it. Null keeps the start stored at creation.</summary>
     public DateTimeOffset? Started { get; init; }
+
+    /// <summary>When its objective ended, which the sweep driver always gives: a result may be stored later (with the
+    /// next trial's creation, or during the next trial with <see cref="SweepOptions.CreateAhead"/>). Null: the time of
+    /// the write.</summary>
+    public DateTimeOffset? Finished { get; init; }
 }
 
 /// <summary>Rolls back <see cref="IStudyStorage.CreateTrial"/> when <see cref="IStudyStorage.FinishAndCreate"/>'s

@@ -128,7 +128,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
             row.State = state;
             row.Value = value is { } v && double.IsFinite(v) ? v : null;
             row.Error = error;
-            row.Finished = Clock();
+            row.Finished = outcome.Finished ?? Clock();
             row.Seq = ++row.Study.Seq;
         }
     }

@@ -331,7 +331,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
         p.Add(new NpgsqlParameter("id", f.TrialId)); p.Add(new NpgsqlParameter("state", f.State.ToString()));
         p.Add(new NpgsqlParameter("v", NpgsqlDbType.Double) { Value = stored ?? (object)DBNull.Value });
         p.Add(new NpgsqlParameter("e", NpgsqlDbType.Text) { Value = f.Error ?? (object)DBNull.Value });
-        p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = DateTime.UtcNow });
+        p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = (f.Finished ?? DateTimeOffset.UtcNow).UtcDateTime });
         p.Add(new NpgsqlParameter("started", NpgsqlDbType.TimestampTz) { Value = f.Started is { } s ? s.UtcDateTime : DBNull.Value });
     }
 
