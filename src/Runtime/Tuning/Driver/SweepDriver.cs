@@ -156,6 +156,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         // compilation, so nothing is decided before two trials have run).
         double stepMs = double.PositiveInfinity, trialMs = double.PositiveInfinity;
         int trialsRun = 0;
+        AheadThread? helper = null;
         try
         {
             while (!stop && !token.IsCancellationRequested)
@@ -186,15 +187,16 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 {
                     var finish = pending;
                     pending = null;
-                    // A thread of its own, not the pool's: a synchronous objective elsewhere may hold every pool thread
-                    // (the pool then adds threads only every half second or so).
-                    ahead = Task.Factory.StartNew(() =>
+                    // The worker's own background thread, not the pool's: a synchronous objective elsewhere may hold
+                    // every pool thread (the pool then adds threads only every half second or so).
+                    helper ??= new AheadThread();
+                    ahead = helper.Run(() =>
                     {
                         long began = Stopwatch.GetTimestamp();
                         var result = createNow ? Step(finish, createAhead: true) : StoreOnly(finish!);
                         stepMs = Math.Min(stepMs, Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                         return result;
-                    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    });
                 }
                 bool ran = false;
                 var startedAt = DateTimeOffset.UtcNow;
@@ -244,6 +246,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 finally { running.TryRemove(next.Id, out _); }
                 cache.Refresh();
             }
+            helper?.Dispose();
         }
     }
 
@@ -277,6 +280,40 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         return await step.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A worker's background thread for its steps ahead, one at a time: started with the worker's first step ahead and
+    /// ended with the worker, so a step costs a wake-up, not a thread.
+    /// </summary>
+    private sealed class AheadThread : IDisposable
+    {
+        private readonly BlockingCollection<(Func<(StoredTrial? Created, bool Final)> Work, TaskCompletionSource<(StoredTrial? Created, bool Final)> Done)> queue = new();
+
+        public AheadThread()
+        {
+            var thread = new Thread(() =>
+            {
+                foreach (var (work, done) in queue.GetConsumingEnumerable())
+                {
+                    try { done.SetResult(work()); }
+                    catch (Exception e) { done.SetException(e); }
+                }
+            }) { IsBackground = true, Name = "attune sweep step" };
+            thread.Start();
+        }
+
+        public Task<(StoredTrial? Created, bool Final)> Run(Func<(StoredTrial? Created, bool Final)> work)
+        {
+            var done = new TaskCompletionSource<(StoredTrial? Created, bool Final)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            queue.Add((work, done));
+            return done.Task;
+        }
+
+        public void Dispose()
+        {
+            queue.CompleteAdding();   // the thread ends after the step in hand, if any
+        }
+    }
+
     /// <summary>Stores a result alone (no trial is created after it).</summary>
     private (StoredTrial? Created, bool Final) StoreOnly(Ran finish)
     {
@@ -300,7 +337,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         // killed worker leaves nothing extra behind), ahead while the fastest step costs more than 1% of the fastest
         // trial and no more than a whole one: then the step hides behind the trial. A trial shorter than the step (a
         // function evaluated in microseconds) would wait for the step anyway; there the sampler keeps every result.
-        _ => trialsRun >= 2 && stepMs > 0.01 * trialMs && stepMs <= trialMs,
+        _ => trialsRun >= 1 && stepMs > 0.01 * trialMs && stepMs <= trialMs,
     };
 
     /// <summary>
