@@ -36,7 +36,7 @@ namespace Attune
         /// <summary>Ahead when this worker's fastest storage step so far took more than 1% of its fastest trial (short
         /// trials, or a database across a network) but no longer than the trial, so that it hides behind it; otherwise
         /// after each trial, so a fine-tune lasting minutes, or a function evaluated in microseconds, is sampled with every
-        /// result this worker has. Never before a worker has run two trials (nothing reliable is measured yet).</summary>
+        /// result this worker has. Never during a worker's first trial (nothing is measured yet).</summary>
         Auto = 0,
         /// <summary>Always while the current trial runs.</summary>
         Always = 1,

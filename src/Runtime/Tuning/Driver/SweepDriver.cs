@@ -153,7 +153,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         StoredTrial? next = null;
         Task<(StoredTrial? Created, bool Final)>? ahead = null;
         // For CreateAhead.Auto: this worker's fastest step and fastest trial so far (the first ones pay for JIT
-        // compilation, so nothing is decided before two trials have run).
+        // compilation; the fastest is what the work itself costs).
         double stepMs = double.PositiveInfinity, trialMs = double.PositiveInfinity;
         int trialsRun = 0;
         AheadThread? helper = null;
@@ -333,7 +333,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     {
         CreateAhead.Always => true,
         CreateAhead.Never => false,
-        // Auto: once two trials have run (so a sweep of long trials never holds a trial it did not need: a cancelled or
+        // Auto: once a trial has run (so a sweep of long trials never holds a trial it did not need: a cancelled or
         // killed worker leaves nothing extra behind), ahead while the fastest step costs more than 1% of the fastest
         // trial and no more than a whole one: then the step hides behind the trial. A trial shorter than the step (a
         // function evaluated in microseconds) would wait for the step anyway; there the sampler keeps every result.
