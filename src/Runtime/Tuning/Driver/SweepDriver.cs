@@ -156,7 +156,6 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         // compilation; the fastest is what the work itself costs).
         double stepMs = double.PositiveInfinity, trialMs = double.PositiveInfinity;
         int trialsRun = 0;
-        AheadThread? helper = null;
         try
         {
             while (!stop && !token.IsCancellationRequested)
@@ -187,10 +186,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 {
                     var finish = pending;
                     pending = null;
-                    // The worker's own background thread, not the pool's: a synchronous objective elsewhere may hold
-                    // every pool thread (the pool then adds threads only every half second or so).
-                    helper ??= new AheadThread();
-                    ahead = helper.Run(() =>
+                    // On the thread pool (a pool thread that spins before it sleeps wakes fastest). The worker itself
+                    // never holds a pool thread with a synchronous objective (StayOnThisThread), so the pool has room.
+                    ahead = Task.Run(() =>
                     {
                         long began = Stopwatch.GetTimestamp();
                         var result = createNow ? Step(finish, createAhead: true) : StoreOnly(finish!);
@@ -246,7 +244,6 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 finally { running.TryRemove(next.Id, out _); }
                 cache.Refresh();
             }
-            helper?.Dispose();
         }
     }
 
@@ -278,40 +275,6 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     {
         if (step.IsCompleted || !Thread.CurrentThread.IsThreadPoolThread) return step.GetAwaiter().GetResult();
         return await step.ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// A worker's background thread for its steps ahead, one at a time: started with the worker's first step ahead and
-    /// ended with the worker, so a step costs a wake-up, not a thread.
-    /// </summary>
-    private sealed class AheadThread : IDisposable
-    {
-        private readonly BlockingCollection<(Func<(StoredTrial? Created, bool Final)> Work, TaskCompletionSource<(StoredTrial? Created, bool Final)> Done)> queue = new();
-
-        public AheadThread()
-        {
-            var thread = new Thread(() =>
-            {
-                foreach (var (work, done) in queue.GetConsumingEnumerable())
-                {
-                    try { done.SetResult(work()); }
-                    catch (Exception e) { done.SetException(e); }
-                }
-            }) { IsBackground = true, Name = "attune sweep step" };
-            thread.Start();
-        }
-
-        public Task<(StoredTrial? Created, bool Final)> Run(Func<(StoredTrial? Created, bool Final)> work)
-        {
-            var done = new TaskCompletionSource<(StoredTrial? Created, bool Final)>(TaskCreationOptions.RunContinuationsAsynchronously);
-            queue.Add((work, done));
-            return done.Task;
-        }
-
-        public void Dispose()
-        {
-            queue.CompleteAdding();   // the thread ends after the step in hand, if any
-        }
     }
 
     /// <summary>Stores a result alone (no trial is created after it).</summary>
