@@ -49,20 +49,31 @@ printf '%s\n' "$password" >"$dir/pw"
 chown -R "$owner" "$dir"
 chmod 600 "$dir/pw"
 
-# A free port on loopback: the first of a few random ones nobody answers on.
-port=""
-for _ in $(seq 1 50); do
-  p=$((20000 + RANDOM % 40000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
-[[ -n "$port" ]] || { echo "start-cluster: no free port found" >&2; exit 1; }
+# A free port on loopback: a random one below Linux's ephemeral range (32768-60999, where the local ends of outgoing
+# connections live and a port nobody answers on may still be bound), that nobody answers on; if the server still cannot
+# bind it, the next one.
+pick_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 12000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
 
 "${run_as[@]}" "$bin/initdb" -D "$dir/data" -U attune --auth=scram-sha-256 --pwfile="$dir/pw" -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
 rm -f "$dir/pw"
-opts="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=200"
-"${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -o "$opts" -l "$dir/server.log" -w -t 60 start >/dev/null \
-  || { cat "$dir/server.log" >&2; exit 1; }
+started=""
+for attempt in 1 2 3 4 5; do
+  port=$(pick_port) || { echo "start-cluster: no free port found" >&2; exit 1; }
+  opts="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=200"
+  if "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -o "$opts" -l "$dir/server.log" -w -t 60 start >/dev/null; then started=1; break; fi
+  if ! grep -q "Address already in use" "$dir/server.log"; then break; fi
+  echo "start-cluster: port $port is taken (attempt $attempt); trying another" >&2
+  : >"$dir/server.log"
+done
+[[ -n "$started" ]] || { cat "$dir/server.log" >&2; exit 1; }
 
 restart="${run_as[*]} $bin/pg_ctl -D $dir/data -o '$opts' -l $dir/server.log -w -t 60 -m fast restart"
 {
