@@ -95,6 +95,42 @@ public class NonFiniteStepTests
     }
 
     [Fact]
+    public void A_version_1_checkpoint_without_the_counters_still_resumes_with_them_at_zero()
+    {
+        using var dir = new TempDir();
+        var options = new FineTuneOptions
+        {
+            Epochs = 4, BatchSize = 8, Loss = Loss.Custom, Metric = Metric.Custom, MetricDirection = Direction.Maximize, MaxNonFiniteSteps = 3,
+            CheckpointDirectory = dir.Path,
+        };
+        var first = new TinyNet { CustomLoss = NaNOn(call => call >= 3), CustomMetric = (_, _) => 0.5 };
+        using var cts = new CancellationTokenSource();
+        first.Fit(Train, Validation, options, new InlineProgress(p => { if (p.Phase == FineTunePhase.Evaluated && p.Epoch == 1) cts.Cancel(); }), null, cts.Token);
+
+        // Rewrite resume.bin as version 1 wrote it: format version 1, no counters after the loop, the hash over the rest.
+        string path = Path.Combine(dir.Path, ResumeCheckpoint.FileName);
+        long tensorsAt = ResumeCheckpoint.ReadHeader(path).TensorsAt;
+        var v2 = File.ReadAllBytes(path);
+        var body = v2.AsSpan(0, v2.Length - 32);
+        var v1 = new List<byte>();
+        v1.AddRange(body[..(int)(tensorsAt - 12)].ToArray());   // up to the counters (a long and an int)
+        v1.AddRange(body[(int)tensorsAt..].ToArray());
+        int versionAt = "ATTUNE-RESUME\n".Length;
+        Assert.Equal(2, BitConverter.ToInt32(v1.ToArray(), versionAt));
+        var bytes = v1.ToArray();
+        BitConverter.GetBytes(1).CopyTo(bytes, versionAt);
+        File.WriteAllBytes(path, bytes.Concat(System.Security.Cryptography.SHA256.HashData(bytes)).ToArray());
+
+        var (_, loop, _) = ResumeCheckpoint.ReadHeader(path);
+        Assert.Equal((1, 0L, 0), (loop.CompletedEpochs, loop.NonFiniteSteps, loop.NonFiniteInARow));
+        // Resumed from it, the streak starts again from zero: one NaN step no longer stops the run.
+        var resumed = new TinyNet { CustomLoss = NaNOn(call => call == 1), CustomMetric = (_, _) => 0.5 };
+        var report = resumed.Fit(Train, Validation, options with { Resume = true });
+        Assert.Equal(StopReason.Completed, report.StopReason);
+        Assert.Equal(1, report.NonFiniteSteps);
+    }
+
+    [Fact]
     public void Non_finite_steps_that_are_not_in_a_row_do_not_stop_training()
     {
         // Every other step is NaN: 4 skipped in all, never 2 in a row.
