@@ -201,6 +201,24 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Equal(ended.ToUnixTimeMilliseconds(), stored[0].Finished!.Value.ToUnixTimeMilliseconds());
         Assert.InRange(stored[2].Finished!.Value.ToUnixTimeMilliseconds(), beforeWrite.ToUnixTimeMilliseconds() - 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1);
     }
+
+    [SkippableFact]
+    public void A_report_read_back_with_the_changes_after_a_sequence_number_includes_itself_and_others()
+    {
+        using var storage = Create();
+        var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
+        var mine = storage.CreateTrial(study.Id, n => [0.001, 3, 2, 1]);
+        long seen = storage.GetTrialsChangedSince(study.Id, 0).LastSeq;
+        var other = storage.CreateTrial(study.Id, n => [0.01, 2, 1, 0]);    // another worker's, created since
+        storage.ReportIntermediate(mine.Id, 0, 0.25);
+
+        var changes = storage.ReportAndRead(study.Id, mine.Id, 1, 0.5, seen);
+        Assert.Equal([0, 1], changes.Trials.Select(t => t.Number).Distinct().Order());
+        var latest = changes.Trials.Where(t => t.Number == 0).MaxBy(t => t.UpdatedSeq)!;
+        Assert.Equal(new Dictionary<int, double> { [0] = 0.25, [1] = 0.5 }, latest.Intermediate);
+        Assert.Equal(storage.GetTrialsChangedSince(study.Id, 0).LastSeq, changes.LastSeq);
+        Assert.DoesNotContain(storage.ReportAndRead(study.Id, other.Id, 0, 1.0, changes.LastSeq).Trials, t => t.Number == 0);
+    }
 }
 
 public sealed class InMemoryStorageTests : StorageBehaviourTests

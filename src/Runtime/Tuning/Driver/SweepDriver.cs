@@ -517,7 +517,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
 
         public bool Report(int trialNumber, int step, double value)
         {
-            driver.storage.ReportIntermediate(trial.Id, step, value);
+            // With a pruner, the report and the read it decides on go together (one round trip on PostgreSQL).
+            if (driver.pruner is null) driver.storage.ReportIntermediate(trial.Id, step, value);
+            else driver.cache.Apply(driver.storage.ReportAndRead(driver.study.Id, trial.Id, step, value, driver.cache.Seq));
             Dictionary<int, double> snapshot;
             lock (intermediate)
             {
@@ -525,7 +527,6 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 snapshot = new Dictionary<int, double>(intermediate);
             }
             if (driver.pruner is null) return false;
-            driver.cache.Refresh();
             var frozen = new FrozenTrial(trial.Number, TrialState.Running, trial.Values, null, snapshot, trial.Started, null);
             return driver.pruner.ShouldPrune(frozen, step, driver.cache.History(), driver.direction);
         }

@@ -64,6 +64,17 @@ public interface IStudyStorage : IDisposable
     /// <summary>Stores (or replaces) an intermediate value of a running trial.</summary>
     void ReportIntermediate(long trialId, int step, double value);
 
+    /// <summary>
+    /// <see cref="ReportIntermediate"/>, then the trials of the study changed after <paramref name="afterSeq"/> (the
+    /// report included), as <see cref="GetTrialsChangedSince"/> gives them: what a pruner needs to decide on the report,
+    /// in one round trip where the storage allows it. The default makes the two calls.
+    /// </summary>
+    TrialChanges ReportAndRead(long studyId, long trialId, int step, double value, long afterSeq)
+    {
+        ReportIntermediate(trialId, step, value);
+        return GetTrialsChangedSince(studyId, afterSeq);
+    }
+
     /// <summary>Records that the worker running these trials is alive.</summary>
     void Heartbeat(IReadOnlyCollection<long> trialIds);
 

@@ -258,20 +258,44 @@ public sealed class PostgresStudyStorage : IStudyStorage
     }
 
     public void ReportIntermediate(long trialId, int step, double value)
+        => retry.Run("store an intermediate value", () => { Report(trialId, step, value, null); return 0; });
+
+    /// <summary>The report and the read in one batch, one round trip; the read sees the report.</summary>
+    public TrialChanges ReportAndRead(long studyId, long trialId, int step, double value, long afterSeq)
+        => retry.Run("store an intermediate value", () => Report(trialId, step, value, (studyId, afterSeq))!);
+
+    private TrialChanges? Report(long trialId, int step, double value, (long StudyId, long AfterSeq)? read)
     {
-        retry.Run("store an intermediate value", () =>
+        using var c = Open();
+        using var batch = new NpgsqlBatch(c);
+        // One implicit transaction: bump the study's sequence (locking its row), stamp the trial, upsert.
+        var report = new NpgsqlBatchCommand("""
+            WITH s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM trials WHERE id = @id) RETURNING last_seq)
+            UPDATE trials SET updated_seq = (SELECT last_seq FROM s) WHERE id = @id
+            """);
+        report.Parameters.Add(new NpgsqlParameter("id", trialId));
+        batch.BatchCommands.Add(report);
+        var upsert = new NpgsqlBatchCommand("INSERT INTO intermediate(trial_id, step, value) VALUES (@id, @step, @v) ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value");
+        upsert.Parameters.Add(new NpgsqlParameter("id", trialId));
+        upsert.Parameters.Add(new NpgsqlParameter("step", step));
+        upsert.Parameters.Add(new NpgsqlParameter("v", NpgsqlDbType.Double) { Value = double.IsNaN(value) ? DBNull.Value : value });
+        batch.BatchCommands.Add(upsert);
+        if (read is { } r)
         {
-            using var c = Open();
-            // One batch, one implicit transaction: bump the study's sequence (locking its row), stamp the trial, upsert.
-            using var cmd = Cmd(c, """
-                WITH s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM trials WHERE id = @id) RETURNING last_seq)
-                UPDATE trials SET updated_seq = (SELECT last_seq FROM s) WHERE id = @id;
-                INSERT INTO intermediate(trial_id, step, value) VALUES (@id, @step, @v) ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value;
-                """);
-            Add(cmd, "id", trialId); Add(cmd, "step", step); Add(cmd, "v", double.IsNaN(value) ? null : value, NpgsqlDbType.Double);
-            cmd.ExecuteNonQuery();
-            return 0;
-        });
+            var changed = new NpgsqlBatchCommand(ChangesSql);
+            changed.Parameters.Add(new NpgsqlParameter("s", r.StudyId));
+            changed.Parameters.Add(new NpgsqlParameter("seq", r.AfterSeq));
+            batch.BatchCommands.Add(changed);
+        }
+        using var reader = batch.ExecuteReader();
+        TrialChanges? result = null;
+        if (read is { } rr)
+        {
+            var list = ReadTrials(reader);
+            result = new TrialChanges(list, list.Count > 0 ? list[^1].UpdatedSeq : rr.AfterSeq);
+        }
+        while (reader.NextResult()) { }   // read to the end: the commit's outcome comes after the rows
+        return result;
     }
 
     public void Heartbeat(IReadOnlyCollection<long> trialIds)
