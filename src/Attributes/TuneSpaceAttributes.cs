@@ -33,10 +33,12 @@ namespace Attune
     /// </summary>
     public enum CreateAhead
     {
-        /// <summary>Ahead when this worker's fastest storage step so far took more than 1% of its fastest trial (short
-        /// trials, or a database across a network) but no longer than the trial, so that it hides behind it; otherwise
-        /// after each trial, so a fine-tune lasting minutes, or a function evaluated in microseconds, is sampled with every
-        /// result this worker has. Never during a worker's first trial (nothing is measured yet).</summary>
+        /// <summary>Only where the order of trials already depends on timing (several workers in the process, or other
+        /// processes' trials running in the study), so a seeded one-worker sweep stays reproducible; there, ahead when
+        /// this worker's fastest storage step so far took more than 1% of its fastest trial (short trials, or a database
+        /// across a network) but no longer than the trial, so that it hides behind it; otherwise after each trial, so a
+        /// fine-tune lasting minutes, or a function evaluated in microseconds, is sampled with every result this worker
+        /// has. Never during a worker's first trial (nothing is measured yet).</summary>
         Auto = 0,
         /// <summary>Always while the current trial runs.</summary>
         Always = 1,

@@ -101,10 +101,15 @@ public sealed class CreateAheadTests : IDisposable
     [Fact]
     public void Auto_creates_ahead_when_storage_is_slow_next_to_a_trial_and_not_otherwise()
     {
-        // A 5 ms trial on a SQLite file: a step (a commit) costs more than 1% of the trial and less than all of it.
+        // 5 ms trials on a SQLite file, two workers: a step (a commit) costs more than 1% of a trial and less than all of
+        // it, and with two workers the order of trials depends on timing anyway.
         var fast = new CountingSampler();
-        Sweep.Run<Knobs>(t => { Thread.Sleep(5); return Loss(t.Parameters); }, Options("file", 8, CreateAhead.Auto), fast);
-        Assert.Contains(1, fast.Running);
+        Sweep.Run<Knobs>(t => { Thread.Sleep(5); return Loss(t.Parameters); }, Options("file", 16, CreateAhead.Auto) with { Workers = 2 }, fast);
+        Assert.Contains(3, fast.Running);                                 // each worker's trial and one created ahead
+        // The same with one worker: a seeded sweep stays reproducible, so nothing is created ahead.
+        var alone = new CountingSampler();
+        Sweep.Run<Knobs>(t => { Thread.Sleep(5); return Loss(t.Parameters); }, Options("file", 8, CreateAhead.Auto) with { StudyName = "alone" }, alone);
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], alone.Finished);
         // A trial that returns at once is shorter than a step that commits to a file: creating ahead would only cost the
         // sampler results. (The first trials, slowed by JIT compilation, may look long enough for one trial ahead; once
         // the fastest trial is measured, none.)

@@ -296,11 +296,13 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     {
         CreateAhead.Always => true,
         CreateAhead.Never => false,
-        // Auto: once a trial has run (so a sweep of long trials never holds a trial it did not need: a cancelled or
-        // killed worker leaves nothing extra behind), ahead while the fastest step costs more than 1% of the fastest
-        // trial and no more than a whole one: then the step hides behind the trial. A trial shorter than the step (a
-        // function evaluated in microseconds) would wait for the step anyway; there the sampler keeps every result.
-        _ => trialsRun >= 1 && stepMs > 0.01 * trialMs && stepMs <= trialMs,
+        // Auto: only where the order of trials already depends on timing (several workers in this process, or other
+        // processes' trials running in the study), so a seeded sweep with one worker stays reproducible run for run.
+        // Then, once a trial has run (a sweep of long trials never holds a trial it did not need: a cancelled or killed
+        // worker leaves nothing extra behind), ahead while the fastest step costs more than 1% of the fastest trial and
+        // no more than a whole one: then the step hides behind the trial. A trial shorter than the step (a function
+        // evaluated in microseconds) would wait for the step anyway; there the sampler keeps every result.
+        _ => (options.Workers > 1 || cache.Counts().Running > running.Count) && trialsRun >= 1 && stepMs > 0.01 * trialMs && stepMs <= trialMs,
     };
 
     /// <summary>
