@@ -316,14 +316,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
     public void FinishTrial(long trialId, TrialState state, double? value, string? error)
     {
         if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(state));
-        retry.Run("store the trial's result", () =>
-        {
-            using var c = Open();
-            using var cmd = Cmd(c, FinishSql);
-            AddFinish(cmd.Parameters, new TrialOutcome(trialId, state, value, error));
-            cmd.ExecuteNonQuery();
-            return 0;
-        });
+        FinishTrial(new TrialOutcome(trialId, state, value, error));
     }
 
     public void FinishTrial(TrialOutcome outcome)

@@ -218,7 +218,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         {
             created = InTransaction(() =>
             {
-                if (finish is { } f) Finish(f.TrialId, f.State, f.Value, f.Error, f.Started, f.Finished);
+                if (finish is { } f) Finish(f);
                 var next = writer.Command("SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s) FROM trials WHERE study_id = $s;");
                 Set(next, "$s", studyId);
                 int number; long seq;
@@ -287,25 +287,25 @@ public sealed class SqliteStudyStorage : IStudyStorage
     public void FinishTrial(long trialId, TrialState state, double? value, string? error)
     {
         if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(state));
-        lock (writeGate) InTransaction(() => { Finish(trialId, state, value, error, null, null); return 0; });
+        FinishTrial(new TrialOutcome(trialId, state, value, error));
     }
 
     public void FinishTrial(TrialOutcome outcome)
     {
         if (outcome.State == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(outcome));
-        lock (writeGate) InTransaction(() => { Finish(outcome.TrialId, outcome.State, outcome.Value, outcome.Error, outcome.Started, outcome.Finished); return 0; });
+        lock (writeGate) InTransaction(() => { Finish(outcome); return 0; });
     }
 
-    private void Finish(long trialId, TrialState state, double? value, string? error, DateTimeOffset? started, DateTimeOffset? finished)
+    private void Finish(TrialOutcome f)
     {
         var cmd = writer.Command("""
             UPDATE trials SET state = $state, value = $v, error = $e, finished = $t, started = COALESCE($started, started),
                 updated_seq = (SELECT MAX(updated_seq) + 1 FROM trials t WHERE t.study_id = trials.study_id)
             WHERE id = $id;
             """);
-        Set(cmd, "$state", state.ToString()); Set(cmd, "$v", value is { } v && double.IsFinite(v) ? v : null);
-        Set(cmd, "$e", error); Set(cmd, "$t", StudyCodec.Time(finished ?? DateTimeOffset.UtcNow)); Set(cmd, "$id", trialId);
-        Set(cmd, "$started", started is { } s ? StudyCodec.Time(s) : null);
+        Set(cmd, "$state", f.State.ToString()); Set(cmd, "$v", f.Value is { } v && double.IsFinite(v) ? v : null);
+        Set(cmd, "$e", f.Error); Set(cmd, "$t", StudyCodec.Time(f.Finished ?? DateTimeOffset.UtcNow)); Set(cmd, "$id", f.TrialId);
+        Set(cmd, "$started", f.Started is { } s ? StudyCodec.Time(s) : null);
         cmd.ExecuteNonQuery();
     }
 
