@@ -4,15 +4,18 @@ using static TorchSharp.torch;
 namespace Attune;
 
 /// <summary>
-/// Examples a fine-tune reads in batches. The trainer disposes each batch's tensors after the step that used them
-/// (they are made inside the step's dispose scope), so a source may create them freshly on every call.
+/// Examples a fine-tune reads in batches: model inputs of type <typeparamref name="TInput"/> (one tensor, or a batch
+/// record of several such as token ids and an attention mask) and a labels tensor whose first dimension counts the
+/// batch's examples. The trainer disposes each batch's tensors after the step that used them (they are made inside the
+/// step's dispose scope), so a source may create them freshly on every call.
 /// </summary>
 /// <remarks>
 /// The trainer advances the enumerator (<c>MoveNext</c>) inside each step's dispose scope. A tensor the source makes
 /// lazily and keeps for the whole pass (a shuffle permutation, say) must therefore be detached from that scope
 /// (<c>DetachFromDisposeScope()</c>) and disposed by the source when the pass ends, as <see cref="TensorDataset"/> does.
+/// An input made of several tensors should implement <see cref="IModelInput"/> so that errors can show its shapes.
 /// </remarks>
-public interface IBatchSource
+public interface IBatchSource<TInput> where TInput : notnull
 {
     /// <summary>Number of examples.</summary>
     long Count { get; }
@@ -21,5 +24,10 @@ public interface IBatchSource
     /// The batches of one pass, in order, or shuffled with <paramref name="generator"/> when <paramref name="shuffle"/>
     /// is set. Every batch but the last has <paramref name="batchSize"/> examples.
     /// </summary>
-    IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle, Generator? generator);
+    IEnumerable<(TInput Features, Tensor Labels)> Batches(int batchSize, bool shuffle, Generator? generator);
+}
+
+/// <summary>Examples whose model input is one tensor (the shape of <c>nn.Module&lt;Tensor, Tensor&gt;</c>).</summary>
+public interface IBatchSource : IBatchSource<Tensor>
+{
 }
