@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Attune;
 
 /// <summary>Formats tensor shapes the way error messages show them: [32, 64] float32.</summary>
-internal static class Shapes
+public static class Shapes
 {
     public static string Format(Tensor tensor) => "[" + string.Join(", ", tensor.shape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
