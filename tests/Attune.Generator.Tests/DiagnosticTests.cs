@@ -117,6 +117,52 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void AT0002_OutputThatIsNotOneTensor()
+    {
+        var run = AssertDiagnostics($$"""
+            [FineTune]
+            public partial class {|AT0002:PairOutput|} : nn.Module<Tensor, (Tensor, Tensor)>
+            {
+                public PairOutput() : base("p") { }
+                public override (Tensor, Tensor) forward(Tensor input) => (input, input);
+            }
+            """);
+
+        Assert.Contains("nn.Module<YourBatch, Tensor>", Message(run, "AT0002"), StringComparison.Ordinal);
+        Assert.False(Generated(run, "PairOutput"));
+    }
+
+    [Fact]
+    public void AT0025_ForwardWithSeveralInputs()
+    {
+        var run = AssertDiagnostics($$"""
+            [FineTune]
+            public partial class {|AT0025:TwoInputs|} : nn.Module<Tensor, Tensor, Tensor>
+            {
+                public TwoInputs() : base("t") { }
+                public override Tensor forward(Tensor ids, Tensor mask) => ids * mask;
+            }
+
+            public abstract class ThreeInputBase : nn.Module<Tensor, Tensor, Tensor, Tensor>
+            {
+                protected ThreeInputBase() : base("b") { }
+            }
+
+            [FineTune]
+            public partial class {|AT0025:Derived|} : ThreeInputBase
+            {
+                public override Tensor forward(Tensor a, Tensor b, Tensor c) => a;
+            }
+            """);
+
+        var message = Message(run, "AT0025");
+        Assert.Contains("'TwoInputs' has [FineTune] but derives from 'TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>', whose forward takes 2 inputs", message, StringComparison.Ordinal);
+        Assert.Contains("Attune.IModelInput", message, StringComparison.Ordinal);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("takes 3 inputs", StringComparison.Ordinal));
+        Assert.False(Generated(run, "TwoInputs"));
+    }
+
+    [Fact]
     public void AT0003_InvalidOptionValues()
     {
         var run = AssertDiagnostics($$"""

@@ -46,6 +46,49 @@ public sealed class SnapshotTests
         VerifyAndCompile(run);
     }
 
+    /// <summary>
+    /// A model whose input is a batch record (token ids + attention mask, as a text encoder takes them): RunFineTune
+    /// takes IBatchSource&lt;TheBatch&gt;, the sweep overload too, and there is no in-memory tensor overload.
+    /// </summary>
+    [Fact]
+    public void BatchRecordInput()
+    {
+        var run = Run(Usings + """
+            namespace Samples.Text
+            {
+                public sealed class TokenBatch : Attune.IModelInput
+                {
+                    public TokenBatch(Tensor ids, Tensor mask) { Ids = ids; Mask = mask; }
+                    public Tensor Ids { get; }
+                    public Tensor Mask { get; }
+                    public string Describe() => "ids, mask";
+                }
+
+                [FineTune(Epochs = 2, LearningRate = 2e-5)]
+                public partial class TextClassifier : nn.Module<TokenBatch, Tensor>
+                {
+                    [Freeze] private readonly Embedding embedding;
+                    [LearningRate(1e-3)] private readonly Linear classifier;
+
+                    public TextClassifier() : base(nameof(TextClassifier))
+                    {
+                        embedding = nn.Embedding(100, 8);
+                        classifier = nn.Linear(8, 2);
+                        RegisterComponents();
+                    }
+
+                    public override Tensor forward(TokenBatch batch)
+                        => classifier.forward((embedding.forward(batch.Ids) * batch.Mask.unsqueeze(-1)).sum(1));
+                }
+            }
+            """);
+
+        VerifyAndCompile(run);
+        var generated = run.Sources.Single(s => s.HintName == "Samples.Text.TextClassifier.FineTune.g.cs").SourceText.ToString();
+        Assert.Contains("RunFineTune(global::Attune.IBatchSource<global::Samples.Text.TokenBatch> train", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("RunFineTune(global::TorchSharp.torch.Tensor trainFeatures", generated, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FileScopedNamespace()
     {

@@ -25,7 +25,7 @@ namespace Attune.Generator.Diagnostics
         public static readonly DiagnosticDescriptor NotAModule = new DiagnosticDescriptor(
             id: "AT0002",
             title: "[FineTune] type must be a TorchSharp module",
-            messageFormat: "'{0}' has [FineTune] but derives from '{1}'; expected a class deriving (directly or not) from TorchSharp.torch.nn.Module<Tensor, Tensor>. Derive '{0}' from nn.Module<Tensor, Tensor>.",
+            messageFormat: "'{0}' has [FineTune] but derives from '{1}'; expected a class deriving (directly or not) from TorchSharp.torch.nn.Module<TInput, Tensor>, whose forward returns one Tensor from a Tensor or a batch record. Derive '{0}' from nn.Module<Tensor, Tensor>, or from nn.Module<YourBatch, Tensor> (e.g. Attune.Transformers.TextBatch).",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,
@@ -230,6 +230,15 @@ namespace Attune.Generator.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0024");
+
+        public static readonly DiagnosticDescriptor SeveralInputs = new DiagnosticDescriptor(
+            id: "AT0025",
+            title: "[FineTune] model's forward takes several inputs",
+            messageFormat: "'{0}' has [FineTune] but derives from '{1}', whose forward takes {2} inputs; RunFineTune passes each batch's features to forward as one value. Gather the inputs in one batch type (a class holding the tensors that implements Attune.IModelInput, such as Attune.Transformers.TextBatch for token ids and attention mask) and derive '{0}' from nn.Module<ThatBatch, Tensor>.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0025");
 
         // ----- [TuneSpace] (AT01xx) -----
 
@@ -442,6 +451,7 @@ namespace Attune.Generator.Diagnostics
             [InvalidLearningRateScale.Id] = InvalidLearningRateScale,
             [RateAndScale.Id] = RateAndScale,
             [ResumeWithoutDirectory.Id] = ResumeWithoutDirectory,
+            [SeveralInputs.Id] = SeveralInputs,
             [SpaceNotPartial.Id] = SpaceNotPartial,
             [SpaceNotAClass.Id] = SpaceNotAClass,
             [EmptyRange.Id] = EmptyRange,

@@ -17,7 +17,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine();
             WriteInterface(writer, model);
             writer.WriteLine();
-            WriteRunMethods(writer, model.HidesInheritedMembers ? "new " : "");
+            WriteRunMethods(writer, model.HidesInheritedMembers ? "new " : "", model.InputType);
             TypeScaffold.Close(writer, blocks);
             return writer.ToString();
         }
@@ -81,8 +81,12 @@ namespace Attune.Generator.Emit
             writer.Indentation--;
         }
 
-        private static void WriteRunMethods(SourceWriter writer, string modifier)
+        /// <param name="inputType">The model's batch-record input type, or null for a Tensor input: only a Tensor model
+        /// gets the overload over in-memory feature and label tensors.</param>
+        private static void WriteRunMethods(SourceWriter writer, string modifier, string? inputType)
         {
+            var source = inputType is null ? "global::Attune.IBatchSource" : $"global::Attune.IBatchSource<{inputType}>";
+            var run = inputType is null ? "global::Attune.FineTuner.Run" : $"global::Attune.FineTuner.Run<{inputType}>";
             const string OptionalParameters = "global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default";
             const string CommonDocs = """
                 /// <param name="options">The options to use; <see cref="FineTuneDefaults"/> when null.</param>
@@ -97,9 +101,13 @@ namespace Attune.Generator.Emit
                 /// <param name="validation">The validation examples that pick the best epoch.</param>
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public {{modifier}}global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, {{OptionalParameters}})
-                    => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
-
+                public {{modifier}}global::Attune.FineTuneReport RunFineTune({{source}} train, {{source}} validation, {{OptionalParameters}})
+                    => {{run}}(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
+                """);
+            if (inputType is null)
+            {
+                writer.WriteLine();
+                writer.WriteLine($$"""
                 /// <summary>Fine-tunes this model in place on in-memory tensors (examples along the first dimension).</summary>
                 /// <param name="trainFeatures">The training inputs.</param>
                 /// <param name="trainLabels">The training labels.</param>
@@ -109,7 +117,10 @@ namespace Attune.Generator.Emit
                 {{GeneratorInfo.GeneratedCodeAttribute}}
                 public {{modifier}}global::Attune.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, {{OptionalParameters}})
                     => RunFineTune(new global::Attune.TensorDataset(trainFeatures, trainLabels), new global::Attune.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
-
+                """);
+            }
+            writer.WriteLine();
+            writer.WriteLine($$"""
                 /// <summary>Fine-tunes this model in place as one trial of a sweep: the options are <see cref="FineTuneDefaults"/> with the matching properties of <paramref name="space"/> applied, each epoch's metric is reported to <paramref name="trial"/>, and the run stops early when the trial is pruned or the sweep cancelled.</summary>
                 /// <typeparam name="TSpace">A [TuneSpace] type whose properties match fine-tune options by name.</typeparam>
                 /// <param name="train">The training examples.</param>
@@ -120,9 +131,9 @@ namespace Attune.Generator.Emit
                 /// <param name="logger">Receives the run's log.</param>
                 /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public {{modifier}}global::Attune.FineTuneReport RunFineTune<TSpace>(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
+                public {{modifier}}global::Attune.FineTuneReport RunFineTune<TSpace>({{source}} train, {{source}} validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
                     where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
-                    => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
+                    => {{run}}(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
                 """);
         }
 

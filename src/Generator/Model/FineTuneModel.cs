@@ -15,7 +15,8 @@ namespace Attune.Generator.Model
 
     /// <summary>Everything the emitter needs for one <c>[FineTune]</c> class; plain, equatable values only.</summary>
     /// <remarks><see cref="HidesInheritedMembers"/>: a base class already has the generated members (it is a
-    /// <c>[FineTune]</c> model too), so they are emitted with <c>new</c>.</remarks>
+    /// <c>[FineTune]</c> model too), so they are emitted with <c>new</c>. <see cref="InputType"/>: the fully qualified
+    /// TInput of <c>nn.Module&lt;TInput, Tensor&gt;</c> (a batch record), or null for a <c>Tensor</c> input.</remarks>
     internal sealed record FineTuneModel(
         HierarchyInfo Hierarchy,
         string HintName,
@@ -25,7 +26,8 @@ namespace Attune.Generator.Model
         EquatableArray<FieldRuleModel> Fields,
         CustomHookModel? CustomLoss,
         CustomHookModel? CustomMetric,
-        bool HidesInheritedMembers);
+        bool HidesInheritedMembers,
+        string? InputType = null);
 
     /// <summary>What the parser found for one <c>[FineTune]</c> class: the model to emit (null when the source would
     /// not compile) and the diagnostics, which travel on their own pipeline.</summary>

@@ -41,7 +41,7 @@ namespace Attune.Generator.Parsing
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 
             var canEmit = CheckPartial(type, identifier, diagnostics);
-            canEmit &= CheckModule(type, known, identifier, diagnostics);
+            canEmit &= CheckModule(type, known, identifier, diagnostics, out var inputType);
 
             var options = OptionsParser.Parse(attribute, attributeSyntax, diagnostics);
             var customLoss = ParseHook(type, options, "Loss", "CustomLoss", isLoss: true, known, context.SemanticModel, diagnostics, cancellationToken);
@@ -68,7 +68,8 @@ namespace Attune.Generator.Parsing
                     fields.ToEquatableArray(),
                     customLoss,
                     customMetric,
-                    InheritsGeneratedMembers(type));
+                    InheritsGeneratedMembers(type),
+                    inputType);
             }
 
             return new FineTuneParseResult(model, Distinct(diagnostics).ToEquatableArray());
@@ -122,10 +123,15 @@ namespace Attune.Generator.Parsing
             return ok;
         }
 
-        /// <summary>AT0002 unless the class derives from <c>nn.Module&lt;Tensor, Tensor&gt;</c>; quiet when a base type
-        /// does not resolve (the compiler reports that).</summary>
-        private static bool CheckModule(INamedTypeSymbol type, KnownTypes known, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
+        /// <summary>
+        /// AT0002 unless the class derives from <c>nn.Module&lt;TInput, Tensor&gt;</c>; AT0025 when it derives from a
+        /// module whose forward takes several arguments (the loop passes one input per batch). Quiet when a base type
+        /// does not resolve (the compiler reports that). <paramref name="inputType"/> is the fully qualified TInput, or
+        /// null for a <c>Tensor</c> input (the shape with in-memory tensor overloads).
+        /// </summary>
+        private static bool CheckModule(INamedTypeSymbol type, KnownTypes known, LocationInfo? identifier, List<DiagnosticInfo> diagnostics, out string? inputType)
         {
+            inputType = null;
             if (KnownTypes.HasErrorInBaseChain(type.BaseType))
                 return false;
             for (var current = type.BaseType; current is not null; current = current.BaseType)
@@ -133,9 +139,18 @@ namespace Attune.Generator.Parsing
                 if (known.ModuleOfInputOutput is not null
                     && SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, known.ModuleOfInputOutput)
                     && current.TypeArguments.Length == 2
-                    && known.IsTensor(current.TypeArguments[0])
                     && known.IsTensor(current.TypeArguments[1]))
+                {
+                    var input = current.TypeArguments[0];
+                    if (!known.IsTensor(input))
+                        inputType = input.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
                     return true;
+                }
+                if (known.IsMultiInputModule(current.OriginalDefinition))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralInputs, identifier, type.Name, current.ToDisplayString(), (current.TypeArguments.Length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    return false;
+                }
             }
 
             var baseName = type.BaseType?.ToDisplayString() ?? "object";

@@ -42,6 +42,11 @@ namespace Attune.Generator.Parsing
         /// <summary>For semantic models of the model's other partial declarations (the [Lora] forward() check).</summary>
         public Compilation Compilation { get; }
 
+        /// <summary>True for TorchSharp's <c>nn.Module&lt;T1, …, Tn, TResult&gt;</c> with two or more inputs.</summary>
+        public bool IsMultiInputModule(INamedTypeSymbol definition)
+            => Module is not null && definition.Name == "Module" && definition.Arity >= 3
+               && SymbolEqualityComparer.Default.Equals(definition.ContainingType, Module.ContainingType);
+
         public bool IsTensor(ITypeSymbol type) => Tensor is not null && SymbolEqualityComparer.Default.Equals(type, Tensor);
 
         /// <summary>True for a type that is or derives from TorchSharp's <c>nn.Module</c> or <c>Parameter</c>

@@ -21,15 +21,17 @@ public static partial class FineTuner
     /// weights. See the README for the loop's guarantees (one dispose scope per step, atomic checkpoints, restore on
     /// early stop, cancellation returns a report).
     /// </summary>
-    public static FineTuneReport Run(
-        nn.Module<Tensor, Tensor> model,
+    /// <typeparam name="TInput">The model's input: a <see cref="Tensor"/>, or a batch record of several tensors (token ids
+    /// and attention mask, say) that should implement <see cref="IModelInput"/>.</typeparam>
+    public static FineTuneReport Run<TInput>(
+        nn.Module<TInput, Tensor> model,
         FineTunePlan plan,
-        IBatchSource train,
-        IBatchSource validation,
+        IBatchSource<TInput> train,
+        IBatchSource<TInput> validation,
         FineTuneOptions options,
         IProgress<FineTuneProgress>? progress = null,
         ILogger? logger = null,
         CancellationToken cancellationToken = default,
-        IEpochObserver? observer = null)
+        IEpochObserver? observer = null) where TInput : notnull
         => TrainingRun.Execute(model, plan, train, validation, options, progress, logger, cancellationToken, observer);
 }

@@ -13,8 +13,8 @@ namespace Attune;
 internal static class DryBatch
 {
     /// <summary>What the check learned that the step needs: whether the loss is float32 (read with item&lt;float&gt;).</summary>
-    public static bool Check(nn.Module<Tensor, Tensor> model, IBatchSource source, string role, FineTuneOptions options, FineTunePlan plan,
-        Func<Tensor, Tensor, Tensor> loss)
+    public static bool Check<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> source, string role, FineTuneOptions options, FineTunePlan plan,
+        Func<Tensor, Tensor, Tensor> loss) where TInput : notnull
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -22,19 +22,25 @@ internal static class DryBatch
         model.eval(); // no dropout: the check must not draw from the random generator a seeded run depends on
         try
         {
-            Tensor x, y;
+            TInput x;
+            Tensor y;
             using (var batches = source.Batches(options.BatchSize, shuffle: false, generator: null).GetEnumerator())
             {
                 if (!batches.MoveNext())
                     throw new FineTuneDataException($"The {role} data reports {source.Count} examples but yielded no batch; expected at least one batch.");
                 (x, y) = batches.Current;
             }
-            string where = $"the first {role} batch of {plan.ModelName} (features {Shapes.Describe(x)}, labels {Shapes.Describe(y)})";
+            string features = Describe(x);
+            string where = $"the first {role} batch of {plan.ModelName} (features {features}, labels {Shapes.Describe(y)})";
 
-            if (x.dim() == 0 || y.dim() == 0 || x.size(0) != y.size(0))
-                throw new FineTuneDataException($"In {where}: expected features and labels with the same number of examples in dimension 0; found {Shapes.Format(x)} and {Shapes.Format(y)}.");
-
-            CheckFeatureDtype(model, x, where);
+            if (x is Tensor tensor)
+            {
+                if (tensor.dim() == 0 || y.dim() == 0 || tensor.size(0) != y.size(0))
+                    throw new FineTuneDataException($"In {where}: expected features and labels with the same number of examples in dimension 0; found {Shapes.Format(tensor)} and {Shapes.Format(y)}.");
+                CheckFeatureDtype(model, tensor, where);
+            }
+            else if (y.dim() == 0)
+                throw new FineTuneDataException($"In {where}: expected labels with a first dimension that counts the batch's examples; found a scalar.");
 
             Tensor output;
             try
@@ -44,8 +50,11 @@ internal static class DryBatch
             catch (Exception ex) when (ex is not FineTuneDataException)
             {
                 throw new FineTuneDataException(
-                    $"In {where}: the model's forward pass failed; expected features of the shape and dtype the model's first layer takes, found {Shapes.Describe(x)}. TorchSharp said: {ex.Message}", ex);
+                    $"In {where}: the model's forward pass failed; expected features of the shape and dtype the model's first layer takes, found {features}. TorchSharp said: {ex.Message}", ex);
             }
+            if (x is not Tensor && output.dim() > 0 && output.size(0) != y.size(0))
+                throw new FineTuneDataException(
+                    $"In {where}: expected the model's output to have one row per label ({y.size(0)}); found output {Shapes.Describe(output)}.");
 
             CheckAgainstLoss(options.Loss, output, y, where);
 
@@ -70,6 +79,14 @@ internal static class DryBatch
             model.train(wasTraining);
         }
     }
+
+    /// <summary>A tensor's shape and dtype, a multi-tensor input's own description, else its type name.</summary>
+    internal static string Describe<TInput>(TInput input) where TInput : notnull => input switch
+    {
+        Tensor t => Shapes.Describe(t),
+        IModelInput m => m.Describe(),
+        _ => input.GetType().Name,
+    };
 
     private static void CheckFeatureDtype(nn.Module model, Tensor x, string where)
     {

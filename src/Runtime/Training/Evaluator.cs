@@ -10,8 +10,8 @@ namespace Attune;
 /// </summary>
 internal static class Evaluator
 {
-    public static (double Loss, double Metric) Run(nn.Module<Tensor, Tensor> model, IBatchSource validation, int batchSize,
-        Func<Tensor, Tensor, Tensor> loss, bool lossIsFloat32, Func<MetricAccumulator> createMetric)
+    public static (double Loss, double Metric) Run<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> validation, int batchSize,
+        Func<Tensor, Tensor, Tensor> loss, bool lossIsFloat32, Func<MetricAccumulator> createMetric) where TInput : notnull
     {
         model.eval();
         using var noGrad = torch.no_grad();
@@ -27,7 +27,7 @@ internal static class Evaluator
             var (x, y) = batches.Current;
             var output = model.call(x);
             var value = loss(output, y);
-            long n = x.size(0);
+            long n = y.size(0);
             lossSum += (lossIsFloat32 ? value.item<float>() : value.ToDouble()) * n;
             examples += n;
             metric.Add(output, y);

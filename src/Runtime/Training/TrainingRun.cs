@@ -19,16 +19,16 @@ namespace Attune;
 /// </summary>
 internal static class TrainingRun
 {
-    public static FineTuneReport Execute(
-        nn.Module<Tensor, Tensor> model,
+    public static FineTuneReport Execute<TInput>(
+        nn.Module<TInput, Tensor> model,
         FineTunePlan plan,
-        IBatchSource train,
-        IBatchSource validation,
+        IBatchSource<TInput> train,
+        IBatchSource<TInput> validation,
         FineTuneOptions options,
         IProgress<FineTuneProgress>? progress,
         ILogger? logger,
         CancellationToken cancellationToken,
-        IEpochObserver? observer)
+        IEpochObserver? observer) where TInput : notnull
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
@@ -78,7 +78,7 @@ internal static class TrainingRun
         {
             // After seeding and building the optimizer, so that a resumed run overwrites exactly the state a fresh run starts from.
             var resume = ResumeSession.Open(model, plan, groups, options, train.Count, freezes, best, optimizer, shuffle, logger);
-            var state = new LoopState(model, plan, train, validation, options, progress, logger, cancellationToken, observer,
+            var state = new LoopState<TInput>(model, plan, train, validation, options, progress, logger, cancellationToken, observer,
                 loss, lossIsFloat32, createMetric, schedule, groups, optimizer, controllers, baseRates, best, shuffle, totalSteps,
                 freezes, resume);
             var report = state.Run();
@@ -92,11 +92,11 @@ internal static class TrainingRun
         }
     }
 
-    private sealed class LoopState(
-        nn.Module<Tensor, Tensor> model,
+    private sealed class LoopState<TInput>(
+        nn.Module<TInput, Tensor> model,
         FineTunePlan plan,
-        IBatchSource train,
-        IBatchSource validation,
+        IBatchSource<TInput> train,
+        IBatchSource<TInput> validation,
         FineTuneOptions options,
         IProgress<FineTuneProgress>? progress,
         ILogger logger,
@@ -114,7 +114,7 @@ internal static class TrainingRun
         Generator? shuffle,
         long totalSteps,
         FreezeSchedule freezes,
-        ResumeSession? resume)
+        ResumeSession? resume) where TInput : notnull
     {
         private readonly Direction _direction = options.EffectiveDirection;
         private readonly Checkpoints? _checkpoints = options.CheckpointDirectory is { } dir
@@ -280,7 +280,7 @@ internal static class TrainingRun
                     break;
                 }
                 var (x, y) = batches.Current;
-                long n = x.size(0);
+                long n = y.size(0); // the labels count the examples, whatever shape the input has
 
                 if (inWindow == 0)
                 {
