@@ -15,7 +15,7 @@ namespace Attune;
 public sealed class FieldRule
 {
     private FieldRule(string fieldName, nn.Module? module, IReadOnlyList<(string Name, Parameter Parameter)> parameters, bool frozen,
-        double? learningRate, double? weightDecay, int unfreezeAtEpoch, double? learningRateScale)
+        double? learningRate, double? weightDecay, int unfreezeAtEpoch, double? learningRateScale, double? layerDecay = null, bool layerByLayer = false)
     {
         if (unfreezeAtEpoch < 0 || unfreezeAtEpoch == 1)
             throw new ArgumentOutOfRangeException(nameof(unfreezeAtEpoch), unfreezeAtEpoch, string.Format(CultureInfo.InvariantCulture,
@@ -25,8 +25,17 @@ public sealed class FieldRule
             throw new ArgumentOutOfRangeException(nameof(learningRateScale), scale, $"Field '{fieldName}' has learning-rate scale {scale.ToString(CultureInfo.InvariantCulture)}; expected a finite number greater than 0.");
         if (learningRate is not null && learningRateScale is not null)
             throw new ArgumentException($"Field '{fieldName}' has both a learning rate and a learning-rate scale; expected one of them ([LearningRate] is absolute, [LearningRateScale] multiplies the run's base rate).", nameof(learningRateScale));
+        if (layerDecay is double decay && !(decay > 0 && decay <= 1))
+            throw new ArgumentOutOfRangeException(nameof(layerDecay), decay, $"Field '{fieldName}' has layer-wise decay {decay.ToString(CultureInfo.InvariantCulture)}; expected a number in (0, 1]: each layer below the top trains at that multiple of the rate of the layer above.");
+        if (layerByLayer && unfreezeAtEpoch < 2)
+            throw new ArgumentException($"Field '{fieldName}' unfreezes layer by layer but has no UnfreezeAtEpoch; expected the epoch (at least 2) at which its top layer starts training.", nameof(layerByLayer));
+        if ((layerDecay is not null || layerByLayer) && module is not ILayeredModule)
+            throw new InvalidOperationException(
+                $"Field '{fieldName}' has layer-wise rules ({(layerDecay is null ? "" : "LayerwiseDecay")}{(layerDecay is not null && layerByLayer ? ", " : "")}{(layerByLayer ? "LayerByLayer" : "")}) but its module {module?.GetType().Name ?? "(a Parameter)"} does not implement Attune.ILayeredModule; expected a stack of layers such as Attune.Transformers.BertModel.");
         FieldName = fieldName;
         Module = module;
+        LayerDecay = layerDecay;
+        LayerByLayer = layerByLayer;
         Parameters = parameters;
         // A field that unfreezes later is frozen when the run starts.
         Frozen = frozen || unfreezeAtEpoch > 0;
@@ -73,13 +82,60 @@ public sealed class FieldRule
     /// <param name="learningRateScale">The field's rate as a multiple of the base rate (not with <paramref name="learningRate"/>).</param>
     /// <exception cref="InvalidOperationException">The field is still null when training starts.</exception>
     /// <exception cref="ArgumentException">An invalid epoch or scale, or both a rate and a scale.</exception>
+    /// <param name="layerDecay">Layer-wise learning-rate decay for an <see cref="ILayeredModule"/>: the top layer trains at
+    /// the field's rate, each layer below at this multiple of the one above (in (0, 1]).</param>
+    /// <param name="layerByLayer">With <paramref name="unfreezeAtEpoch"/> on an <see cref="ILayeredModule"/>: the top layer
+    /// unfreezes at that epoch, the next one down an epoch later, and so on to the bottom.</param>
     public static FieldRule For(string fieldName, nn.Module? module, bool frozen = false, double? learningRate = null, double? weightDecay = null,
-        int unfreezeAtEpoch = 0, double? learningRateScale = null)
+        int unfreezeAtEpoch = 0, double? learningRateScale = null, double? layerDecay = null, bool layerByLayer = false)
     {
         if (module is null)
             throw new InvalidOperationException($"Field '{fieldName}' is null when fine-tuning starts; expected a module assigned in the constructor before RegisterComponents().");
         var parameters = module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        return new FieldRule(fieldName, module, parameters, frozen, learningRate, weightDecay, unfreezeAtEpoch, learningRateScale);
+        return new FieldRule(fieldName, module, parameters, frozen, learningRate, weightDecay, unfreezeAtEpoch, learningRateScale, layerDecay, layerByLayer);
+    }
+
+    /// <summary>Layer-wise learning-rate decay (<c>[LayerwiseDecay]</c>); null when the field has none.</summary>
+    public double? LayerDecay { get; }
+
+    /// <summary>The field's layers unfreeze one per epoch from the top (<c>[Freeze(LayerByLayer = true)]</c>).</summary>
+    public bool LayerByLayer { get; }
+
+    /// <summary>Whether the plan splits this rule into one rule per layer.</summary>
+    internal bool IsLayered => LayerDecay is not null || LayerByLayer;
+
+    /// <summary>
+    /// One rule per layer of an <see cref="ILayeredModule"/> field, named <c>field.layer</c>, top layer first: layer k
+    /// from the top trains at the field's rate × decay^k and (layer by layer) unfreezes k epochs after the top one.
+    /// Parameters in no layer go with the top layer. A rule without layer-wise settings is returned as it is.
+    /// </summary>
+    internal IEnumerable<FieldRule> ExpandLayers()
+    {
+        if (!IsLayered || Module is not ILayeredModule layered)
+        {
+            yield return this;
+            yield break;
+        }
+        var layers = layered.Layers;
+        if (layers.Count == 0)
+            throw new InvalidOperationException($"Field '{FieldName}' has layer-wise rules but its module lists no layers; expected at least one.");
+        var inLayers = new HashSet<IntPtr>();
+        var perLayer = new List<(string Name, Parameter Parameter)>[layers.Count];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            perLayer[i] = layers[i].Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+            foreach (var (_, parameter) in perLayer[i]) inLayers.Add(parameter.Handle);
+        }
+        var rest = Parameters.Where(p => !inLayers.Contains(p.Parameter.Handle)).ToList();
+        for (int k = 0; k < layers.Count; k++)
+        {
+            int i = layers.Count - 1 - k;
+            double factor = Math.Pow(LayerDecay ?? 1, k);
+            var parameters = k == 0 ? perLayer[i].Concat(rest).ToList() : perLayer[i];
+            yield return new FieldRule(FieldName + "." + layers[i].Name, layers[i].Module, parameters, Frozen,
+                LearningRate * factor, WeightDecay, LayerByLayer ? UnfreezeAtEpoch + k : UnfreezeAtEpoch,
+                LearningRate is null && (LayerDecay is not null || LearningRateScale is not null) ? (LearningRateScale ?? 1) * factor : null);
+        }
     }
 
     /// <summary>A rule for a single <see cref="Parameter"/> field.</summary>
@@ -120,6 +176,8 @@ public sealed class FieldRule
             throw new InvalidOperationException($"Field '{FieldName}' is both frozen and LoRA-adapted; a frozen field never trains, so its adapters would not either. Expected one of [Freeze] and [Lora].");
         if (Module is null)
             throw new InvalidOperationException($"Field '{FieldName}' is a Parameter; LoRA adapts Linear layers. Expected a Linear field or a container with Targets.");
+        if (IsLayered)
+            throw new InvalidOperationException($"Field '{FieldName}' is LoRA-adapted and has layer-wise rules (LayerwiseDecay or LayerByLayer); only its adapters train, so expected one of the two.");
         var adapters = Module.AttachLora(FieldName, spec);
         var parameters = Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         return new FieldRule(FieldName, Module, parameters, Frozen, LearningRate, WeightDecay, UnfreezeAtEpoch, LearningRateScale)

@@ -13,13 +13,19 @@ public sealed class FineTunePlan
     public FineTunePlan(string modelName, IReadOnlyList<FieldRule> fields, Func<Tensor, Tensor, Tensor>? customLoss = null, Func<Tensor, Tensor, double>? customMetric = null)
     {
         ModelName = modelName ?? throw new ArgumentNullException(nameof(modelName));
-        Fields = fields ?? throw new ArgumentNullException(nameof(fields));
+        ArgumentNullException.ThrowIfNull(fields);
+        // A field with layer-wise rules becomes one rule per layer here, so that parameter groups, the freeze schedule,
+        // the resume fingerprint and the report all see layers as they see fields.
+        var expanded = new List<FieldRule>(fields.Count);
+        foreach (var rule in fields) expanded.AddRange(rule.ExpandLayers());
+        Fields = expanded;
         CustomLoss = customLoss;
         CustomMetric = customMetric;
     }
 
     /// <summary>The model's full type name, for messages and reports.</summary>
     public string ModelName { get; }
+    /// <summary>The field rules, a layered field (<see cref="ILayeredModule"/> with layer-wise rules) as one rule per layer.</summary>
     public IReadOnlyList<FieldRule> Fields { get; }
     /// <summary>The model's custom loss: (output, labels) → scalar loss tensor.</summary>
     public Func<Tensor, Tensor, Tensor>? CustomLoss { get; }
