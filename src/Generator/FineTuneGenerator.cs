@@ -63,6 +63,7 @@ namespace Attune.Generator
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.WeightDecayAttributeName, "WeightDecay", TrackingNames.WeightDecayUsage));
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LearningRateScaleAttributeName, "LearningRateScale", TrackingNames.LearningRateScaleUsage));
             ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LoraAttributeName, "Lora", TrackingNames.LoraUsage));
+            ReportDiagnostics(context, FieldAttributeUsage(context, KnownTypes.LayerwiseDecayAttributeName, "LayerwiseDecay", TrackingNames.LayerwiseDecayUsage));
 
             var anyFineTune = results
                 .Collect()
@@ -183,6 +184,7 @@ namespace Attune.Generator
         public const string TuneSpaceModels = "Attune.TuneSpaceModels";
         public const string TuneSpaceDiagnostics = "Attune.TuneSpaceDiagnostics";
         public const string LearningRateScaleUsage = "Attune.LearningRateScaleUsage";
+        public const string LayerwiseDecayUsage = "Attune.LayerwiseDecayUsage";
         public const string LoraUsage = "Attune.LoraUsage";
     }
 }

@@ -41,6 +41,7 @@ public sealed class CacheabilityTests
             [WeightDecay(0)] private readonly Linear third = null!;
             [LearningRateScale(0.5)] private readonly Linear fourth = null!;
             [Lora] private readonly Linear fifth = null!;
+            [LayerwiseDecay(0.9)] private readonly Linear sixth = null!;
             public Loose() : base(nameof(Loose)) { }
             public override Tensor forward(Tensor input) => third.forward(other.forward(layer.forward(input)));
         }

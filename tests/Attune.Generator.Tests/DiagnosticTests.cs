@@ -162,6 +162,56 @@ public sealed class DiagnosticTests
         Assert.False(Generated(run, "TwoInputs"));
     }
 
+    /// <summary>A stack of layers, as a transformer encoder is.</summary>
+    private const string LayeredStack = """
+        public sealed class Stack : nn.Module<Tensor, Tensor>, ILayeredModule
+        {
+            private readonly Linear bottom = nn.Linear(4, 4), top = nn.Linear(4, 4);
+            public Stack() : base("s") { RegisterComponents(); }
+            public System.Collections.Generic.IReadOnlyList<(string Name, nn.Module Module)> Layers => new (string, nn.Module)[] { ("bottom", bottom), ("top", top) };
+            public override Tensor forward(Tensor x) => top.call(bottom.call(x));
+        }
+
+        """;
+
+    [Fact]
+    public void AT0026_LayerRuleOnAFieldThatIsNotAStack()
+    {
+        var run = AssertDiagnostics(LayeredStack + $$"""
+            [FineTune(Epochs = 4)]
+            public partial class Model : nn.Module<Tensor, Tensor>
+            {
+                [{|AT0026:LayerwiseDecay(0.9)|}] private readonly Sequential body = nn.Sequential(nn.Linear(4, 4));
+                [Freeze(UnfreezeAtEpoch = 2, {|AT0026:LayerByLayer = true|})] private readonly Linear middle = nn.Linear(4, 4);
+                [LayerwiseDecay(0.8)] private readonly Stack encoder = new Stack();
+                private readonly Linear head = nn.Linear(4, 2);
+            {{Module("Model")}}
+            }
+            """);
+
+        Assert.Contains("[LayerwiseDecay] on 'body' needs a stack of layers, but 'TorchSharp.Modules.Sequential' does not implement Attune.ILayeredModule", Message(run, "AT0026"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AT0027_InvalidLayerRule()
+    {
+        var run = AssertDiagnostics(LayeredStack + $$"""
+            [FineTune(Epochs = 4)]
+            public partial class Model : nn.Module<Tensor, Tensor>
+            {
+                [LayerwiseDecay({|AT0027:1.5|})] private readonly Stack a = new Stack();
+                [Freeze({|AT0027:LayerByLayer = true|})] private readonly Stack b = new Stack();
+                [Lora(Targets = new[] { "top" })] [{|AT0027:LayerwiseDecay(0.9)|}] private readonly Stack c = new Stack();
+                [Freeze(UnfreezeAtEpoch = 2, LayerByLayer = true), LayerwiseDecay(0.9)] private readonly Stack ok = new Stack();
+                private readonly Linear head = nn.Linear(4, 2);
+            {{Module("Model")}}
+            }
+            """);
+
+        Assert.Contains("[LayerwiseDecay] on 'a' is invalid: the decay is 1.5, but it must be in (0, 1]", Message(run, "AT0027"), StringComparison.Ordinal);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("Fix: add UnfreezeAtEpoch = 2", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void AT0003_InvalidOptionValues()
     {

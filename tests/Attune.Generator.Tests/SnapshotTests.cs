@@ -89,6 +89,42 @@ public sealed class SnapshotTests
         Assert.DoesNotContain("RunFineTune(global::TorchSharp.torch.Tensor trainFeatures", generated, StringComparison.Ordinal);
     }
 
+    /// <summary>Layer-wise decay and layer-by-layer unfreezing on a stack of layers become FieldRule arguments.</summary>
+    [Fact]
+    public void LayerwiseRules()
+    {
+        var run = Run(Usings + """
+            namespace Samples.Layers
+            {
+                public sealed class Encoder : nn.Module<Tensor, Tensor>, ILayeredModule
+                {
+                    private readonly Linear bottom = nn.Linear(4, 4), top = nn.Linear(4, 4);
+                    public Encoder() : base("e") { RegisterComponents(); }
+                    public System.Collections.Generic.IReadOnlyList<(string Name, nn.Module Module)> Layers => new (string, nn.Module)[] { ("bottom", bottom), ("top", top) };
+                    public override Tensor forward(Tensor x) => top.call(bottom.call(x));
+                }
+
+                [FineTune(Epochs = 6)]
+                public partial class Classifier : nn.Module<Tensor, Tensor>
+                {
+                    [Freeze(UnfreezeAtEpoch = 2, LayerByLayer = true), LayerwiseDecay(0.8)] private readonly Encoder encoder;
+                    [LearningRate(1e-3)] private readonly Linear head;
+
+                    public Classifier() : base(nameof(Classifier))
+                    {
+                        encoder = new Encoder();
+                        head = nn.Linear(4, 2);
+                        RegisterComponents();
+                    }
+
+                    public override Tensor forward(Tensor x) => head.call(encoder.call(x));
+                }
+            }
+            """);
+
+        VerifyAndCompile(run);
+    }
+
     [Fact]
     public void FileScopedNamespace()
     {

@@ -240,6 +240,24 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0025");
 
+        public static readonly DiagnosticDescriptor NotLayered = new DiagnosticDescriptor(
+            id: "AT0026",
+            title: "Layer-wise rule on a field that is not a stack of layers",
+            messageFormat: "{0} on '{1}' needs a stack of layers, but '{2}' does not implement Attune.ILayeredModule; layer-wise rules give each layer of the stack its own rate or unfreeze epoch. Use them on an encoder such as Attune.Transformers.BertModel, implement ILayeredModule on '{2}', or use [LearningRateScale] / [Freeze(UnfreezeAtEpoch = n)] per field.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0026");
+
+        public static readonly DiagnosticDescriptor InvalidLayerRule = new DiagnosticDescriptor(
+            id: "AT0027",
+            title: "Invalid layer-wise rule",
+            messageFormat: "{0} on '{1}' is invalid: {2}. Fix: {3}.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0027");
+
         // ----- [TuneSpace] (AT01xx) -----
 
         public static readonly DiagnosticDescriptor SpaceNotPartial = new DiagnosticDescriptor(
@@ -452,6 +470,8 @@ namespace Attune.Generator.Diagnostics
             [RateAndScale.Id] = RateAndScale,
             [ResumeWithoutDirectory.Id] = ResumeWithoutDirectory,
             [SeveralInputs.Id] = SeveralInputs,
+            [NotLayered.Id] = NotLayered,
+            [InvalidLayerRule.Id] = InvalidLayerRule,
             [SpaceNotPartial.Id] = SpaceNotPartial,
             [SpaceNotAClass.Id] = SpaceNotAClass,
             [EmptyRange.Id] = EmptyRange,

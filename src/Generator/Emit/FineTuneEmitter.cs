@@ -70,6 +70,10 @@ namespace Attune.Generator.Emit
                         arguments += ", unfreezeAtEpoch: " + Parsing.Literals.Integer(field.UnfreezeAtEpoch);
                     if (field.LearningRateScale is not null)
                         arguments += ", learningRateScale: " + field.LearningRateScale;
+                    if (field.LayerDecay is not null)
+                        arguments += ", layerDecay: " + field.LayerDecay;
+                    if (field.LayerByLayer)
+                        arguments += ", layerByLayer: true";
                     var lora = field.Lora is null ? "" : ".WithLora(" + field.Lora + ")";
                     writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}){lora},");
                 }

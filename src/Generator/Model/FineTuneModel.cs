@@ -7,7 +7,10 @@ namespace Attune.Generator.Model
     /// <param name="UnfreezeAtEpoch">[Freeze(UnfreezeAtEpoch = n)]: n, or 0.</param>
     /// <param name="LearningRateScale">[LearningRateScale(s)]: the literal of s, or null.</param>
     /// <param name="Lora">The C# expression of the field's <c>LoraSpec</c> when it has [Lora]; null otherwise.</param>
-    internal sealed record FieldRuleModel(string FieldName, string Identifier, bool Frozen, string? LearningRate, string? WeightDecay, int UnfreezeAtEpoch = 0, string? LearningRateScale = null, string? Lora = null);
+    /// <param name="LayerDecay">[LayerwiseDecay(d)]: the literal of d, or null.</param>
+    /// <param name="LayerByLayer">[Freeze(LayerByLayer = true)] with a valid UnfreezeAtEpoch.</param>
+    internal sealed record FieldRuleModel(string FieldName, string Identifier, bool Frozen, string? LearningRate, string? WeightDecay, int UnfreezeAtEpoch = 0, string? LearningRateScale = null, string? Lora = null,
+        string? LayerDecay = null, bool LayerByLayer = false);
 
     /// <summary>A custom loss or metric method of the model.</summary>
     /// <param name="Expression">What to call: <c>this.Name</c> or the fully qualified <c>global::Ns.Type.Name</c>.</param>

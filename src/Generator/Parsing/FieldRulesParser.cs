@@ -30,7 +30,7 @@ namespace Attune.Generator.Parsing
                 var memberType = field?.Type ?? ((IPropertySymbol)member).Type;
                 var isCandidate = field is not null && !field.IsStatic && !field.IsConst && known.IsModuleOrParameter(memberType);
 
-                AttributeData? freeze = null, learningRate = null, weightDecay = null, learningRateScale = null, lora = null;
+                AttributeData? freeze = null, learningRate = null, weightDecay = null, learningRateScale = null, lora = null, layerwiseDecay = null;
                 foreach (var attribute in member.GetAttributes())
                 {
                     var kind = known.Classify(attribute);
@@ -60,6 +60,7 @@ namespace Attune.Generator.Parsing
                         case FieldAttributeKind.WeightDecay: weightDecay = attribute; break;
                         case FieldAttributeKind.LearningRateScale: learningRateScale = attribute; break;
                         case FieldAttributeKind.Lora: lora = attribute; break;
+                        case FieldAttributeKind.LayerwiseDecay: layerwiseDecay = attribute; break;
                     }
                 }
 
@@ -70,7 +71,7 @@ namespace Attune.Generator.Parsing
                 var unfreezeAtEpoch = freeze is null ? 0 : GradualFieldRules.UnfreezeAtEpoch(freeze, member.Name, epochs, diagnostics, cancellationToken);
                 if (freeze is not null)
                     frozenFields.Add(unfreezeAtEpoch > 0 ? member.Name + " (until epoch " + Literals.Integer(unfreezeAtEpoch) + ")" : member.Name);
-                if (freeze is null && learningRate is null && weightDecay is null && learningRateScale is null && lora is null)
+                if (freeze is null && learningRate is null && weightDecay is null && learningRateScale is null && lora is null && layerwiseDecay is null)
                     continue;
 
                 var learningRateLiteral = ReadValue(learningRate, FieldAttributeKind.LearningRate, member.Name, diagnostics, cancellationToken);
@@ -91,7 +92,9 @@ namespace Attune.Generator.Parsing
                 }
 
                 var loraLiteral = lora is null ? null : LoraParser.Parse(type, field!, lora, freeze is not null, known, diagnostics, cancellationToken);
-                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral, unfreezeAtEpoch, scaleLiteral, loraLiteral));
+                var (layerDecay, layerByLayer) = LayerwiseRules.Parse(freeze, layerwiseDecay, unfreezeAtEpoch, lora, member.Name, memberType, known, diagnostics, cancellationToken);
+                rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral, unfreezeAtEpoch, scaleLiteral, loraLiteral,
+                    layerDecay, layerByLayer));
             }
 
             if (trainableFields > 0 && frozenFields.Count == trainableFields)
@@ -158,6 +161,7 @@ namespace Attune.Generator.Parsing
             FieldAttributeKind.WeightDecay => "WeightDecay",
             FieldAttributeKind.LearningRateScale => "LearningRateScale",
             FieldAttributeKind.Lora => "Lora",
+            FieldAttributeKind.LayerwiseDecay => "LayerwiseDecay",
             _ => kind.ToString(),
         };
     }

@@ -11,6 +11,7 @@ namespace Attune.Generator.Parsing
         public const string WeightDecayAttributeName = "Attune.WeightDecayAttribute";
         public const string LearningRateScaleAttributeName = "Attune.LearningRateScaleAttribute";
         public const string LoraAttributeName = "Attune.LoraAttribute";
+        public const string LayerwiseDecayAttributeName = "Attune.LayerwiseDecayAttribute";
 
         public KnownTypes(Compilation compilation)
         {
@@ -24,6 +25,8 @@ namespace Attune.Generator.Parsing
             Tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor");
             Parameter = compilation.GetTypeByMetadataName("TorchSharp.Modules.Parameter");
             LoraAttribute = compilation.GetTypeByMetadataName(LoraAttributeName);
+            LayerwiseDecayAttribute = compilation.GetTypeByMetadataName(LayerwiseDecayAttributeName);
+            LayeredModule = compilation.GetTypeByMetadataName("Attune.ILayeredModule");
             Linear = compilation.GetTypeByMetadataName("TorchSharp.Modules.Linear");
             Compilation = compilation;
         }
@@ -38,6 +41,22 @@ namespace Attune.Generator.Parsing
         public INamedTypeSymbol? Tensor { get; }
         public INamedTypeSymbol? Parameter { get; }
         public INamedTypeSymbol? LoraAttribute { get; }
+        public INamedTypeSymbol? LayerwiseDecayAttribute { get; }
+        public INamedTypeSymbol? LayeredModule { get; }
+
+        /// <summary>Whether a field of this type is a stack of layers (implements <c>Attune.ILayeredModule</c>); null
+        /// when that cannot be known at build (a type parameter, or the runtime is not referenced).</summary>
+        public bool? IsLayered(ITypeSymbol type)
+        {
+            if (LayeredModule is null || type is ITypeParameterSymbol)
+                return null;
+            foreach (var candidate in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate, LayeredModule))
+                    return true;
+            }
+            return SymbolEqualityComparer.Default.Equals(type, LayeredModule);
+        }
         public INamedTypeSymbol? Linear { get; }
         /// <summary>For semantic models of the model's other partial declarations (the [Lora] forward() check).</summary>
         public Compilation Compilation { get; }
@@ -100,6 +119,8 @@ namespace Attune.Generator.Parsing
                 return FieldAttributeKind.LearningRateScale;
             if (LoraAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LoraAttribute))
                 return FieldAttributeKind.Lora;
+            if (LayerwiseDecayAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LayerwiseDecayAttribute))
+                return FieldAttributeKind.LayerwiseDecay;
             return FieldAttributeKind.None;
         }
     }
@@ -112,5 +133,6 @@ namespace Attune.Generator.Parsing
         WeightDecay,
         LearningRateScale,
         Lora,
+        LayerwiseDecay,
     }
 }
