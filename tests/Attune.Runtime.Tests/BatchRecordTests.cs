@@ -181,3 +181,4 @@ public class EvaluateTests
         Assert.Throws<ArgumentException>(() => FineTuner.Evaluate(model, test, metrics: Metric.Custom));
     }
 }
+
