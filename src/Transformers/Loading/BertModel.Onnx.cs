@@ -48,8 +48,8 @@ public sealed partial class BertModel
     /// </summary>
     /// <param name="onnx">The .onnx bytes (weights embedded, not external).</param>
     /// <param name="source">How to name the stream in errors and in the report (a path, a package resource).</param>
-    /// <returns>Loaded: every key of this model; Skipped: initializers that are not weights (integer constants),
-    /// by their ONNX names.</returns>
+    /// <returns>Loaded: every key of this model; Skipped: initializers that are not weights (integer buffers such as
+    /// <c>embeddings.position_ids</c>, integer constants of the graph), by their ONNX names.</returns>
     /// <exception cref="InvalidDataException">The bytes are not an ONNX model with weights.</exception>
     /// <exception cref="PretrainedLoadException">The configuration does not describe the file's architecture, a key
     /// of the model has no weight in the file, a float initializer maps to nothing, or a shape differs. Nothing is
@@ -68,7 +68,12 @@ public sealed partial class BertModel
 
         var target = state_dict();
         var missing = target.Keys.Where(k => !weights.Named.ContainsKey(k)).ToList();
-        var unexpected = weights.Named.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        // Integer buffers the exporter kept (embeddings.position_ids) are recomputed here: reported, not loaded. A float
+        // tensor the model lacks is a weight that would be lost, so it is an error.
+        var notInModel = weights.Named.Values.Where(w => !target.ContainsKey(w.Name)).ToList();
+        var unexpected = notInModel.Where(w => OnnxWeights.IsFloat(w.Proto)).Select(w => w.Name).ToList();
+        var skipped = notInModel.Where(w => !OnnxWeights.IsFloat(w.Proto)).Select(w => w.Name)
+            .Concat(weights.Unmapped.Select(t => t.Name)).ToList();
         var strayFloats = weights.Unmapped.Where(OnnxWeights.IsFloat).Select(OnnxWeights.Describe).ToList();
         var problems = new List<string>();
         foreach (var (key, tensor) in target)
@@ -88,6 +93,6 @@ public sealed partial class BertModel
                 where, missing, unexpected);
 
         foreach (var (key, tensor) in target) weights.CopyInto(weights.Named[key], tensor);
-        return new PretrainedLoadReport(where, target.Keys.ToList(), weights.Unmapped.Select(t => t.Name).ToList(), Array.Empty<string>(), Array.Empty<string>());
+        return new PretrainedLoadReport(where, target.Keys.ToList(), skipped, Array.Empty<string>(), Array.Empty<string>());
     }
 }
