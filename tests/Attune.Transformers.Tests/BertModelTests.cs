@@ -75,6 +75,18 @@ public class BertModelTests
     }
 
     [Fact]
+    public void GeluNewIsTheTanhFormula()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.linspace(-4, 4, 81);
+        var expected = x.mul(0.5).mul(x.add(x.pow(3).mul(0.044715)).mul(Math.Sqrt(2 / Math.PI)).tanh().add(1));
+        Assert.True(BertActivations.Apply(BertActivation.GeluTanh, x).allclose(expected, 1e-6, 1e-6));
+        var erf = x.mul(0.5).mul(x.div(Math.Sqrt(2)).erf().add(1));
+        Assert.True(BertActivations.Apply(BertActivation.Gelu, x).allclose(erf, 1e-6, 1e-6));
+        Assert.False(BertActivations.Apply(BertActivation.Gelu, x).allclose(expected, 1e-6, 1e-6));
+    }
+
+    [Fact]
     public void TokenTypesDefaultToZero()
     {
         using var model = new BertModel(Tiny.Config);
