@@ -12,7 +12,7 @@ namespace Attune.Transformers;
 /// (<c>encoder.layer.*.attention.self.query</c>) name the same modules. <c>forward</c> returns the last hidden state
 /// [B, T, H]. Use it as a field (named <c>bert</c> to keep Hugging Face's keys) inside a model with its own head.
 /// </summary>
-public sealed partial class BertModel : nn.Module<TextBatch, Tensor>
+public sealed partial class BertModel : nn.Module<TextBatch, Tensor>, ILayeredModule
 {
 #pragma warning disable IDE1006
     private readonly BertEmbeddings embeddings;
@@ -46,6 +46,22 @@ public sealed partial class BertModel : nn.Module<TextBatch, Tensor>
 
     /// <summary>The transformer layers in order; layer i's keys start <c>encoder.layer.{i}.</c>.</summary>
     public IReadOnlyList<BertLayer> Layers => encoder.Layers;
+
+    /// <summary>
+    /// The stack for layer-wise rules (<c>[LayerwiseDecay]</c>, <c>[Freeze(LayerByLayer = true)]</c>): the embeddings
+    /// first, then each transformer layer; the pooler, which sits on the top layer's output, goes with the top layer.
+    /// </summary>
+    IReadOnlyList<(string Name, nn.Module Module)> ILayeredModule.Layers
+    {
+        get
+        {
+            var layers = encoder.Layers;
+            var stack = new (string, nn.Module)[layers.Count + 1];
+            stack[0] = ("embeddings", embeddings);
+            for (int i = 0; i < layers.Count; i++) stack[i + 1] = ("encoder.layer." + i.ToString(System.Globalization.CultureInfo.InvariantCulture), layers[i]);
+            return stack;
+        }
+    }
 
     /// <summary>Layer <paramref name="index"/> (0-based).</summary>
     public BertLayer Layer(int index)

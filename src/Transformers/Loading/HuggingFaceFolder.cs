@@ -102,7 +102,15 @@ internal static class HuggingFaceFolder
         Directory.CreateDirectory(full);
         // transformers refuses a safetensors file whose metadata lacks format "pt" ("does not contain the valid metadata").
         var metadata = new Dictionary<string, string> { ["format"] = "pt" };
-        SafeTensors.Write(Path.Combine(full, WeightsFile), module.state_dict().Select(kv => (kv.Key, kv.Value)), metadata);
+        // A LoRA-adapted model saves as the plain checkpoint Hugging Face knows: its adapters must be merged into the
+        // weights first (then the adapters' own tensors are left out); unmerged adapters would be lost silently.
+        var adapters = module.LoraAdapters();
+        var unmerged = adapters.Where(a => !a.Adapter.Merged).Select(a => a.Name).ToList();
+        if (unmerged.Count > 0)
+            throw new InvalidOperationException(
+                $"The model has {unmerged.Count} LoRA adapters that are not merged ({string.Join(", ", unmerged.Take(3))}{(unmerged.Count > 3 ? ", …" : "")}); a Hugging Face checkpoint has no place for them. Call MergeLora() before saving (or SaveLoraAdapters to keep the adapters alone).");
+        var adapterKeys = new HashSet<string>(adapters.SelectMany(a => new[] { a.Name + ".lora_A", a.Name + ".lora_B" }), StringComparer.Ordinal);
+        SafeTensors.Write(Path.Combine(full, WeightsFile), module.state_dict().Where(kv => !adapterKeys.Contains(kv.Key)).Select(kv => (kv.Key, kv.Value)), metadata);
         string configPath = Path.Combine(full, ConfigFile);
         string temp = configPath + ".tmp";
         File.WriteAllText(temp, config.ToJson([architecture]) + "\n", new UTF8Encoding(false));
