@@ -169,7 +169,9 @@ public class TextClassificationDataTests
         double toMax = train.PaddingEfficiency(16, BatchPadding.ToMaximum);
         double dynamic = train.PaddingEfficiency(16, BatchPadding.Dynamic, seed: 3);
         double grouped = train.PaddingEfficiency(16, BatchPadding.DynamicGroupedByLength, seed: 3);
-        Assert.True(toMax < dynamic, $"padding to the maximum {toMax:P1}, dynamic {dynamic:P1}");
+        // At 128, a fifth of the reviews are cut to the maximum, so nearly every random batch of 16 holds one and is
+        // as wide as the maximum: dynamic padding alone gains little here; grouping is what packs the batches.
+        Assert.True(toMax <= dynamic, $"padding to the maximum {toMax:P1}, dynamic {dynamic:P1}");
         Assert.True(dynamic + 0.1 < grouped, $"dynamic {dynamic:P1}, grouped {grouped:P1}");
         Assert.True(grouped > 0.9, $"grouped {grouped:P1}");
         // Padding to the maximum is exactly real tokens over rows × maximum.
