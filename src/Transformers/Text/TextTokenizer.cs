@@ -178,7 +178,43 @@ public sealed partial class TextTokenizer
     }
 
     private string Clean(string text)
-        => Options.ReplaceHtmlLineBreaks ? HtmlLineBreak().Replace(text, " ") : text;
+        => BertCleanText(Options.ReplaceHtmlLineBreaks ? HtmlLineBreak().Replace(text, " ") : text);
+
+    /// <summary>
+    /// BERT's text clean-up (Hugging Face's <c>_clean_text</c>), which Microsoft.ML.Tokenizers 2.0.1 does differently:
+    /// tabs and line breaks become spaces (the library deletes them, gluing "line\nbreak" into one word) and format
+    /// characters such as a zero-width space are deleted (the library keeps them inside the word, which then is [UNK]).
+    /// Every other control or unassigned character, NUL and U+FFFD are deleted; other whitespace becomes a space.
+    /// </summary>
+    internal static string BertCleanText(string text)
+    {
+        bool clean = true;
+        foreach (char c in text)
+            if (c < ' ' || c >= '\u007f')
+            {
+                clean = false;
+                break;
+            }
+        if (clean) return text; // plain printable ASCII, the common case: nothing to do
+        var builder = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            int value = rune.Value;
+            if (value == '\t' || value == '\n' || value == '\r' || Rune.IsWhiteSpace(rune))
+            {
+                builder.Append(' ');
+                continue;
+            }
+            if (value == 0 || value == 0xFFFD) continue;
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned
+                or System.Globalization.UnicodeCategory.Surrogate)
+                continue;
+            builder.Append(rune.ToString());
+        }
+        return builder.ToString();
+    }
 
     // A run of characters that are neither whitespace nor punctuation, or one punctuation character. Punctuation is
     // BERT's: Unicode P* plus every ASCII symbol (!-/ :-@ [-` {-~), as in Hugging Face's _is_punctuation.

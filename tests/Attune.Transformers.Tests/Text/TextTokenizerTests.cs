@@ -41,6 +41,22 @@ public class TextTokenizerTests
     }
 
     [Fact]
+    public void LineBreaksAndTabsSeparateWordsAndInvisibleCharactersAreDropped()
+    {
+        // tab 21628, new 2047, line 2240: as Hugging Face's BERT cleans text (Microsoft.ML.Tokenizers alone glues them).
+        Assert.Equal(new[] { 101, 21628, 2047, 2240, 102 }, Tokenizer.Encode("tab\tnew\r\nline", 16).Ids);
+        // A zero-width space inside a word is removed, not an unknown word: zero 5717 ##width 9148 ... as "zerowidth".
+        Assert.Equal(Tokenizer.Encode("zerowidth", 16).Ids, Tokenizer.Encode("zero\u200Bwidth", 16).Ids);
+    }
+
+    [Fact]
+    public void SpecialTokenNamesInsideTextAreReadAsText()
+    {
+        // [ 1031, sep 19802, ] 1033: a review cannot inject a separator (102) into its row.
+        Assert.Equal(new[] { 101, 2204, 1031, 19802, 1033, 2919, 102 }, Tokenizer.Encode("good [SEP] bad", 16).Ids);
+    }
+
+    [Fact]
     public void TheSpecialIdsAreThoseOfTheVocabulary()
     {
         Assert.Equal(0, Tokenizer.PadId);

@@ -37,6 +37,25 @@ public class TokenizerOracleTests
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
 
+    [Theory]
+    [InlineData("Price: $5.99 <3 (per bag) -- 100% \"worth\" it; a_b + c = d | ~e ^f `g`")]
+    [InlineData("Café, naïve résumé, Ärger, façade")]
+    [InlineData("emoji 😀 and a snowman ☃, arrows →, a degree 5°C, fractions ½")]
+    [InlineData("日本語のテキスト and 中文")]
+    [InlineData("tab\tnew\nline\r\nnon-breaking\u00A0space")]
+    [InlineData("zero\u200Bwidth and control\u0007char")]
+    [InlineData("SHOUTING and MiXeD CaSe")]
+    [InlineData("supercalifragilisticexpialidocious antidisestablishmentarianism")]
+    public void EdgeCasesGetTheSameIdsAsAnIndependentBertTokenizer(string text)
+    {
+        var oracle = new FastBertTokenizer.BertTokenizer();
+        using (var vocabulary = new StreamReader(ModelPackage.MiniLM().OpenResource("vocab.txt")))
+            oracle.LoadVocabulary(vocabulary, convertInputToLowercase: true);
+        var expected = oracle.Encode(text, maximumTokens: 512).InputIds.ToArray().Select(i => (int)i).ToArray();
+        var actual = TextFixtures.Tokenizer.Encode(text, 512).Ids.ToArray();
+        Assert.True(expected.SequenceEqual(actual), Diff(expected, actual, TextFixtures.Tokenizer));
+    }
+
     private static string Diff(int[] expected, int[] actual, TextTokenizer tokenizer)
     {
         int at = 0;
