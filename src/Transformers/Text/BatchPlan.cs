@@ -31,6 +31,15 @@ internal static class BatchPlan
         int full = batches[^1].Length == batchSize ? batches.Count : batches.Count - 1;
         var batchOrder = Permutation(full, generator);
         var shuffled = batchOrder.Select(b => batches[b]).ToList();
+        // As Hugging Face does, the batch with the longest row goes first: if the widest step does not fit in memory,
+        // the run fails at its first step rather than somewhere in the epoch.
+        if (full > 1)
+        {
+            int widest = 0;
+            for (int b = 1; b < full; b++)
+                if (store.Length(shuffled[b][0]) > store.Length(shuffled[widest][0])) widest = b;
+            (shuffled[0], shuffled[widest]) = (shuffled[widest], shuffled[0]);
+        }
         if (full < batches.Count) shuffled.Add(batches[^1]);
         return shuffled;
     }

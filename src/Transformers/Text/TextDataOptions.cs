@@ -16,10 +16,16 @@ public sealed record TextDataOptions
     /// </summary>
     public int? MaxPositions { get; init; }
 
-    /// <summary>The header name of the text column of a CSV file. Defaults to <c>text</c>.</summary>
+    /// <summary>
+    /// The header name of the text column of a CSV file, matched exactly, else ignoring case and surrounding spaces.
+    /// Defaults to <c>text</c>.
+    /// </summary>
     public string TextColumn { get; init; } = "text";
 
-    /// <summary>The header name of the label column of a CSV file. Defaults to <c>label</c>.</summary>
+    /// <summary>
+    /// The header name of the label column of a CSV file, matched as <see cref="TextColumn"/>. Labels are class names:
+    /// spaces around them are trimmed, case is kept. Defaults to <c>label</c>.
+    /// </summary>
     public string LabelColumn { get; init; } = "label";
 
     /// <summary>The field separator of a CSV file. Defaults to a comma.</summary>
@@ -36,8 +42,9 @@ public sealed record TextDataOptions
     /// Length-grouped batching for shuffled passes (Hugging Face's <c>group_by_length</c>): the rows are shuffled, cut
     /// into mega-batches of <see cref="MegaBatchSize"/> batches, each mega-batch is sorted by length and cut into batches,
     /// and the batches are shuffled again. Rows in a batch then have similar lengths, so dynamic padding adds little,
-    /// while which rows meet and the order of batches stay random (and repeat for a seeded generator). Unshuffled passes
-    /// keep the rows' order. Off by default.
+    /// while which rows meet and the order of batches stay random (and repeat for a seeded generator), except that the
+    /// batch holding the longest row comes first, so a step too wide for memory fails at once. Unshuffled passes keep
+    /// the rows' order. Off by default.
     /// </summary>
     public bool GroupByLength { get; init; }
 
