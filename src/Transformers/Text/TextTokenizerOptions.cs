@@ -5,8 +5,8 @@ public sealed record TextTokenizerOptions
 {
     /// <summary>
     /// Lower-case the text (and strip accents, as Hugging Face's uncased BERT tokenizers do) before the WordPiece split.
-    /// Null (the default) decides from the vocabulary: a vocabulary without any upper-case word piece was built from
-    /// lower-cased text (all-MiniLM-L6-v2's is), so text must be lower-cased to find its pieces; a cased vocabulary
+    /// Null (the default) decides from the vocabulary: one whose word pieces hold no upper-case letter A–Z was built
+    /// from lower-cased text (all-MiniLM-L6-v2's is), so text must be lower-cased to find its pieces; a cased vocabulary
     /// keeps the case.
     /// </summary>
     public bool? LowerCase { get; init; }
