@@ -264,6 +264,8 @@ public sealed class TextClassificationData : IBatchSource<TextBatch>
             ids[i] = (int[])encoded.Ids;
             fullLengths[i] = encoded.FullLength;
         }
-        return new TextClassificationData(TokenStore.Build(ids, fullLengths, indices), tokenizer, map, options, source);
+        var data = new TextClassificationData(TokenStore.Build(ids, fullLengths, indices), tokenizer, map, options, source);
+        TextDataLog.Warnings(options.Logger, source, data.Statistics);
+        return data;
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Attune.Transformers;
 
 /// <summary>How a <see cref="TextClassificationData"/> is read, tokenized and batched.</summary>
@@ -50,4 +52,10 @@ public sealed record TextDataOptions
 
     /// <summary>The number of batches in a mega-batch for <see cref="GroupByLength"/>. Defaults to 50, as Hugging Face's.</summary>
     public int MegaBatchSize { get; init; } = 50;
+
+    /// <summary>
+    /// Where the set's warnings go when it is built (truncated rows, event id 200 <c>TextDataTruncated</c>), besides
+    /// <see cref="TextDataStatistics.Warnings"/>. Null: only there.
+    /// </summary>
+    public ILogger? Logger { get; init; }
 }

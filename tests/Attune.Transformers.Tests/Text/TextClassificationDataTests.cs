@@ -75,6 +75,24 @@ public class TextClassificationDataTests
         Assert.Contains("1 of 3 rows", warning);
         Assert.Contains("maximum length 8", warning);
         Assert.Contains("13 tokens", warning);
+
+        // Also logged when the set is built, when a logger is given.
+        var logger = new CapturingLogger();
+        TextClassificationData.FromRows(rows, TextFixtures.Tokenizer, new TextDataOptions { MaxLength = 8, Logger = logger }, source: "three rows");
+        var (level, message) = Assert.Single(logger.Lines);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, level);
+        Assert.Equal("three rows: " + warning, message);
+        TextClassificationData.FromRows(rows, TextFixtures.Tokenizer, new TextDataOptions { MaxLength = 16, Logger = logger });
+        Assert.Single(logger.Lines);
+    }
+
+    private sealed class CapturingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel, string)> Lines { get; } = new();
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => Lines.Add((logLevel, formatter(state, exception)));
     }
 
     [Fact]
