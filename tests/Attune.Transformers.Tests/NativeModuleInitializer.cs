@@ -1,5 +1,9 @@
 using System.Runtime.CompilerServices;
 
+// TorchSharp's global random generator is process-wide: seeded tests (initial weights, resume) need no other test
+// drawing from it meanwhile, and on 2 cores parallel TorchSharp tests gain little.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace Attune.Transformers.Tests;
 
 internal static class NativeModuleInitializer
