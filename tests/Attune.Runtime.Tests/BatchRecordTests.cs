@@ -153,3 +153,32 @@ internal sealed class MaskedBagNet : nn.Module<TokenBatch, Tensor>
         FieldRule.For(nameof(head), head),
     });
 }
+
+/// <summary>FineTuner.Evaluate measures a trained model on held-out data with several built-in metrics.</summary>
+public class EvaluateTests
+{
+    public EvaluateTests() => Torch.Init();
+
+    [Fact]
+    public void Evaluate_reports_each_metric_asked_for_and_matches_a_hand_count()
+    {
+        torch.manual_seed(5);
+        var model = new MaskedBagNet();
+        FineTuner.Run(model, model.Plan(), TokenRows.Task(96, seed: 1), TokenRows.Task(48, seed: 2),
+            new FineTuneOptions { Epochs = 3, BatchSize = 8, LearningRate = 5e-2, Seed = 3 });
+        var test = TokenRows.Task(40, seed: 9);
+
+        var result = FineTuner.Evaluate(model, test, batchSize: 16, metrics: new[] { Metric.Accuracy, Metric.MacroF1 });
+
+        long correct = 0;
+        using (torch.no_grad())
+            foreach (var (x, y) in test.Batches(40, false, null))
+                correct = model.call(x).argmax(1).eq(y).sum().item<long>();
+        Assert.Equal(40, result.Examples);
+        Assert.Equal(correct / 40.0, result[Metric.Accuracy], 12);
+        Assert.InRange(result[Metric.MacroF1], 0, 1);
+        Assert.Throws<KeyNotFoundException>(() => result[Metric.R2]);
+        Assert.Throws<ArgumentException>(() => FineTuner.Evaluate(model, test, metrics: Metric.Custom));
+    }
+}
+

@@ -1,11 +1,12 @@
 using System;
+using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Attune;
 
 /// <summary>
-/// One pass over the validation data in eval mode without gradients: the mean loss over examples and the metric.
+/// One pass over the validation data in eval mode without gradients: the mean loss over examples and the metrics.
 /// Each batch runs in its own dispose scope; only sums leave it (a custom metric's copies go to the pass's scope).
 /// </summary>
 internal static class Evaluator
@@ -13,13 +14,21 @@ internal static class Evaluator
     public static (double Loss, double Metric) Run<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> validation, int batchSize,
         Func<Tensor, Tensor, Tensor> loss, bool lossIsFloat32, Func<MetricAccumulator> createMetric) where TInput : notnull
     {
+        var metric = createMetric();
+        var (meanLoss, _) = Pass(model, validation, batchSize, loss, lossIsFloat32, new[] { metric });
+        return (meanLoss, metric.Result(meanLoss));
+    }
+
+    /// <returns>The mean loss over examples (NaN for none) and the number of examples; the accumulators hold the rest.</returns>
+    public static (double Loss, long Examples) Pass<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> data, int batchSize,
+        Func<Tensor, Tensor, Tensor> loss, bool lossIsFloat32, MetricAccumulator[] metrics) where TInput : notnull
+    {
         model.eval();
         using var noGrad = torch.no_grad();
         using var passScope = torch.NewDisposeScope();
-        var metric = createMetric();
         double lossSum = 0;
         long examples = 0;
-        using var batches = validation.Batches(batchSize, shuffle: false, generator: null).GetEnumerator();
+        using var batches = data.Batches(batchSize, shuffle: false, generator: null).GetEnumerator();
         while (true)
         {
             using var scope = torch.NewDisposeScope();
@@ -30,9 +39,8 @@ internal static class Evaluator
             long n = y.size(0);
             lossSum += (lossIsFloat32 ? value.item<float>() : value.ToDouble()) * n;
             examples += n;
-            metric.Add(output, y);
+            foreach (var metric in metrics) metric.Add(output, y);
         }
-        double meanLoss = examples == 0 ? double.NaN : lossSum / examples;
-        return (meanLoss, metric.Result(meanLoss));
+        return (examples == 0 ? double.NaN : lossSum / examples, examples);
     }
 }
