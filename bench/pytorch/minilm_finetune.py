@@ -72,6 +72,8 @@ DROPOUT = 0.1
 BATCH = 16
 LR, WEIGHT_DECAY = 2e-5, 0.01
 SEED = 42
+# "The movie was surprisingly good, I loved the acting!" in the package's WordPiece vocabulary (docs/notes).
+CHECK_IDS = [101, 1996, 3185, 2001, 10889, 2204, 1010, 1045, 3866, 1996, 3772, 999, 102]
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -243,7 +245,7 @@ def load_into(encoder, state):
         raise SystemExit(f"weights do not fit the encoder: missing {missing[:5]}, extra {extra[:5]}, shapes {bad_shapes[:5]}")
     with torch.no_grad():
         for k, t in own.items():
-            t.copy_(torch.from_numpy(wanted[k]))
+            t.copy_(torch.from_numpy(np.array(wanted[k])))
     return len(own)
 
 
@@ -406,6 +408,11 @@ def main():
           f"(MatMul -> Add(<layer>.bias)), unmapped 2-D float initializers: {len(unmapped)}; {loaded} encoder tensors loaded "
           f"({encoder_params:,} parameters; pooler not used), classifier total {total:,} parameters; {time.perf_counter() - t0:.1f} s")
     print(f"  peak RSS after loading: {peak_rss_mib():.0f} MiB")
+    model.eval()
+    with torch.no_grad():
+        ids = torch.tensor([CHECK_IDS])
+        h = model.bert(ids, torch.ones_like(ids), torch.zeros_like(ids))
+    print(f"  cross-check (same ids on both sides, eval): last_hidden_state[0, 0, :4] = {', '.join(f'{v:.5f}' for v in h[0, 0, :4].tolist())}; mean {h.mean().item():.6f}")
     print()
 
     print(f"train step: batch {BATCH}, random ids (fixed shapes), full fine-tune, AdamW lr {LR:g} wd {WEIGHT_DECAY:g}, "
