@@ -89,5 +89,15 @@ public partial record ReviewSweep
 {
     [LogUniform(1e-4, 1e-2)] public double LearningRate { get; init; } = 1e-3;
     [Choice(4, 8)] public int BatchSize { get; init; } = 8;
+    [Uniform(0.5, 1.0)] public double LayerDecay { get; init; } = 0.9;   // binds to FineTuneOptions.LayerDecay (double?)
     public int Epochs { get; init; } = 2;
+}
+
+/// <summary>A sweep over LoRA's rank and alpha: they bind to FineTuneOptions.LoraRank / LoraAlpha by name.</summary>
+[TuneSpace(Trials = 3, Direction = Direction.Maximize, Sampler = Sampler.Grid, Seed = 3, Storage = ":memory:")]
+public partial record LoraSweep
+{
+    [Choice(2, 4, 6)] public int LoraRank { get; init; } = 4;
+    [Choice(3.0)] public double LoraAlpha { get; init; } = 3.0;
+    public int Epochs { get; init; } = 1;
 }

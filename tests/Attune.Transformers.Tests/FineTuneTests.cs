@@ -148,6 +148,8 @@ public sealed class FineTuneTests
         {
             var p = trial.Parameters;
             using var model = new DecayClassifier(Small(6));
+            var plan = ((IFineTunable)model).CreateFineTunePlan(p.ApplyTo(DecayClassifier.FineTuneDefaults));
+            Assert.Equal(p.LayerDecay, plan.Fields[1].LearningRateScale!.Value, 12); // the layer below the top: decay^1
             var report = model.RunFineTune(Train, Validation, p, trial);
             seen.Add((p.LearningRate, p.BatchSize, report.TotalSteps));
             return report.BestMetric;
@@ -160,6 +162,33 @@ public sealed class FineTuneTests
             Assert.Equal(2 * (64 / batch), steps); // Epochs = 2 and the trial's BatchSize reached the loop
         }
         Assert.InRange(sweep.Best.Value!.Value, 0, 1);
+    }
+
+    [Fact]
+    public void A_sweep_varies_the_lora_rank_and_alpha_declared_on_the_field()
+    {
+        var ranks = new List<(int Swept, int Attached, double Scale)>();
+        var sweep = LoraSweep.RunSweep(trial =>
+        {
+            var p = trial.Parameters;
+            using var model = new LoraReviewClassifier(Small(7));
+            var report = model.RunFineTune(Train, Validation, p, trial);
+            var adapter = model.LoraAdapters()[0].Adapter;
+            ranks.Add((p.LoraRank, adapter.Rank, adapter.Scale));
+            Assert.Equal(2 * 2 * p.LoraRank * (32 + 32) + 66, report.TrainableParameters);
+            return report.BestMetric;
+        });
+        Assert.Equal(new[] { (2, 2, 1.5), (4, 4, 0.75), (6, 6, 0.5) }, ranks.OrderBy(r => r.Swept));
+        Assert.Equal(3, sweep.Trials.Count);
+    }
+
+    [Fact]
+    public void Run_options_that_override_lora_or_decay_are_checked()
+    {
+        var problems = new FineTuneOptions { LoraRank = 0, LoraAlpha = double.NaN, LoraDropout = 1, LayerDecay = 1.5 }.Validate();
+        Assert.Equal(4, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("LoraRank is 0; expected null (as declared) or at least 1", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("LayerDecay is 1.5", StringComparison.Ordinal));
     }
 
     private sealed class Progress(Action<FineTuneProgress> report) : IProgress<FineTuneProgress>

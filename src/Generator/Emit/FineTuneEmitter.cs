@@ -44,7 +44,10 @@ namespace Attune.Generator.Emit
                 global::Attune.FineTuneOptions global::Attune.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
 
                 {GeneratorInfo.GeneratedCodeAttribute}
-                global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => new global::Attune.FineTunePlan(
+                global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => ((global::Attune.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
+
+                {GeneratorInfo.GeneratedCodeAttribute}
+                global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan(global::Attune.FineTuneOptions options) => new global::Attune.FineTunePlan(
                 """);
             writer.Indentation++;
             writer.WriteLine(Literal(model.ModelName) + ",");
@@ -74,7 +77,8 @@ namespace Attune.Generator.Emit
                         arguments += ", layerDecay: " + field.LayerDecay;
                     if (field.LayerByLayer)
                         arguments += ", layerByLayer: true";
-                    var lora = field.Lora is null ? "" : ".WithLora(" + field.Lora + ")";
+                    var lora = (field.LayerDecay is null ? "" : ".WithOptions(options)")
+                        + (field.Lora is null ? "" : ".WithLora(" + field.Lora + ", options)");
                     writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}){lora},");
                 }
                 writer.Indentation--;
@@ -106,7 +110,7 @@ namespace Attune.Generator.Emit
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
                 public {{modifier}}global::Attune.FineTuneReport RunFineTune({{source}} train, {{source}} validation, {{OptionalParameters}})
-                    => {{run}}(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
+                    => {{run}}(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
                 """);
             if (inputType is null)
             {
@@ -137,7 +141,7 @@ namespace Attune.Generator.Emit
                 {{GeneratorInfo.GeneratedCodeAttribute}}
                 public {{modifier}}global::Attune.FineTuneReport RunFineTune<TSpace>({{source}} train, {{source}} validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
                     where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
-                    => {{run}}(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
+                    => {{run}}(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
                 """);
         }
 

@@ -728,7 +728,10 @@ namespace Attune.Generator.Parsing
                         .FirstOrDefault(p => !p.IsStatic && p.DeclaredAccessibility == Accessibility.Public && p.SetMethod is { DeclaredAccessibility: Accessibility.Public });
                     if (option is null)
                         continue;
-                    var sameType = SymbolEqualityComparer.Default.Equals(property.Type, option.Type)
+                    // A nullable option (LoraRank: int?, null meaning "as declared") takes a property of its underlying type.
+                    var underlying = option.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : null;
+                    var sameType = (SymbolEqualityComparer.Default.Equals(property.Type, option.Type)
+                            || (underlying is not null && SymbolEqualityComparer.Default.Equals(property.Type, underlying)))
                         && !(option.Type.IsReferenceType && option.NullableAnnotation == NullableAnnotation.NotAnnotated && property.NullableAnnotation == NullableAnnotation.Annotated);
                     if (!sameType)
                     {

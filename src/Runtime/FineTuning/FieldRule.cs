@@ -157,7 +157,7 @@ public sealed class FieldRule
     /// <summary>The field's LoRA settings when it is adapted (<c>[Lora]</c>); only its adapters then train.</summary>
     public LoraSpec? Lora { get; private init; }
 
-    /// <summary>The adapters <see cref="WithLora"/> attached, in the field's module order.</summary>
+    /// <summary>The adapters <see cref="WithLora(LoraSpec)"/> attached, in the field's module order.</summary>
     public IReadOnlyList<LoraAdapter> LoraAdapters { get; private init; } = Array.Empty<LoraAdapter>();
 
     private HashSet<IntPtr>? _adapterHandles;
@@ -172,6 +172,27 @@ public sealed class FieldRule
     public FieldRule WithLora(LoraSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return Attach(spec);
+    }
+
+    /// <summary>This rule with LoRA as declared by <paramref name="spec"/>, except where the run's options override it.</summary>
+    /// <param name="spec">The field's declared settings.</param>
+    /// <param name="options">The run's options: their LoraRank, LoraAlpha and LoraDropout, when set, replace the declared ones.</param>
+    public FieldRule WithLora(LoraSpec spec, FineTuneOptions? options) => WithLora((spec ?? throw new ArgumentNullException(nameof(spec))).Override(options));
+
+    /// <summary>This rule with the run's <see cref="FineTuneOptions.LayerDecay"/> in place of its declared decay, when
+    /// it has one and the options set one; otherwise the rule itself.</summary>
+    public FieldRule WithOptions(FineTuneOptions? options)
+    {
+        if (options?.LayerDecay is not double decay || LayerDecay is null || decay == LayerDecay) return this;
+        return new FieldRule(FieldName, Module, Parameters, Frozen, LearningRate, WeightDecay, UnfreezeAtEpoch, LearningRateScale, decay, LayerByLayer)
+        {
+            Lora = Lora, LoraAdapters = LoraAdapters, _adapterHandles = _adapterHandles,
+        };
+    }
+
+    private FieldRule Attach(LoraSpec spec)
+    {
         if (Frozen)
             throw new InvalidOperationException($"Field '{FieldName}' is both frozen and LoRA-adapted; a frozen field never trains, so its adapters would not either. Expected one of [Freeze] and [Lora].");
         if (Module is null)

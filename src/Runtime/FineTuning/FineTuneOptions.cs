@@ -43,6 +43,20 @@ public sealed record FineTuneOptions
     /// per epoch); null writes none.</summary>
     public string? TensorBoardDirectory { get; init; }
 
+    /// <summary>The rank of every <c>[Lora]</c> field's adapters in this run, instead of the one the attribute declares
+    /// (null: as declared). A sweep binds it by name, like the other options.</summary>
+    public int? LoraRank { get; init; }
+
+    /// <summary>The alpha of every <c>[Lora]</c> field's adapters in this run (null: as declared).</summary>
+    public double? LoraAlpha { get; init; }
+
+    /// <summary>The dropout on every <c>[Lora]</c> field's adapter input in this run (null: as declared).</summary>
+    public double? LoraDropout { get; init; }
+
+    /// <summary>The decay of every <c>[LayerwiseDecay]</c> field in this run (null: as declared); fields without the
+    /// attribute are not affected.</summary>
+    public double? LayerDecay { get; init; }
+
     /// <summary>The direction after resolving <see cref="Direction.Auto"/> from the metric.</summary>
     public Direction EffectiveDirection => MetricDirection != Direction.Auto ? MetricDirection : Metric switch
     {
@@ -79,6 +93,10 @@ public sealed record FineTuneOptions
         Check(MaxNonFiniteSteps > 0, nameof(MaxNonFiniteSteps), MaxNonFiniteSteps, "at least 1 (1 stops at the first non-finite step)");
         if (TensorBoardDirectory is { } tensorBoard && tensorBoard.Trim().Length == 0) // quoted: the value is blank
             Check(false, nameof(TensorBoardDirectory), $"\"{tensorBoard}\"", "null (off) or a directory path");
+        if (LoraRank is int rank) Check(rank >= 1, nameof(LoraRank), rank, "null (as declared) or at least 1");
+        if (LoraAlpha is double alpha) Check(alpha > 0 && double.IsFinite(alpha), nameof(LoraAlpha), alpha, "null (as declared) or a finite number greater than 0");
+        if (LoraDropout is double dropout) Check(dropout >= 0 && dropout < 1, nameof(LoraDropout), dropout, "null (as declared) or a number in [0, 1)");
+        if (LayerDecay is double decay) Check(decay > 0 && decay <= 1, nameof(LayerDecay), decay, "null (as declared) or a number in (0, 1]");
         Check(EffectiveDirection != Direction.Auto, nameof(MetricDirection), MetricDirection, "Maximize or Minimize for a custom metric");
         Check(!Resume || !string.IsNullOrEmpty(CheckpointDirectory), nameof(Resume), Resume, "false unless CheckpointDirectory is set (the run to resume is read from there)");
         return errors;

@@ -53,6 +53,13 @@ public sealed record LoraSpec
     }
 
     /// <summary>Rank, alpha and dropout (not targets): what an adapter's output depends on.</summary>
+    /// <summary>This spec with the run's overrides (<see cref="FineTuneOptions.LoraRank"/>, <see cref="FineTuneOptions.LoraAlpha"/>,
+    /// <see cref="FineTuneOptions.LoraDropout"/>) applied; the targets stay as declared.</summary>
+    public LoraSpec Override(FineTuneOptions? options)
+        => options is null || (options.LoraRank is null && options.LoraAlpha is null && options.LoraDropout is null)
+            ? this
+            : new LoraSpec(options.LoraRank ?? Rank, options.LoraAlpha ?? Alpha, options.LoraDropout ?? Dropout, Targets);
+
     internal bool SameAdapter(LoraSpec other) => Rank == other.Rank && Alpha.Equals(other.Alpha) && Dropout.Equals(other.Dropout);
 
     internal string Describe() => string.Format(CultureInfo.InvariantCulture, "rank {0}, alpha {1}, dropout {2}", Rank, Alpha, Dropout);

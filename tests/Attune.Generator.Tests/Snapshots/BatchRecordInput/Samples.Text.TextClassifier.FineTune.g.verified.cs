@@ -38,7 +38,10 @@ namespace Samples.Text
         global::Attune.FineTuneOptions global::Attune.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => new global::Attune.FineTunePlan(
+        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => ((global::Attune.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan(global::Attune.FineTuneOptions options) => new global::Attune.FineTunePlan(
             "Samples.Text.TextClassifier",
             new global::Attune.FieldRule[]
             {
@@ -58,7 +61,7 @@ namespace Samples.Text
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
         public global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource<global::Samples.Text.TokenBatch> train, global::Attune.IBatchSource<global::Samples.Text.TokenBatch> validation, global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.FineTuner.Run<global::Samples.Text.TokenBatch>(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
+            => global::Attune.FineTuner.Run<global::Samples.Text.TokenBatch>(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
 
         /// <summary>Fine-tunes this model in place as one trial of a sweep: the options are <see cref="FineTuneDefaults"/> with the matching properties of <paramref name="space"/> applied, each epoch's metric is reported to <paramref name="trial"/>, and the run stops early when the trial is pruned or the sweep cancelled.</summary>
         /// <typeparam name="TSpace">A [TuneSpace] type whose properties match fine-tune options by name.</typeparam>
@@ -72,6 +75,6 @@ namespace Samples.Text
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
         public global::Attune.FineTuneReport RunFineTune<TSpace>(global::Attune.IBatchSource<global::Samples.Text.TokenBatch> train, global::Attune.IBatchSource<global::Samples.Text.TokenBatch> validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
             where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
-            => global::Attune.FineTuner.Run<global::Samples.Text.TokenBatch>(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
+            => global::Attune.FineTuner.Run<global::Samples.Text.TokenBatch>(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
     }
 }

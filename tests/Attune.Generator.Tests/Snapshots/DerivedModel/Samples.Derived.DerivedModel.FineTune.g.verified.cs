@@ -38,7 +38,10 @@ namespace Samples.Derived
         global::Attune.FineTuneOptions global::Attune.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => new global::Attune.FineTunePlan(
+        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => ((global::Attune.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan(global::Attune.FineTuneOptions options) => new global::Attune.FineTunePlan(
             "Samples.Derived.DerivedModel",
             new global::Attune.FieldRule[]
             {
@@ -57,7 +60,7 @@ namespace Samples.Derived
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
         public new global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
+            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
 
         /// <summary>Fine-tunes this model in place on in-memory tensors (examples along the first dimension).</summary>
         /// <param name="trainFeatures">The training inputs.</param>
@@ -85,6 +88,6 @@ namespace Samples.Derived
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
         public new global::Attune.FineTuneReport RunFineTune<TSpace>(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
             where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
-            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
+            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
     }
 }

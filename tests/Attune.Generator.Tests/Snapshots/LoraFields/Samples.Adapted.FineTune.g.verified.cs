@@ -38,13 +38,16 @@ namespace Samples
         global::Attune.FineTuneOptions global::Attune.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => new global::Attune.FineTunePlan(
+        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => ((global::Attune.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan(global::Attune.FineTuneOptions options) => new global::Attune.FineTunePlan(
             "Samples.Adapted",
             new global::Attune.FieldRule[]
             {
-                global::Attune.FieldRule.For("encoder", this.encoder).WithLora(new global::Attune.LoraSpec(rank: 4, alpha: 8, dropout: 0, targets: new string[] { "*.q", "*.v", "proj" })),
-                global::Attune.FieldRule.For("mlp", this.mlp).WithLora(new global::Attune.LoraSpec(rank: 8, alpha: 16, dropout: 0.1, targets: new string[] { "**" })),
-                global::Attune.FieldRule.For("head", this.head, learningRate: 0.01).WithLora(new global::Attune.LoraSpec(rank: 8, alpha: 16, dropout: 0)),
+                global::Attune.FieldRule.For("encoder", this.encoder).WithLora(new global::Attune.LoraSpec(rank: 4, alpha: 8, dropout: 0, targets: new string[] { "*.q", "*.v", "proj" }), options),
+                global::Attune.FieldRule.For("mlp", this.mlp).WithLora(new global::Attune.LoraSpec(rank: 8, alpha: 16, dropout: 0.1, targets: new string[] { "**" }), options),
+                global::Attune.FieldRule.For("head", this.head, learningRate: 0.01).WithLora(new global::Attune.LoraSpec(rank: 8, alpha: 16, dropout: 0), options),
             },
             customLoss: null,
             customMetric: null);
@@ -59,7 +62,7 @@ namespace Samples
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
         public global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
+            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
 
         /// <summary>Fine-tunes this model in place on in-memory tensors (examples along the first dimension).</summary>
         /// <param name="trainFeatures">The training inputs.</param>
@@ -87,6 +90,6 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
         public global::Attune.FineTuneReport RunFineTune<TSpace>(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
             where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
-            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
+            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
     }
 }
