@@ -25,7 +25,7 @@ public abstract class ReviewModel : nn.Module<TextBatch, Tensor>
 }
 
 /// <summary>Feature extraction: the pretrained encoder frozen, only the head learns.</summary>
-[FineTune(Epochs = 3, BatchSize = 16, LearningRate = 3e-3, Metric = Metric.Accuracy, Seed = 7)]
+[FineTune(Epochs = 4, BatchSize = 16, LearningRate = 1e-2, Metric = Metric.Accuracy, Seed = 7)]
 public sealed partial class FrozenEncoderClassifier : ReviewModel
 {
     [Freeze] private readonly BertModel bert;
@@ -46,7 +46,7 @@ public sealed partial class FrozenEncoderClassifier : ReviewModel
 }
 
 /// <summary>LoRA: rank-8 adapters on every attention query and value projection; the encoder's own weights stay frozen.</summary>
-[FineTune(Epochs = 2, BatchSize = 16, LearningRate = 1e-3, Schedule = LrSchedule.Linear, WarmupRatio = 0.1, Metric = Metric.Accuracy, Seed = 7)]
+[FineTune(Epochs = 2, BatchSize = 16, LearningRate = 2e-3, Schedule = LrSchedule.Linear, WarmupRatio = 0.1, Metric = Metric.Accuracy, Seed = 7)]
 public sealed partial class LoraClassifier : ReviewModel
 {
     [Lora(Rank = 8, Alpha = 16, Targets = new[] { "encoder.layer.*.attention.self.query", "encoder.layer.*.attention.self.value" })]

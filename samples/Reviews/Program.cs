@@ -51,10 +51,10 @@ if (Wants("frozen"))
 if (Wants("lora"))
     results.Add(Arm("lora", "LoRA (rank 8, query+value)", () => new LoraClassifier(MiniLM.LoadEncoder(), classes),
         (m, p) => ((LoraClassifier)m).RunFineTune(train, validation, LoraClassifier.FineTuneDefaults with { Seed = seed }, p),
-        after: m =>
+        beforeTest: m => m.MergeLora(),   // folded into the weights: the adapters cost nothing at inference
+        afterTest: m =>
         {
             // Merged adapters leave a plain Hugging Face checkpoint: what other tools load without Attune.
-            m.MergeLora();
             saved = Path.Combine(work, "lora-merged");
             m.Encoder.SavePretrained(saved);
         }));
@@ -77,7 +77,8 @@ Console.WriteLine("REVIEWS " + string.Join(" ", results.Select(r => string.Creat
     + string.Create(culture, $" seconds={total.Elapsed.TotalSeconds:F0} seed={seed}"));
 return 0;
 
-ArmResult Arm(string key, string name, Func<ReviewModel> create, Func<ReviewModel, IProgress<FineTuneProgress>, FineTuneReport> run, Action<ReviewModel>? after = null)
+ArmResult Arm(string key, string name, Func<ReviewModel> create, Func<ReviewModel, IProgress<FineTuneProgress>, FineTuneReport> run,
+    Action<ReviewModel>? beforeTest = null, Action<ReviewModel>? afterTest = null)
 {
     Console.WriteLine();
     Console.WriteLine($"== {name} ==");
@@ -85,10 +86,11 @@ ArmResult Arm(string key, string name, Func<ReviewModel> create, Func<ReviewMode
     using var model = create();
     var report = run(model, new ConsoleProgress("  " + key));
     double trainSeconds = clock.Elapsed.TotalSeconds;
+    beforeTest?.Invoke(model);
     var evaluation = FineTuner.Evaluate(model, test, batchSize: 64, metrics: new[] { Metric.Accuracy, Metric.MacroF1 });
     Console.WriteLine(string.Create(culture,
         $"  test: accuracy {evaluation[Metric.Accuracy]:P1}, macro-F1 {evaluation[Metric.MacroF1]:F3} ({evaluation.ExamplesPerSecond:F0} reviews/s); best validation accuracy {report.BestMetric:P1} at epoch {report.BestEpoch}"));
-    after?.Invoke(model);
+    afterTest?.Invoke(model);
     return new ArmResult(key, name, evaluation[Metric.Accuracy], evaluation[Metric.MacroF1], trainSeconds, evaluation.Duration.TotalSeconds,
         report.TrainableParameters, report.BestEpoch, report.StopReason);
 }
