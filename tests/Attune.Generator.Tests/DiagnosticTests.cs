@@ -201,7 +201,8 @@ public sealed class DiagnosticTests
             {
                 [LayerwiseDecay({|AT0027:1.5|})] private readonly Stack a = new Stack();
                 [Freeze({|AT0027:LayerByLayer = true|})] private readonly Stack b = new Stack();
-                [Lora(Targets = new[] { "top" })] [{|AT0027:LayerwiseDecay(0.9)|}] private readonly Stack c = new Stack();
+                [{|AT0017:Lora(Targets = new[] { "top" })|}] [Freeze(UnfreezeAtEpoch = 2, LayerByLayer = true)] private readonly Stack c = new Stack();
+                [Lora(Targets = new[] { "top" })] [LayerwiseDecay(0.9)] private readonly Stack adapted = new Stack();
                 [Freeze(UnfreezeAtEpoch = 2, LayerByLayer = true), LayerwiseDecay(0.9)] private readonly Stack ok = new Stack();
                 private readonly Linear head = nn.Linear(4, 2);
             {{Module("Model")}}

@@ -110,3 +110,31 @@ internal sealed class StackNet : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => head.call(stack.call(x));
 }
+
+/// <summary>Layer-wise decay on a LoRA-adapted stack: each layer's adapters train at that layer's decayed rate.</summary>
+public class LayerwiseLoraTests
+{
+    public LayerwiseLoraTests() => Torch.Init();
+
+    [Fact]
+    public void Each_layers_adapters_get_the_layers_decayed_rate_and_base_weights_stay_frozen()
+    {
+        var model = new StackNet();
+        var plan = new FineTunePlan("StackNet", new[]
+        {
+            FieldRule.For("stack", model.stack, layerDecay: 0.5).WithLora(new LoraSpec(rank: 2, alpha: 4, targets: new[] { "top", "bottom" })),
+            FieldRule.For("head", model.head),
+        });
+        var groups = ParameterGroups.Build(model, plan, new FineTuneOptions { LearningRate = 0.1 });
+        double? RateOf(Parameter p) => groups.Groups.SingleOrDefault(g => g.Parameters.Any(q => q.Handle == p.Handle))?.LearningRate;
+
+        var top = LoraAdapter.Of(model.stack.top)!;
+        var bottom = LoraAdapter.Of(model.stack.bottom)!;
+        Assert.Equal(0.1, RateOf(top.A)!.Value, 12);
+        Assert.Equal(0.025, RateOf(bottom.B)!.Value, 12);
+        Assert.Null(RateOf(model.stack.top.weight!));      // base weights: frozen, in no group
+        Assert.Null(RateOf(model.stack.middle.weight!));   // a layer no pattern names: frozen
+        // Adapters: top (8 → 8) A [2, 8] + B [8, 2], bottom (4 → 8) A [2, 4] + B [8, 2]; and the head (8 → 3).
+        Assert.Equal((2 * 8 + 8 * 2) + (2 * 4 + 8 * 2) + (8 * 3 + 3), groups.TrainableCount);
+    }
+}

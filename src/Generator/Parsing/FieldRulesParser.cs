@@ -92,7 +92,7 @@ namespace Attune.Generator.Parsing
                 }
 
                 var loraLiteral = lora is null ? null : LoraParser.Parse(type, field!, lora, freeze is not null, known, diagnostics, cancellationToken);
-                var (layerDecay, layerByLayer) = LayerwiseRules.Parse(freeze, layerwiseDecay, unfreezeAtEpoch, lora, member.Name, memberType, known, diagnostics, cancellationToken);
+                var (layerDecay, layerByLayer) = LayerwiseRules.Parse(freeze, layerwiseDecay, unfreezeAtEpoch, member.Name, memberType, known, diagnostics, cancellationToken);
                 rules.Add(new FieldRuleModel(member.Name, Literals.Identifier(member.Name), freeze is not null, learningRateLiteral, weightDecayLiteral, unfreezeAtEpoch, scaleLiteral, loraLiteral,
                     layerDecay, layerByLayer));
             }

@@ -11,13 +11,13 @@ namespace Attune.Generator.Parsing
 {
     /// <summary>
     /// Reads and checks the layer-wise rules of a field: [LayerwiseDecay(d)] and [Freeze(UnfreezeAtEpoch = n,
-    /// LayerByLayer = true)] (AT0026 on a field that is not an ILayeredModule, AT0027 for an invalid value or
-    /// combination). An invalid rule is reported and left out of the emitted code, so the build says what is wrong
+    /// LayerByLayer = true)] (AT0026 on a field that is not an ILayeredModule, AT0027 for an invalid value, AT0006 for
+    /// a decay on a field frozen for the whole run). An invalid rule is reported and left out of the emitted code, so the build says what is wrong
     /// instead of the generated code throwing at run time.
     /// </summary>
     internal static class LayerwiseRules
     {
-        public static (string? Decay, bool LayerByLayer) Parse(AttributeData? freeze, AttributeData? decayAttribute, int unfreezeAtEpoch, AttributeData? lora,
+        public static (string? Decay, bool LayerByLayer) Parse(AttributeData? freeze, AttributeData? decayAttribute, int unfreezeAtEpoch,
             string fieldName, ITypeSymbol fieldType, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             var layerByLayerArgument = LayerByLayerArgument(freeze, cancellationToken);
@@ -34,14 +34,8 @@ namespace Attune.Generator.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotLayered, ruleLocation, rule, fieldName, fieldType.ToDisplayString()));
                 return (null, false);
             }
-            if (lora is not null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerRule, ruleLocation, rule, fieldName,
-                    "the field is also [Lora], so only its adapters train and there are no layer rates or freezes to set",
-                    "remove one of them"));
-                return (null, false);
-            }
-
+            // LayerByLayer needs [Freeze], which a [Lora] field cannot have (AT0017 says so); [LayerwiseDecay] on a LoRA
+            // field gives each layer's adapters their own rate.
             string? decayLiteral = null;
             if (decayAttribute is not null && decayAttribute.ConstructorArguments.Length == 1
                 && decayAttribute.ConstructorArguments[0] is { Kind: not TypedConstantKind.Error, Value: not null } argument)

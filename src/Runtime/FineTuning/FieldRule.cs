@@ -132,9 +132,16 @@ public sealed class FieldRule
             int i = layers.Count - 1 - k;
             double factor = Math.Pow(LayerDecay ?? 1, k);
             var parameters = k == 0 ? perLayer[i].Concat(rest).ToList() : perLayer[i];
-            yield return new FieldRule(FieldName + "." + layers[i].Name, layers[i].Module, parameters, Frozen,
+            var rule = new FieldRule(FieldName + "." + layers[i].Name, layers[i].Module, parameters, Frozen,
                 LearningRate * factor, WeightDecay, LayerByLayer ? UnfreezeAtEpoch + k : UnfreezeAtEpoch,
                 LearningRate is null && (LayerDecay is not null || LearningRateScale is not null) ? (LearningRateScale ?? 1) * factor : null);
+            // A LoRA field's layers train only their own adapters, each layer's at its decayed rate.
+            if (_adapterHandles is not null)
+            {
+                var handles = new HashSet<IntPtr>(parameters.Select(p => p.Parameter.Handle));
+                rule = rule.WithAdapters(Lora!, LoraAdapters.Where(a => handles.Contains(a.A.Handle)).ToList(), _adapterHandles);
+            }
+            yield return rule;
         }
     }
 
@@ -197,17 +204,23 @@ public sealed class FieldRule
             throw new InvalidOperationException($"Field '{FieldName}' is both frozen and LoRA-adapted; a frozen field never trains, so its adapters would not either. Expected one of [Freeze] and [Lora].");
         if (Module is null)
             throw new InvalidOperationException($"Field '{FieldName}' is a Parameter; LoRA adapts Linear layers. Expected a Linear field or a container with Targets.");
-        if (IsLayered)
-            throw new InvalidOperationException($"Field '{FieldName}' is LoRA-adapted and has layer-wise rules (LayerwiseDecay or LayerByLayer); only its adapters train, so expected one of the two.");
+        if (LayerByLayer)
+            throw new InvalidOperationException($"Field '{FieldName}' is LoRA-adapted and unfreezes layer by layer; its base weights never train (only its adapters do), so there is nothing to unfreeze. Expected one of [Lora] and LayerByLayer.");
         var adapters = Module.AttachLora(FieldName, spec);
         var parameters = Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        return new FieldRule(FieldName, Module, parameters, Frozen, LearningRate, WeightDecay, UnfreezeAtEpoch, LearningRateScale)
+        return new FieldRule(FieldName, Module, parameters, Frozen, LearningRate, WeightDecay, UnfreezeAtEpoch, LearningRateScale, LayerDecay, LayerByLayer)
         {
             Lora = spec,
             LoraAdapters = adapters,
             _adapterHandles = adapters.SelectMany(a => new[] { a.A.Handle, a.B.Handle }).ToHashSet(),
         };
     }
+
+    private FieldRule WithAdapters(LoraSpec spec, IReadOnlyList<LoraAdapter> adapters, HashSet<IntPtr> handles)
+        => new(FieldName, Module, Parameters, Frozen, LearningRate, WeightDecay, UnfreezeAtEpoch, LearningRateScale)
+        {
+            Lora = spec, LoraAdapters = adapters, _adapterHandles = handles,
+        };
 
     /// <summary>Whether the plan trains this parameter of the field: not when the field is frozen, and under LoRA only
     /// the adapters.</summary>
