@@ -5,7 +5,7 @@
 //   3. full fine-tuning (layer-wise learning-rate decay);
 //   4. the same network from random initialisation, trained the same way (what pretraining is worth).
 // Each is measured on the 1,000 held-out test reviews (accuracy, macro-F1, time).
-// Usage: dotnet run -c Release --project samples/Reviews [-- --seed 7 --train 800 --validation 200 --max-length 64]
+// Usage: dotnet run -c Release --project samples/Reviews [-- --seed 7 --train 800 --validation 200 --max-length 64 --arms frozen,lora,full,scratch]
 using System.Diagnostics;
 using System.Globalization;
 using Attune;
@@ -19,6 +19,7 @@ int seed = ArgValue("--seed", 7);
 int trainRows = ArgValue("--train", 800);
 int validationRows = ArgValue("--validation", 200);
 int maxLength = ArgValue("--max-length", 64);
+int testRows = ArgValue("--test", 1000);                       // the whole held-out file unless a smoke test asks for less
 string arms = ArgString("--arms", "frozen,lora,full,scratch");
 string work = Path.Combine(".attune", "reviews");
 Directory.CreateDirectory(work);
@@ -36,6 +37,7 @@ var all = TextClassificationData.FromCsv(Path.Combine(data, "fine_foods_train.cs
 var (pool, validation) = all.Split(validationRows, seed);
 var train = pool.Split(trainRows, seed + 1).Validation;      // a stratified subset of trainRows for the time budget
 var test = TextClassificationData.FromCsv(Path.Combine(data, "fine_foods_test.csv"), tokenizer, dataOptions with { Labels = all.Labels });
+if (testRows < test.Count) test = test.Take(testRows);
 Console.WriteLine(string.Create(culture,
     $"Reviews: {all.Count} training rows ({Counts(all)}), {test.Count} test rows ({Counts(test)}); labels {all.Labels.Describe()}."));
 Console.WriteLine(string.Create(culture,

@@ -32,6 +32,7 @@ var all = TextClassificationData.FromCsv(Path.Combine(data, "fine_foods_train.cs
 var (pool, validation) = all.Split(validationRows, Seed);
 var train = pool.Split(trainRows, Seed + 1).Validation;
 var test = TextClassificationData.FromCsv(Path.Combine(data, "fine_foods_test.csv"), tokenizer, dataOptions with { Labels = all.Labels });
+if (ArgValue("--test") is { } testRows && testRows < test.Count) test = test.Take(testRows);   // smoke tests only
 Console.WriteLine($"{train.Count} reviews to train, {validation.Count} to validate, {test.Count} held out; at most {MaxLength} tokens each.");
 
 var sampled = new Dictionary<int, ReviewSweep>();
