@@ -80,4 +80,62 @@ public class PackageTests
 
 /// <summary>Tests that build projects of this repository run one at a time: MSBuild outputs are shared.</summary>
 [CollectionDefinition(nameof(BuildsInRepo), DisableParallelization = true)]
-public class BuildsInRepo { }
+public class BuildsInRepo { 
+    [Fact]
+    public void A_fresh_project_loads_the_real_encoder_from_the_packed_transformers_package()
+    {
+        var work = Repo.NewTempDirectory("pack-text");
+        try
+        {
+            var feed = Path.Combine(work, "feed");
+            foreach (var project in new[] { "src/Attributes/Attune.Attributes.csproj", "src/Runtime/Attune.Runtime.csproj", "src/Transformers/Attune.Transformers.csproj" })
+            {
+                var (packExit, packOutput) = Repo.Dotnet($"pack \"{Path.Combine(Repo.Root, project)}\" -c {Repo.Configuration} -o \"{feed}\"", Repo.Root);
+                Assert.True(packExit == 0, $"dotnet pack {project} failed:\n{packOutput}");
+            }
+            var transformers = Directory.GetFiles(feed, "Attune.Transformers.0*.nupkg").Single();
+            string version = Regex.Match(Path.GetFileName(transformers), @"^Attune\.Transformers\.(.+)\.nupkg$").Groups[1].Value;
+            using (var package = ZipFile.OpenRead(transformers))
+            {
+                var entries = package.Entries.Select(e => e.FullName).ToList();
+                Assert.Contains("lib/net8.0/Attune.Transformers.dll", entries);
+                Assert.DoesNotContain(entries, e => e.EndsWith("Attune.Runtime.dll")); // a dependency on the Attune package, not a copy
+            }
+
+            var consumer = Path.Combine(work, "consumer");
+            Directory.CreateDirectory(consumer);
+            string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            string backend = OperatingSystem.IsWindows() ? "libtorch-cpu-win-x64" : OperatingSystem.IsMacOS() ? "libtorch-cpu-osx-arm64" : "libtorch-cpu-linux-x64";
+            File.WriteAllText(Path.Combine(consumer, "TextConsumer.csproj"),
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Consumer", "TextConsumer.csproj.template"))
+                    .Replace("@VERSION@", version).Replace("@GLOBAL_PACKAGES@", globalPackages).Replace("@BACKEND@", backend));
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "TextProgram.cs"), Path.Combine(consumer, "Program.cs"));
+            File.WriteAllText(Path.Combine(consumer, "NuGet.config"),
+                $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="attune-local" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+
+            var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
+            Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
+            var trace = new Dictionary<string, string> { ["ATTUNE_NATIVE_TRACE"] = "1" };
+            var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer, trace);
+            Assert.True(runExit == 0, $"The consumer failed:\n{runOutput}");
+            var result = Regex.Match(runOutput, @"TEXTCONSUMER ids=(?<ids>[0-9,]+) similarity=(?<sim>[0-9.-]+)");
+            Assert.True(result.Success, runOutput);
+            Assert.Equal("101,1996,3185,2001,10889,2204,1010,1045,3866,1996,3772,999,102", result.Groups["ids"].Value);
+            // Two paraphrases are close in the real encoder's space (a random one would give about 0).
+            Assert.True(double.Parse(result.Groups["sim"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0.5, runOutput);
+            Assert.Matches(@"Attune native fix: (Applied|NotNeeded|NotLinux)", runOutput);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}
