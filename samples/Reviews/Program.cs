@@ -58,7 +58,7 @@ if (Wants("lora"))
         {
             // Merged adapters leave a plain Hugging Face checkpoint: what other tools load without Attune.
             saved = Path.Combine(work, "lora-merged");
-            m.Encoder.SavePretrained(saved);
+            m.Encoder.SavePretrained(saved, all.Labels);   // with id2label: the classes travel with the weights
         }));
 if (Wants("full"))
     results.Add(Arm("full", "full fine-tuning", () => new FullClassifier(MiniLM.LoadEncoder(), classes),

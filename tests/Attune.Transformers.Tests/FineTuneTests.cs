@@ -88,7 +88,8 @@ public sealed class FineTuneTests
         var folder = Path.Combine(Path.GetTempPath(), "attune-lora-merged-" + Environment.ProcessId);
         try
         {
-            model.Bert.SavePretrained(folder);
+            model.Bert.SavePretrained(folder, Train.Labels);
+            Assert.Equal(Train.Labels.Names, LabelMap.FromId2Label(BertConfig.Load(Path.Combine(folder, "config.json")).Id2Label).Names);
             var keys = SafeTensors.Read(Path.Combine(folder, "model.safetensors")).Entries.Select(e => e.Name).ToList();
             Assert.DoesNotContain(keys, k => k.Contains("lora", StringComparison.Ordinal));
             using var plain = BertModel.FromPretrained(folder);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 
 namespace Attune.Transformers;
@@ -47,4 +48,20 @@ public sealed partial class BertModel
     /// and <see cref="FromPretrained"/> read it back.
     /// </summary>
     public void SavePretrained(string folder) => HuggingFaceFolder.Save(this, Config, folder, "BertModel");
+
+    /// <summary>
+    /// Saves as <see cref="SavePretrained(string)"/> with the task's label mapping in config.json (<c>id2label</c>,
+    /// <c>label2id</c>, as Hugging Face keeps it), so the classes travel with the weights:
+    /// <c>LabelMap.FromId2Label(BertConfig.Load(folder + "/config.json").Id2Label)</c> gets them back.
+    /// </summary>
+    public void SavePretrained(string folder, LabelMap labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var config = Config with
+        {
+            Id2Label = labels.Id2Label,
+            Label2Id = labels.Names.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index),
+        };
+        HuggingFaceFolder.Save(this, config, folder, "BertModel");
+    }
 }
