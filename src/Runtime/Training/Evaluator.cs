@@ -14,13 +14,13 @@ internal static class Evaluator
     public static (double Loss, double Metric) Run<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> validation, int batchSize,
         Func<Tensor, Tensor, Tensor> loss, bool lossIsFloat32, Func<MetricAccumulator> createMetric) where TInput : notnull
     {
-        var metric = createMetric();
-        var (meanLoss, _) = Pass(model, validation, batchSize, loss, lossIsFloat32, new[] { metric });
-        return (meanLoss, metric.Result(meanLoss));
+        var (meanLoss, _, results) = Pass(model, validation, batchSize, loss, lossIsFloat32, new[] { createMetric() });
+        return (meanLoss, results[0]);
     }
 
-    /// <returns>The mean loss over examples (NaN for none) and the number of examples; the accumulators hold the rest.</returns>
-    public static (double Loss, long Examples) Pass<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> data, int batchSize,
+    /// <returns>The mean loss over examples (NaN for none), the number of examples and each metric's result (computed
+    /// before the pass's scope ends: a custom metric's copies of the outputs live in it).</returns>
+    public static (double Loss, long Examples, double[] Results) Pass<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> data, int batchSize,
         Func<Tensor, Tensor, Tensor> loss, bool lossIsFloat32, MetricAccumulator[] metrics) where TInput : notnull
     {
         model.eval();
@@ -41,6 +41,9 @@ internal static class Evaluator
             examples += n;
             foreach (var metric in metrics) metric.Add(output, y);
         }
-        return (examples == 0 ? double.NaN : lossSum / examples, examples);
+        double meanLoss = examples == 0 ? double.NaN : lossSum / examples;
+        var results = new double[metrics.Length];
+        for (int i = 0; i < metrics.Length; i++) results[i] = metrics[i].Result(meanLoss);
+        return (meanLoss, examples, results);
     }
 }
