@@ -13,12 +13,7 @@ public class PackageTests
         var work = Repo.NewTempDirectory("pack");
         try
         {
-            var feed = Path.Combine(work, "feed");
-            foreach (var project in new[] { "src/Attributes/Attune.Attributes.csproj", "src/Runtime/Attune.Runtime.csproj" })
-            {
-                var (packExit, packOutput) = Repo.Dotnet($"pack \"{Path.Combine(Repo.Root, project)}\" -c {Repo.Configuration} -o \"{feed}\"", Repo.Root);
-                Assert.True(packExit == 0, $"dotnet pack {project} failed:\n{packOutput}");
-            }
+            var feed = Pack(work, "src/Attributes/Attune.Attributes.csproj", "src/Runtime/Attune.Runtime.csproj");
 
             var attune = Directory.GetFiles(feed, "Attune.0*.nupkg").Single();
             string version = Regex.Match(Path.GetFileName(attune), @"^Attune\.(.+)\.nupkg$").Groups[1].Value;
@@ -31,24 +26,7 @@ public class PackageTests
                 Assert.DoesNotContain(entries, e => e.StartsWith("lib/") && e.EndsWith("Attune.Generator.dll"));
             }
 
-            var consumer = Path.Combine(work, "consumer");
-            Directory.CreateDirectory(consumer);
-            string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            string backend = OperatingSystem.IsWindows() ? "libtorch-cpu-win-x64" : OperatingSystem.IsMacOS() ? "libtorch-cpu-osx-arm64" : "libtorch-cpu-linux-x64";
-            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"),
-                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Consumer", "Consumer.csproj.template"))
-                    .Replace("@VERSION@", version).Replace("@GLOBAL_PACKAGES@", globalPackages).Replace("@BACKEND@", backend));
-            File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "Program.cs"), Path.Combine(consumer, "Program.cs"));
-            File.WriteAllText(Path.Combine(consumer, "NuGet.config"),
-                $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="attune-local" value="{feed}" />
-                  </packageSources>
-                </configuration>
-                """);
+            var consumer = WriteConsumer(work, feed, version, "Consumer.csproj", "Program.cs");
 
             var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
             Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
@@ -76,23 +54,13 @@ public class PackageTests
             Directory.Delete(work, recursive: true);
         }
     }
-}
-
-/// <summary>Tests that build projects of this repository run one at a time: MSBuild outputs are shared.</summary>
-[CollectionDefinition(nameof(BuildsInRepo), DisableParallelization = true)]
-public class BuildsInRepo { 
     [Fact]
     public void A_fresh_project_loads_the_real_encoder_from_the_packed_transformers_package()
     {
         var work = Repo.NewTempDirectory("pack-text");
         try
         {
-            var feed = Path.Combine(work, "feed");
-            foreach (var project in new[] { "src/Attributes/Attune.Attributes.csproj", "src/Runtime/Attune.Runtime.csproj", "src/Transformers/Attune.Transformers.csproj" })
-            {
-                var (packExit, packOutput) = Repo.Dotnet($"pack \"{Path.Combine(Repo.Root, project)}\" -c {Repo.Configuration} -o \"{feed}\"", Repo.Root);
-                Assert.True(packExit == 0, $"dotnet pack {project} failed:\n{packOutput}");
-            }
+            var feed = Pack(work, "src/Attributes/Attune.Attributes.csproj", "src/Runtime/Attune.Runtime.csproj", "src/Transformers/Attune.Transformers.csproj");
             var transformers = Directory.GetFiles(feed, "Attune.Transformers.0*.nupkg").Single();
             string version = Regex.Match(Path.GetFileName(transformers), @"^Attune\.Transformers\.(.+)\.nupkg$").Groups[1].Value;
             using (var package = ZipFile.OpenRead(transformers))
@@ -102,24 +70,7 @@ public class BuildsInRepo {
                 Assert.DoesNotContain(entries, e => e.EndsWith("Attune.Runtime.dll")); // a dependency on the Attune package, not a copy
             }
 
-            var consumer = Path.Combine(work, "consumer");
-            Directory.CreateDirectory(consumer);
-            string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            string backend = OperatingSystem.IsWindows() ? "libtorch-cpu-win-x64" : OperatingSystem.IsMacOS() ? "libtorch-cpu-osx-arm64" : "libtorch-cpu-linux-x64";
-            File.WriteAllText(Path.Combine(consumer, "TextConsumer.csproj"),
-                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Consumer", "TextConsumer.csproj.template"))
-                    .Replace("@VERSION@", version).Replace("@GLOBAL_PACKAGES@", globalPackages).Replace("@BACKEND@", backend));
-            File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "TextProgram.cs"), Path.Combine(consumer, "Program.cs"));
-            File.WriteAllText(Path.Combine(consumer, "NuGet.config"),
-                $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="attune-local" value="{feed}" />
-                  </packageSources>
-                </configuration>
-                """);
+            var consumer = WriteConsumer(work, feed, version, "TextConsumer.csproj", "TextProgram.cs");
 
             var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
             Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
@@ -138,4 +89,45 @@ public class BuildsInRepo {
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>Packs the projects into a local feed (a folder) and returns it.</summary>
+    private static string Pack(string work, params string[] projects)
+    {
+        var feed = Path.Combine(work, "feed");
+        foreach (var project in projects)
+        {
+            var (packExit, packOutput) = Repo.Dotnet($"pack \"{Path.Combine(Repo.Root, project)}\" -c {Repo.Configuration} -o \"{feed}\"", Repo.Root);
+            Assert.True(packExit == 0, $"dotnet pack {project} failed:\n{packOutput}");
+        }
+        return feed;
+    }
+
+    /// <summary>A fresh project from a template in Consumer/ that restores from the local feed (libtorch and other
+    /// registry packages from the machine's global folder), and returns its folder.</summary>
+    private static string WriteConsumer(string work, string feed, string version, string project, string program)
+    {
+        var consumer = Path.Combine(work, "consumer");
+        Directory.CreateDirectory(consumer);
+        string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string backend = OperatingSystem.IsWindows() ? "libtorch-cpu-win-x64" : OperatingSystem.IsMacOS() ? "libtorch-cpu-osx-arm64" : "libtorch-cpu-linux-x64";
+        File.WriteAllText(Path.Combine(consumer, project),
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Consumer", project + ".template"))
+                .Replace("@VERSION@", version).Replace("@GLOBAL_PACKAGES@", globalPackages).Replace("@BACKEND@", backend));
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", program), Path.Combine(consumer, "Program.cs"));
+        File.WriteAllText(Path.Combine(consumer, "NuGet.config"),
+            $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="attune-local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        return consumer;
+    }
 }
+
+/// <summary>Tests that build projects of this repository run one at a time: MSBuild outputs are shared.</summary>
+[CollectionDefinition(nameof(BuildsInRepo), DisableParallelization = true)]
+public class BuildsInRepo { }

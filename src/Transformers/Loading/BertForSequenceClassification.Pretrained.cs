@@ -16,17 +16,7 @@ public sealed partial class BertForSequenceClassification
         var config = HuggingFaceFolder.ReadConfig(folder, ignoreUnknownConfigFields);
         if (numLabels is { } n && config.NumLabels != 0 && config.NumLabels != n)
             config = config with { Id2Label = new Dictionary<int, string>(), Label2Id = new Dictionary<string, int>() };
-        var model = new BertForSequenceClassification(config, numLabels, pooling);
-        try
-        {
-            model.LoadPretrained(folder);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return LoadedModel.Create(new BertForSequenceClassification(config, numLabels, pooling), m => m.LoadPretrained(folder));
     }
 
     /// <summary>

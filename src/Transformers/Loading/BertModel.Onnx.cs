@@ -17,17 +17,7 @@ public sealed partial class BertModel
     {
         ArgumentNullException.ThrowIfNull(onnx);
         ArgumentNullException.ThrowIfNull(config);
-        var model = new BertModel(config);
-        try
-        {
-            model.LoadOnnx(onnx, source);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return LoadedModel.Create(new BertModel(config), m => m.LoadOnnx(onnx, source));
     }
 
     /// <summary>Builds an encoder from an ONNX file; see <see cref="LoadOnnx"/>.</summary>

@@ -18,17 +18,7 @@ public sealed partial class BertModel
     public static BertModel FromPretrained(string folder, bool ignoreUnknownConfigFields = false)
     {
         var config = HuggingFaceFolder.ReadConfig(folder, ignoreUnknownConfigFields);
-        var model = new BertModel(config);
-        try
-        {
-            model.LoadPretrained(folder);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return LoadedModel.Create(new BertModel(config), m => m.LoadPretrained(folder));
     }
 
     /// <summary>

@@ -146,3 +146,21 @@ internal static class HuggingFaceFolder
         return full;
     }
 }
+
+/// <summary>Builds a model and fills it; a model whose filling fails is disposed, never handed out half-loaded.</summary>
+internal static class LoadedModel
+{
+    public static T Create<T>(T model, Action<T> fill) where T : IDisposable
+    {
+        try
+        {
+            fill(model);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}

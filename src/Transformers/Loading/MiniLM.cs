@@ -27,16 +27,9 @@ public static class MiniLM
     {
         var package = ModelPackage.MiniLM(assemblyPath);
         using var stream = package.OpenResource("model.onnx");
-        var model = new BertModel(Config);
-        try
-        {
-            report = model.LoadOnnx(stream, $"model.onnx of {package.PackageId} {package.Version} ({package.AssemblyPath})");
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        PretrainedLoadReport? loaded = null;
+        var model = LoadedModel.Create(new BertModel(Config), m => loaded = m.LoadOnnx(stream, $"model.onnx of {package.PackageId} {package.Version} ({package.AssemblyPath})"));
+        report = loaded!;
+        return model;
     }
 }
