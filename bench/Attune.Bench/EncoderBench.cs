@@ -415,7 +415,9 @@ internal static class EncoderBench
     /// Three arms on the real review lengths: every batch padded to the maximum (<see cref="TextDataOptions.PadToMaxLength"/>),
     /// dynamic padding of random batches, dynamic padding of length-grouped batches (<see cref="TextDataOptions.GroupByLength"/>).
     /// Each arm's batches are a shuffled epoch of all 4,000 rows (the same generator seed; the max-pad and random arms hold
-    /// the same rows batch for batch); <paramref name="sampleBatches"/> evenly spaced batches of that epoch are timed, so
+    /// the same rows batch for batch); <paramref name="sampleBatches"/> batches of that epoch are timed, picked at evenly
+    /// spaced quantiles of the batch widths (stratified: a handful of batches picked by position can miss the epoch's
+    /// mix, as 3 of 4 capped batches did in one grouped sample), so
     /// the sample has the epoch's mix of lengths. Real tokens/s = real tokens of the sample / its training time.
     /// </summary>
     private static void Padding(int rounds, int sampleBatches, int maxLength)
@@ -440,12 +442,14 @@ internal static class EncoderBench
             var widths = epoch.Select(b => b.Item1.Length).Order().ToArray();
             Line($"    {arms[a].Name,-16} {slots,9:N0} slots for {st.Tokens:N0} real tokens = {(double)st.Tokens / slots,6:P1} real (PaddingEfficiency {arms[a].Data.PaddingEfficiency(Batch, arms[a].Padding, Seed):P1}); width median {widths[widths.Length / 2]}, min {widths[0]}, max {widths[^1]}");
             int full = epoch.Count(b => b.Item1.Rows == Batch);
-            var pick = Enumerable.Range(0, sampleBatches).Select(j => (int)((j + 0.5) * full / sampleBatches)).Distinct().ToHashSet();
+            // Full batches sorted by width (stable: ties in epoch order), one taken at each quantile (j + 0.5) / k.
+            var byWidth = Enumerable.Range(0, epoch.Count).Where(i => epoch[i].Item1.Rows == Batch).OrderBy(i => epoch[i].Item1.Length).ToArray();
+            var pick = Enumerable.Range(0, sampleBatches).Select(j => byWidth[(int)((j + 0.5) * full / sampleBatches)]).ToHashSet();
             samples[a] = epoch.Where((_, i) => pick.Contains(i)).ToList();
             foreach (var (i, b) in epoch.Select((b, i) => (i, b))) if (!pick.Contains(i)) { b.Item1.InputIds.Dispose(); b.Item1.AttentionMask.Dispose(); b.Item2.Dispose(); }
             sampleTokens[a] = samples[a].Sum(b => b.Item1.AttentionMask.sum().item<long>());
         }
-        Console.WriteLine($"  timed: {sampleBatches} evenly spaced batches of each arm's epoch (widths: {string.Join("; ", arms.Select((arm, a) => arm.Name + " " + string.Join(",", samples[a].Select(b => b.Item1.Length))))}),");
+        Console.WriteLine($"  timed: {sampleBatches} batches of each arm's epoch at evenly spaced quantiles of its widths (widths: {string.Join("; ", arms.Select((arm, a) => arm.Name + " " + string.Join(",", samples[a].Select(b => b.Item1.Length))))}),");
         Console.WriteLine($"    full fine-tune, hand loop step, one model and optimizer; {rounds - 1} measured rounds + 1 warm-up, arm order rotating");
         Console.WriteLine($"  round    {string.Join("", arms.Select(arm => $"{arm.Name + " s",20}"))}   real tokens/s: {string.Join(" / ", arms.Select(arm => arm.Name))}   load");
         var rates = arms.Select(_ => new List<double>()).ToArray();
