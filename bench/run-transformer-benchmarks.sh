@@ -25,6 +25,14 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# libtorch's OpenMP threads spin at their barriers when another process holds a core (process CPU time ~ wall time,
+# steps 2-4x slower): on a busy machine the figures are the load's. Say so up front; THREADS=1 is the fallback.
+load1="$(cut -d' ' -f1 /proc/loadavg)"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+if awk -v l="$load1" 'BEGIN { exit !(l > 2.5) }'; then
+  echo "WARNING: load average $load1 > 2.5: timings will be the load's; rerun on a quiet machine (or THREADS=1) before quoting them"
+fi
+
 echo "== build (Release) =="
 dotnet build -c Release bench/Attune.Bench -nologo -v q
 BENCH=(dotnet bench/Attune.Bench/bin/Release/net10.0/Attune.Bench.dll)
@@ -32,7 +40,7 @@ BENCH=(dotnet bench/Attune.Bench/bin/Release/net10.0/Attune.Bench.dll)
 
 echo; echo "== PyTorch 1.13 peer: matmul peak, train step and forward on fixed shapes, peak RSS =="
 "$PY" bench/pytorch/minilm_finetune.py --onnx "$ONNX" --threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP"
-echo; echo "== Attune / TorchSharp: the same, then FineTuner.Run vs hand loop, padding, LoRA, eval =="
+echo; echo "== Attune / TorchSharp (Attune.Transformers BertModel + TextClassificationData): the same, then FineTuner.Run vs hand loop, padding (max / dynamic / grouped), LoRA, eval =="
 "${BENCH[@]}" encoder "$PARTS" --threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP" --rounds "$ROUNDS" \
   --accuracy-steps "$LORA_ACCURACY_STEPS"
 echo; echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Attune.Bench.Encoder;
 using Attune.Transformers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -16,11 +15,16 @@ namespace Attune.Bench;
 /// <item><c>steps</c>: training-step and forward time on fixed-shape random-id batches (batch 16, T = 64 / 128), the
 ///   shapes bench/pytorch/minilm_finetune.py uses, with the share of the matmul peak a step reaches;</item>
 /// <item><c>finetune</c>: FineTuner.Run against a hand-written TorchSharp loop, same encoder, batches and data;</item>
-/// <item><c>padding</c>: training tokens/s with dynamic padding against padding to the maximum length;</item>
+/// <item><c>padding</c>: training tokens/s padded to the maximum length, with dynamic padding (random batches) and with
+///   dynamic padding of length-grouped batches, on the real review lengths;</item>
 /// <item><c>lora</c>: LoRA against full fine-tuning (step time, AdamW state bytes, accuracy after the same steps);</item>
-/// <item><c>eval</c>: evaluation throughput (eval mode, no_grad).</item>
+/// <item><c>eval</c>: evaluation throughput (eval mode, no_grad), a hand loop and FineTuner.Evaluate.</item>
 /// </list>
-/// The encoder is a STOPGAP built inside bench/ (Encoder/StopgapBert.cs) until src/Transformers/Bert is on main.
+/// Everything comes from the library: the encoder is Attune.Transformers' <see cref="BertModel"/> loaded with
+/// <see cref="MiniLM.LoadEncoder(string?)"/>, the reviews are a <see cref="TextClassificationData"/> over
+/// <see cref="TextTokenizer.FromPackage"/>. Timing: libtorch's OpenMP threads spin at their barriers when a core is
+/// taken by another process (process CPU time ≈ wall time, steps 2–4× slower), so figures need a quiet machine, or
+/// <c>--threads 1</c> on a busy one; the load average is printed next to every figure.
 /// </summary>
 internal static class EncoderBench
 {
@@ -28,7 +32,9 @@ internal static class EncoderBench
     private const double LearningRate = 2e-5, WeightDecay = 0.01;
     private const long Seed = 42;
 
-    private static OnnxWeights.Weights? s_weights;
+    private static Dictionary<string, Tensor>? s_pretrained;
+    private static TextTokenizer? s_tokenizer;
+    private static readonly Dictionary<(int MaxLength, bool PadToMax), TextClassificationData> s_reviews = new();
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static int Run(string[] args)
@@ -42,15 +48,16 @@ internal static class EncoderBench
             return ExportOnnx(args[2]);
         }
         Console.WriteLine($"encoder: all-MiniLM-L6-v2 from {ModelPackage.MiniLM().AssemblyPath}; torch threads {torch.get_num_threads()} (set_num_threads({threads}))");
-        Console.WriteLine("  ENCODER: STOPGAP TorchSharp BERT in bench/Attune.Bench/Encoder (src/Transformers/Bert is not on main yet);");
-        Console.WriteLine("  TOKENIZER/DATA: STOPGAP Microsoft.ML.Tokenizers BertTokenizer + bench batch source (src/Transformers/Text is not on main yet).");
+        Console.WriteLine("  encoder: Attune.Transformers BertModel (MiniLM.LoadEncoder); data: TextClassificationData over TextTokenizer.FromPackage (ReplaceHtmlLineBreaks)");
+        Console.WriteLine("  note: libtorch's threads spin when another process holds a core (CPU time ~ wall time): quote figures from a quiet machine or --threads 1");
         Console.WriteLine();
         double peak = double.NaN;
         bool all = part == "all";
+        if (part != "matmul") { NewEncoder().Dispose(); Console.WriteLine(); } // read the weights once, before any table
         if (all || part == "matmul" || part == "steps") peak = Matmul(Arg(args, "--matmul", 2048), Arg(args, "--matmul-reps", 9), threads);
         if (all || part == "steps") Steps(Lengths(args), Arg(args, "--warmup", 2), Arg(args, "--steps", 7), peak);
         if (all || part == "finetune") FineTune(Arg(args, "--rounds", 6), Arg(args, "--train-rows", 64), Arg(args, "--max-length", 128));
-        if (all || part == "padding") Padding(Arg(args, "--rounds", 4), Arg(args, "--train-rows", 64), Arg(args, "--max-length", 128));
+        if (all || part == "padding") Padding(Arg(args, "--rounds", 4), Arg(args, "--padding-batches", 4), Arg(args, "--max-length", 128));
         if (all || part == "lora") LoraVsFull(Arg(args, "--rounds", 4), Arg(args, "--lora-steps", 4), Arg(args, "--rank", 8),
             Arg(args, "--accuracy-steps", 0), Arg(args, "--max-length", 128));
         if (all || part == "eval") Eval(Arg(args, "--rounds", 3), Arg(args, "--eval-rows", 128), Arg(args, "--max-length", 128));
@@ -72,31 +79,48 @@ internal static class EncoderBench
         return 0;
     }
 
-    private static OnnxWeights.Weights Weights()
+    /// <summary>A fresh encoder with the pretrained weights (read from the package once, copied into each new model).</summary>
+    private static BertModel NewEncoder()
     {
-        if (s_weights is not null) return s_weights;
-        var clock = Stopwatch.StartNew();
-        s_weights = OnnxWeights.Read(ModelPackage.MiniLM().ReadResource("model.onnx"));
-        Console.WriteLine($"  weights: {s_weights.Initializers} ONNX initializers, {s_weights.RenamedLinear} Linear weights named from the graph, {s_weights.UnmappedFloat2D} unmapped 2-D float initializers; read in {clock.Elapsed.TotalSeconds:F1} s");
-        return s_weights;
+        if (s_pretrained is null)
+        {
+            var clock = Stopwatch.StartNew();
+            using var loaded = MiniLM.LoadEncoder(out var report);
+            // Mean pooling reads no pooler: leave it out, as sentence-transformers (and the PyTorch peer) do, so the
+            // parameter count and AdamW state are the same on both sides.
+            s_pretrained = loaded.state_dict().Where(kv => !kv.Key.StartsWith("pooler.", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+            Console.WriteLine($"  weights: MiniLM.LoadEncoder() loaded {report.Loaded.Count} keys ({report.Skipped.Count} non-weight initializers skipped) from {report.Path}; {clock.Elapsed.TotalSeconds:F1} s; the pooler left out (mean pooling)");
+        }
+        var model = new BertModel(BertConfig.MiniLmL6, addPoolingLayer: false);
+        model.load_state_dict(s_pretrained);
+        return model;
     }
 
     /// <summary>A fresh classifier around the real encoder: the same weights and the same seeded head every time.</summary>
     private static ReviewClassifier NewClassifier()
     {
-        var weights = Weights();
         torch.manual_seed(Seed);
-        var encoder = new StopgapBertModel(BertShape.MiniLmL6);
-        encoder.Load(weights);
-        return new ReviewClassifier(encoder, BertShape.MiniLmL6.Hidden);
+        return new ReviewClassifier(NewEncoder());
     }
 
-    private static ReviewData Reviews(int maxLength)
+    /// <summary>The 4,000 training reviews (great/other), tokenized once per setting.</summary>
+    private static TextClassificationData Reviews(int maxLength, bool padToMax = false)
     {
+        if (s_reviews.TryGetValue((maxLength, padToMax), out var cached)) return cached;
+        s_tokenizer ??= TextTokenizer.FromPackage(ModelPackage.MiniLM(), new TextTokenizerOptions { ReplaceHtmlLineBreaks = true });
         var csv = Path.Combine(AppContext.BaseDirectory, "data", "fine_foods_train.csv");
-        using var vocab = ModelPackage.MiniLM().OpenResource("vocab.txt");
-        return ReviewData.Load(csv, vocab, maxLength);
+        var data = TextClassificationData.FromCsv(csv, s_tokenizer, new TextDataOptions
+        {
+            TextColumn = "review", LabelColumn = "score", MaxLength = maxLength, MaxPositions = BertConfig.MiniLmL6.MaxPositionEmbeddings,
+            PadToMaxLength = padToMax,
+        });
+        s_reviews[(maxLength, padToMax)] = data;
+        return data;
     }
+
+    private static TextClassificationData Rows(TextClassificationData data, int start, int count)
+        => data.Subset(Enumerable.Range(start, count), $"rows {start}..{start + count - 1}");
 
     // ----------------------------------------------------------------------------------------------------------------
     // matmul peak.
@@ -127,8 +151,12 @@ internal static class EncoderBench
     // steps: the PyTorch peer's shapes.
 
     /// <summary>FLOPs of one training step; the same formula as bench/pytorch/minilm_finetune.py.</summary>
-    private static double StepFlops(long batch, long t, BertShape s)
-        => 6.0 * s.LayerLinearWeights * batch * t + 3.0 * s.Layers * batch * 2 * 2 * t * t * s.Hidden;
+    private static double StepFlops(long batch, long t, BertConfig s)
+        => 6.0 * LayerLinearWeights(s) * batch * t + 3.0 * s.NumHiddenLayers * batch * 2 * 2 * t * t * s.HiddenSize;
+
+    /// <summary>Parameters of the transformer layers' Linear weights (no biases, embeddings or norms).</summary>
+    private static long LayerLinearWeights(BertConfig s)
+        => (long)s.NumHiddenLayers * (4L * s.HiddenSize * s.HiddenSize + 2L * s.HiddenSize * s.IntermediateSize);
 
     private static (TextBatch, Tensor) RandomBatch(Generator g, int t)
     {
@@ -140,7 +168,7 @@ internal static class EncoderBench
 
     private static void Steps(int[] lengths, int warmup, int steps, double peak)
     {
-        var s = BertShape.MiniLmL6;
+        var s = BertConfig.MiniLmL6;
         using (var check = NewClassifier())
         {
             check.eval();
@@ -184,7 +212,7 @@ internal static class EncoderBench
             Line($"RESULT torchsharp_train T={t} wall_median_s={med:F4} wall_min_s={walls.Min():F4} wall_max_s={walls.Max():F4} cpu_median_s={Stats.Median(cpus):F4} gflop_per_step={flops / 1e9:F2} share_of_peak={flops / med / 1e9 / peak:F3} adamw_state_bytes={stateBytes} peak_rss_mib={PeakRssMiB():F0}");
             foreach (var (x, y) in batches) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
         }
-        Line($"  FLOPs/step = 6 x {s.LayerLinearWeights / 1e6:F2} M transformer-layer Linear parameters x tokens + attention 3 x {s.Layers} layers x 2 x 2 x T^2 x {s.Hidden} per sequence");
+        Line($"  FLOPs/step = 6 x {LayerLinearWeights(s) / 1e6:F2} M transformer-layer Linear parameters x tokens + attention 3 x {s.NumHiddenLayers} layers x 2 x 2 x T^2 x {s.HiddenSize} per sequence");
         Line($"  peak RSS after training: {PeakRssMiB():F0} MiB (VmHWM)");
         Console.WriteLine();
 
@@ -243,7 +271,7 @@ internal static class EncoderBench
         Epochs = epochs, BatchSize = Batch, LearningRate = LearningRate, WeightDecay = WeightDecay, Seed = Seed, Shuffle = true,
     };
 
-    private static ArmRun RunAttune(ReviewData train, ReviewData validation)
+    private static ArmRun RunAttune(TextClassificationData train, TextClassificationData validation)
     {
         Quiesce();
         using var model = NewClassifier();
@@ -263,7 +291,7 @@ internal static class EncoderBench
     /// also runs one no-grad dry batch on each source before training and sets the learning rate each step; they are
     /// its own overhead and are left out here (they fall outside the per-step intervals; they are in the whole-run figure).
     /// </summary>
-    private static ArmRun RunHand(ReviewData train, ReviewData validation)
+    private static ArmRun RunHand(TextClassificationData train, TextClassificationData validation)
     {
         Quiesce();
         using var model = NewClassifier();
@@ -298,7 +326,7 @@ internal static class EncoderBench
         return new ArmRun(clock.Intervals(), whole / steps, clock.Losses, accuracy, clock.CpuIntervals());
     }
 
-    private static double Accuracy(nn.Module<TextBatch, Tensor> model, ReviewData data)
+    private static double Accuracy(nn.Module<TextBatch, Tensor> model, TextClassificationData data)
     {
         model.eval();
         using var noGrad = torch.no_grad();
@@ -314,8 +342,8 @@ internal static class EncoderBench
     private static void FineTune(int rounds, int trainRows, int maxLength)
     {
         var all = Reviews(maxLength);
-        var train = all.Rows(0, trainRows);
-        var validation = all.Rows(trainRows, 32);
+        var train = Rows(all, 0, trainRows);
+        var validation = Rows(all, trainRows, 32);
         Console.WriteLine($"finetune: FineTuner.Run vs hand-written TorchSharp loop, classifier (encoder + mean pooling + dropout + Linear 384->2), full fine-tune,");
         Console.WriteLine($"  first {trainRows} review rows ({(trainRows + Batch - 1) / Batch} steps of {Batch}), dynamic padding, max length {maxLength}; 1 epoch + validation on the next 32 rows;");
         Console.WriteLine($"  AdamW lr {LearningRate:G} wd {WeightDecay:G}, seed {Seed}; {rounds - 1} measured rounds + 1 warm-up, order alternating, both arms in this process.");
@@ -377,48 +405,77 @@ internal static class EncoderBench
         return times;
     }
 
-    private static List<(TextBatch, Tensor)> Materialise(ReviewData data, bool shuffle)
+    private static List<(TextBatch, Tensor)> Materialise(TextClassificationData data, bool shuffle)
     {
         using var g = new Generator((ulong)Seed);
         return data.Batches(Batch, shuffle, g).Select(b => { b.Features.InputIds.DetachFromDisposeScope(); b.Features.AttentionMask.DetachFromDisposeScope(); b.Labels.DetachFromDisposeScope(); return b; }).ToList();
     }
 
-    private static void Padding(int rounds, int trainRows, int maxLength)
+    /// <summary>
+    /// Three arms on the real review lengths: every batch padded to the maximum (<see cref="TextDataOptions.PadToMaxLength"/>),
+    /// dynamic padding of random batches, dynamic padding of length-grouped batches (<see cref="TextDataOptions.GroupByLength"/>).
+    /// Each arm's batches are a shuffled epoch of all 4,000 rows (the same generator seed; the max-pad and random arms hold
+    /// the same rows batch for batch); <paramref name="sampleBatches"/> batches of that epoch are timed, picked at evenly
+    /// spaced quantiles of the batch widths (stratified: a handful of batches picked by position can miss the epoch's
+    /// mix, as 3 of 4 capped batches did in one grouped sample), so
+    /// the sample has the epoch's mix of lengths. Real tokens/s = real tokens of the sample / its training time.
+    /// </summary>
+    private static void Padding(int rounds, int sampleBatches, int maxLength)
     {
-        var all = Reviews(maxLength);
-        var lengths = Enumerable.Range(0, (int)all.Count).Select(all.Length).Order().ToArray();
-        Console.WriteLine($"padding: training tokens/s, dynamic padding (each batch to its longest row) vs padding every batch to {maxLength}, on the real reviews");
-        Line($"  review lengths in tokens (all {all.Count} rows, [CLS]+[SEP] included, truncated at {maxLength}): median {lengths[lengths.Length / 2]}, p10 {lengths[lengths.Length / 10]}, p90 {lengths[lengths.Length * 9 / 10]}, at the cap {lengths.Count(l => l == maxLength)} rows");
-        foreach (var dyn in new[] { true, false })
+        var dynamicData = Reviews(maxLength);
+        var arms = new (string Name, BatchPadding Padding, TextClassificationData Data)[]
         {
-            var d = all.WithPadding(!dyn);
-            long padded = Materialise(d, shuffle: true).Sum(b => b.Item1.InputIds.numel());
-            Line($"  one shuffled epoch of {all.Count} rows, batch {Batch}, {(dyn ? "dynamic" : "to the max")}: {padded:N0} token slots for {all.RealTokens:N0} real tokens = {(double)all.RealTokens / padded:P1} real");
+            ("to the max", BatchPadding.ToMaximum, Reviews(maxLength, padToMax: true)),
+            ("dynamic", BatchPadding.Dynamic, dynamicData),
+            ("dynamic+grouped", BatchPadding.DynamicGroupedByLength, dynamicData.WithBatching(groupByLength: true)),
+        };
+        var st = dynamicData.Statistics;
+        Console.WriteLine($"padding: training tokens/s padded to {maxLength} vs dynamic padding (random batches) vs dynamic padding of length-grouped batches (mega-batches of 50), real reviews");
+        Line($"  review lengths: {st}");
+        Console.WriteLine($"  one shuffled epoch of {st.Rows} rows, batch {Batch} (seed {Seed}): token slots, real share (PaddingEfficiency), padded width of the batches");
+        var samples = new List<(TextBatch, Tensor)>[arms.Length];
+        var sampleTokens = new long[arms.Length];
+        for (int a = 0; a < arms.Length; a++)
+        {
+            var epoch = Materialise(arms[a].Data, shuffle: true);
+            long slots = epoch.Sum(b => b.Item1.InputIds.numel());
+            var widths = epoch.Select(b => b.Item1.Length).Order().ToArray();
+            Line($"    {arms[a].Name,-16} {slots,9:N0} slots for {st.Tokens:N0} real tokens = {(double)st.Tokens / slots,6:P1} real (PaddingEfficiency {arms[a].Data.PaddingEfficiency(Batch, arms[a].Padding, Seed):P1}); width median {widths[widths.Length / 2]}, min {widths[0]}, max {widths[^1]}");
+            int full = epoch.Count(b => b.Item1.Rows == Batch);
+            // Full batches sorted by width (stable: ties in epoch order), one taken at each quantile (j + 0.5) / k.
+            var byWidth = Enumerable.Range(0, epoch.Count).Where(i => epoch[i].Item1.Rows == Batch).OrderBy(i => epoch[i].Item1.Length).ToArray();
+            var pick = Enumerable.Range(0, sampleBatches).Select(j => byWidth[(int)((j + 0.5) * full / sampleBatches)]).ToHashSet();
+            samples[a] = epoch.Where((_, i) => pick.Contains(i)).ToList();
+            foreach (var (i, b) in epoch.Select((b, i) => (i, b))) if (!pick.Contains(i)) { b.Item1.InputIds.Dispose(); b.Item1.AttentionMask.Dispose(); b.Item2.Dispose(); }
+            sampleTokens[a] = samples[a].Sum(b => b.Item1.AttentionMask.sum().item<long>());
         }
-        var sub = all.Rows(0, trainRows);
-        var dynamic = Materialise(sub, shuffle: true);
-        var fixedPad = Materialise(sub.WithPadding(true), shuffle: true);
-        long realTokens = sub.RealTokens;
-        Console.WriteLine($"  timed: the first {trainRows} rows, the same shuffled batches in both arms ({dynamic.Count} steps), full fine-tune, hand loop step; {rounds - 1} measured rounds + 1 warm-up, alternating");
-        Console.WriteLine("  round    dynamic s/epoch  (slots)   max-pad s/epoch  (slots)   real tokens/s dyn   max-pad   speed-up   load");
-        var speedups = new List<double>(); var dynRates = new List<double>(); var maxRates = new List<double>();
+        Console.WriteLine($"  timed: {sampleBatches} batches of each arm's epoch at evenly spaced quantiles of its widths (widths: {string.Join("; ", arms.Select((arm, a) => arm.Name + " " + string.Join(",", samples[a].Select(b => b.Item1.Length))))}),");
+        Console.WriteLine($"    full fine-tune, hand loop step, one model and optimizer; {rounds - 1} measured rounds + 1 warm-up, arm order rotating");
+        Console.WriteLine($"  round    {string.Join("", arms.Select(arm => $"{arm.Name + " s",20}"))}   real tokens/s: {string.Join(" / ", arms.Select(arm => arm.Name))}   load");
+        var rates = arms.Select(_ => new List<double>()).ToArray();
+        var speedups = arms.Select(_ => new List<double>()).ToArray();
         using var model = NewClassifier();
         using var optimizer = optim.AdamW(model.parameters(), lr: LearningRate, weight_decay: WeightDecay);
         for (int round = 0; round < rounds; round++)
         {
-            bool dynFirst = round % 2 == 0;
-            List<double> a, b;
-            if (dynFirst) { a = HandSteps(model, optimizer, dynamic); b = HandSteps(model, optimizer, fixedPad); }
-            else { b = HandSteps(model, optimizer, fixedPad); a = HandSteps(model, optimizer, dynamic); }
-            double ta = a.Sum(), tb = b.Sum();
-            Line($"  {(round == 0 ? "warm-up" : round.ToString(Inv)),-9}{ta,14:F2}  ({dynamic.Sum(x => x.Item1.InputIds.numel())}){tb,16:F2}  ({fixedPad.Sum(x => x.Item1.InputIds.numel())}){realTokens / ta,18:F0}{realTokens / tb,10:F0}{tb / ta,10:F2}x   {Machine.LoadAverage()}");
+            var seconds = new double[arms.Length];
+            for (int k = 0; k < arms.Length; k++)
+            {
+                int a = (round + k) % arms.Length;
+                seconds[a] = HandSteps(model, optimizer, samples[a]).Sum();
+            }
+            var r = seconds.Select((t, a) => sampleTokens[a] / t).ToArray();
+            Line($"  {(round == 0 ? "warm-up" : round.ToString(Inv)),-9}{string.Join("", seconds.Select(t => $"{t,20:F2}"))}   {string.Join(" / ", r.Select(x => x.ToString("F0", Inv)))}   {Machine.LoadAverage()}");
             if (round == 0) continue;
-            speedups.Add(tb / ta); dynRates.Add(realTokens / ta); maxRates.Add(realTokens / tb);
+            for (int a = 0; a < arms.Length; a++) { rates[a].Add(r[a]); speedups[a].Add(r[a] / r[0]); }
         }
-        var (lo, hi) = BootstrapMedian(speedups);
-        Line($"  real tokens/s: dynamic median {Stats.Median(dynRates):F0} (range {dynRates.Min():F0}-{dynRates.Max():F0}), to the max {Stats.Median(maxRates):F0} (range {maxRates.Min():F0}-{maxRates.Max():F0}); speed-up median {Stats.Median(speedups):F2}x (range {speedups.Min():F2}-{speedups.Max():F2}, 95% bootstrap {lo:F2}-{hi:F2})");
-        Line($"RESULT encoder_padding dynamic_tokens_per_s={Stats.Median(dynRates):F0} maxpad_tokens_per_s={Stats.Median(maxRates):F0} speedup_median={Stats.Median(speedups):F3}");
-        foreach (var (x, y) in dynamic.Concat(fixedPad)) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
+        for (int a = 0; a < arms.Length; a++)
+        {
+            var (lo, hi) = BootstrapMedian(speedups[a]);
+            Line($"  {arms[a].Name,-16} real tokens/s median {Stats.Median(rates[a]):F0} (range {rates[a].Min():F0}-{rates[a].Max():F0}); vs to the max {Stats.Median(speedups[a]):F2}x (range {speedups[a].Min():F2}-{speedups[a].Max():F2}, 95% bootstrap {lo:F2}-{hi:F2}); epoch of {st.Tokens:N0} real tokens at that rate: {st.Tokens / Stats.Median(rates[a]) / 60:F1} min");
+        }
+        Line($"RESULT encoder_padding maxpad_tokens_per_s={Stats.Median(rates[0]):F0} dynamic_tokens_per_s={Stats.Median(rates[1]):F0} grouped_tokens_per_s={Stats.Median(rates[2]):F0} dynamic_speedup={Stats.Median(speedups[1]):F3} grouped_speedup={Stats.Median(speedups[2]):F3}");
+        foreach (var (x, y) in samples.SelectMany(b => b)) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
         Console.WriteLine();
     }
 
@@ -428,14 +485,14 @@ internal static class EncoderBench
     private static void LoraVsFull(int rounds, int steps, int rank, int accuracySteps, int maxLength)
     {
         var all = Reviews(maxLength);
-        var spec = new LoraSpec(rank: rank, alpha: 2 * rank, targets: new[] { "**.query", "**.value" });
+        var spec = new LoraSpec(rank: rank, alpha: 2 * rank, targets: new[] { "encoder.layer.*.attention.self.query", "encoder.layer.*.attention.self.value" });
         Console.WriteLine($"lora: LoRA rank {rank}, alpha {2 * rank} on every layer's attention query and value (base frozen; embeddings, norms, other Linear frozen; head trained)");
         Console.WriteLine($"  vs full fine-tuning (every parameter); same weights, the same {steps} real-review batches (dynamic padding), AdamW lr {LearningRate:G} (both; LoRA usually wants a larger rate);");
         Console.WriteLine($"  {rounds - 1} measured rounds + 1 warm-up, alternating; AdamW state bytes = elements of exp_avg + exp_avg_sq held after the steps x 4");
-        var batches = Materialise(all.Rows(0, steps * Batch), shuffle: true);
+        var batches = Materialise(Rows(all, 0, steps * Batch), shuffle: true);
         using var full = NewClassifier();
         using var lora = NewClassifier();
-        lora.bert.AttachLora("bert", spec);
+        lora.bert.AttachLora(nameof(ReviewClassifier.bert), spec);
         // LoRA trains only adapters + head: freeze everything else in the encoder as PEFT does.
         var adapterParams = new HashSet<IntPtr>(lora.LoraAdapters().SelectMany(x => new[] { x.Adapter.A, x.Adapter.B }).Select(p => p.Handle));
         foreach (var (name, p) in lora.bert.named_parameters()) if (!adapterParams.Contains(p.Handle)) p.requires_grad = false;
@@ -466,18 +523,18 @@ internal static class EncoderBench
         Console.WriteLine();
     }
 
-    private static void LoraAccuracy(ReviewData all, LoraSpec spec, int steps)
+    private static void LoraAccuracy(TextClassificationData all, LoraSpec spec, int steps)
     {
         int trainRows = steps * Batch;
-        var heldOut = all.Rows(trainRows, 256);
-        var batches = Materialise(all.Rows(0, trainRows), shuffle: true);
+        var heldOut = Rows(all, trainRows, 256);
+        var batches = Materialise(Rows(all, 0, trainRows), shuffle: true);
         Console.WriteLine($"  accuracy after the same {steps} steps (batch {Batch}, one pass over the first {trainRows} rows; held out: the next 256 rows):");
         foreach (var (name, rate, isLora) in new[] { ("full, lr 2e-5", 2e-5, false), ("LoRA, lr 2e-5", 2e-5, true), ("LoRA, lr 5e-4", 5e-4, true) })
         {
             using var model = NewClassifier();
             if (isLora)
             {
-                model.bert.AttachLora("bert", spec);
+                model.bert.AttachLora(nameof(ReviewClassifier.bert), spec);
                 var adapters = new HashSet<IntPtr>(model.LoraAdapters().SelectMany(x => new[] { x.Adapter.A, x.Adapter.B }).Select(p => p.Handle));
                 foreach (var (_, p) in model.bert.named_parameters()) if (!adapters.Contains(p.Handle)) p.requires_grad = false;
             }
@@ -497,28 +554,43 @@ internal static class EncoderBench
     private static void Eval(int rounds, int rows, int maxLength)
     {
         var all = Reviews(maxLength);
-        var data = all.Rows(0, rows);
-        var sorted = Materialise(data.WithPadding(false), shuffle: false);
-        Console.WriteLine($"eval: reviews/s, eval mode, no_grad, batch {Batch}, dynamic padding, the first {rows} reviews in file order; {rounds - 1} measured rounds + 1 warm-up");
+        var data = Rows(all, 0, rows);
+        var sorted = Materialise(data, shuffle: false);
+        Console.WriteLine($"eval: reviews/s, eval mode, no_grad, batch {Batch}, dynamic padding, the first {rows} reviews in file order; {rounds - 1} measured rounds + 1 warm-up;");
+        Console.WriteLine("  hand = forward + argmax over pre-made batches; Evaluate = FineTuner.Evaluate(model, data, 16, CrossEntropy, Accuracy) (makes its batches, loss and accuracy); order alternating");
         using var model = NewClassifier();
         model.eval();
-        var rates = new List<double>();
+        var hand = new List<double>(); var library = new List<double>();
         for (int round = 0; round < rounds; round++)
         {
             string load0 = Machine.LoadAverage();
-            var clock = Stopwatch.StartNew();
-            using (torch.no_grad())
-                foreach (var (x, _) in sorted)
+            double h = 0, e = 0;
+            EvaluationResult? result = null;
+            for (int k = 0; k < 2; k++)
+            {
+                if ((round + k) % 2 == 0)
                 {
-                    using var scope = torch.NewDisposeScope();
-                    _ = model.call(x).argmax(1).sum().item<long>();
+                    var clock = Stopwatch.StartNew();
+                    using (torch.no_grad())
+                        foreach (var (x, _) in sorted)
+                        {
+                            using var scope = torch.NewDisposeScope();
+                            _ = model.call(x).argmax(1).sum().item<long>();
+                        }
+                    h = rows / clock.Elapsed.TotalSeconds;
                 }
-            double rate = rows / clock.Elapsed.TotalSeconds;
-            Line($"  {(round == 0 ? "warm-up" : round.ToString(Inv)),-9} {rate,8:F1} reviews/s   load {load0} -> {Machine.LoadAverage()}");
-            if (round > 0) rates.Add(rate);
+                else
+                {
+                    var clock = Stopwatch.StartNew();
+                    result = FineTuner.Evaluate(model, data, Batch, Loss.CrossEntropy, Metric.Accuracy);
+                    e = rows / clock.Elapsed.TotalSeconds;
+                }
+            }
+            Line($"  {(round == 0 ? "warm-up" : round.ToString(Inv)),-9} hand {h,8:F1} reviews/s   Evaluate {e,8:F1} reviews/s (accuracy {result![Metric.Accuracy]:P1}, untrained head)   load {load0} -> {Machine.LoadAverage()}");
+            if (round > 0) { hand.Add(h); library.Add(e); }
         }
-        Line($"  reviews/s median {Stats.Median(rates):F1} (range {rates.Min():F1}-{rates.Max():F1})");
-        Line($"RESULT encoder_eval reviews_per_s_median={Stats.Median(rates):F1} reviews_per_s_min={rates.Min():F1} reviews_per_s_max={rates.Max():F1}");
+        Line($"  reviews/s: hand median {Stats.Median(hand):F1} (range {hand.Min():F1}-{hand.Max():F1}), FineTuner.Evaluate median {Stats.Median(library):F1} (range {library.Min():F1}-{library.Max():F1})");
+        Line($"RESULT encoder_eval reviews_per_s_median={Stats.Median(hand):F1} reviews_per_s_min={hand.Min():F1} reviews_per_s_max={hand.Max():F1} evaluate_reviews_per_s_median={Stats.Median(library):F1}");
         foreach (var (x, y) in sorted) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
         Console.WriteLine();
     }
@@ -578,5 +650,31 @@ internal static class EncoderBench
     {
         int at = Array.IndexOf(args, "--lengths");
         return at < 0 || at + 1 >= args.Length ? new[] { 64, 128 } : args[at + 1].Split(',').Select(v => int.Parse(v, Inv)).ToArray();
+    }
+}
+
+/// <summary>
+/// The benchmark's classifier: the library's BertModel (field <c>bert</c>, so keys and LoRA targets keep Hugging Face's
+/// names), mean pooling over real tokens (sentence-transformers' pooling for this model), dropout 0.1, a new Linear head.
+/// </summary>
+internal sealed class ReviewClassifier : nn.Module<TextBatch, Tensor>
+{
+#pragma warning disable IDE1006, CA1051 // Hugging Face's names
+    public BertModel bert;
+    public Dropout dropout;
+    public Linear head;
+#pragma warning restore IDE1006, CA1051
+
+    public ReviewClassifier(BertModel encoder, int classes = 2) : base(nameof(ReviewClassifier))
+    {
+        bert = encoder; dropout = nn.Dropout(0.1); head = nn.Linear(encoder.Config.HiddenSize, classes);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(TextBatch batch)
+    {
+        using var scope = torch.NewDisposeScope();
+        var pooled = bert.Pool(bert.call(batch), batch.AttentionMask, Pooling.Mean);
+        return head.call(dropout.call(pooled)).MoveToOuterDisposeScope();
     }
 }

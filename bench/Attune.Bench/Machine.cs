@@ -16,7 +16,7 @@ internal static class Machine
         Console.WriteLine($"  .NET        {RuntimeInformation.FrameworkDescription}, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine($"  TorchSharp  {Version(typeof(torch).Assembly)}, libtorch-cpu-linux-x64 {LibTorchVersion()}");
         Console.WriteLine($"  Attune      {Version(typeof(FineTuner).Assembly)}");
-        Console.WriteLine($"  torch threads {torch.get_num_threads()} (set_num_threads(1)); OPENBLAS_CORETYPE={Env("OPENBLAS_CORETYPE")} OPENBLAS_L2_SIZE={Env("OPENBLAS_L2_SIZE")} (environment, left as found)");
+        Console.WriteLine($"  torch threads {torch.get_num_threads()}; OPENBLAS_CORETYPE={Env("OPENBLAS_CORETYPE")} OPENBLAS_L2_SIZE={Env("OPENBLAS_L2_SIZE")} (environment, left as found)");
         Console.WriteLine($"  load        {LoadAverage()} (1/5/15-minute load average at start; other processes on this machine share its cores)");
         Console.WriteLine();
     }

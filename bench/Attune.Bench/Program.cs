@@ -22,6 +22,8 @@ if (command is "help" or "-h" or "--help")
     Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8] | encoder [all|matmul|steps|finetune|padding|lora|eval|export-onnx PATH] [--threads N]");
     return 0;
 }
+// The encoder benchmark runs with --threads (default 2): set them before the banner, which prints the count.
+if (command == "encoder") torch.set_num_threads(Arg("--threads", 2));
 Machine.Print();
 switch (command)
 {

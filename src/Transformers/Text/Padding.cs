@@ -8,13 +8,14 @@ internal delegate ReadOnlySpan<int> RowIds(int index);
 
 /// <summary>
 /// Dynamic padding: a batch is as wide as its own longest row, not the maximum length, so a batch of short reviews
-/// costs short-review compute.
+/// costs short-review compute. A <c>minWidth</c> (the maximum length, for <see cref="TextDataOptions.PadToMaxLength"/>)
+/// makes batches at least that wide: fixed shapes.
 /// </summary>
 internal static class Padding
 {
-    public static TextBatch Pad(int rows, RowIds row, int padId)
+    public static TextBatch Pad(int rows, RowIds row, int padId, int minWidth = 0)
     {
-        int width = 0;
+        int width = minWidth;
         for (int r = 0; r < rows; r++) width = Math.Max(width, row(r).Length);
         // Filled in managed memory and copied once into each tensor: one native allocation per tensor, not per row.
         var ids = new long[rows * width];

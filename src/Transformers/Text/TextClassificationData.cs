@@ -8,7 +8,8 @@ namespace Attune.Transformers;
 
 /// <summary>
 /// Labelled texts for fine-tuning a classifier, tokenized once when the data set is built and kept as compact id
-/// arrays. Batches are padded to their own longest row (dynamic padding) with an attention mask of 1 for real tokens
+/// arrays. Batches are padded to their own longest row (dynamic padding; to the maximum length with
+/// <see cref="TextDataOptions.PadToMaxLength"/>) with an attention mask of 1 for real tokens
 /// and 0 for padding (<c>[PAD]</c> ids there); labels are int64 [batch] indices of <see cref="Labels"/>. Optionally
 /// length-grouped (<see cref="TextDataOptions.GroupByLength"/>). Shuffling draws from the pass's TorchSharp generator,
 /// so a seeded run repeats.
@@ -119,7 +120,7 @@ public sealed class TextClassificationData : IBatchSource<TextBatch>
 
     private (TextBatch, Tensor) MakeBatch(int[] rows)
     {
-        var features = Padding.Pad(rows.Length, i => _store.Row(rows[i]), Tokenizer.PadId);
+        var features = Padding.Pad(rows.Length, i => _store.Row(rows[i]), Tokenizer.PadId, Options.PadToMaxLength ? MaxLength : 0);
         var labels = new long[rows.Length];
         for (int i = 0; i < rows.Length; i++) labels[i] = _store.Labels[rows[i]];
         return (features, torch.tensor(labels));

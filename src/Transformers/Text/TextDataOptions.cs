@@ -50,6 +50,15 @@ public sealed record TextDataOptions
     /// </summary>
     public bool GroupByLength { get; init; }
 
+    /// <summary>
+    /// Pads every batch to <see cref="MaxLength"/> instead of its own longest row: fixed shapes [batch, MaxLength], e.g.
+    /// for exporting a model or for accelerators that recompile per shape. The attention mask still marks only the real
+    /// tokens, so results are the same; the cost is the compute spent on padding (see
+    /// <see cref="TextClassificationData.PaddingEfficiency"/> with <see cref="BatchPadding.ToMaximum"/>). Off by default
+    /// (dynamic padding).
+    /// </summary>
+    public bool PadToMaxLength { get; init; }
+
     /// <summary>The number of batches in a mega-batch for <see cref="GroupByLength"/>. Defaults to 50, as Hugging Face's.</summary>
     public int MegaBatchSize { get; init; } = 50;
 

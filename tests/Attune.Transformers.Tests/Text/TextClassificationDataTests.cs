@@ -96,6 +96,37 @@ public class TextClassificationDataTests
     }
 
     [Fact]
+    public void PadToMaxLengthMakesEveryBatchMaxLengthWideWithTheMaskOnTheRealTokensOnly()
+    {
+        // Rows of 3..62 tokens at max length 64: no batch's own longest row reaches 64, so every width below is the option's.
+        var data = TextFixtures.NumberedRows(40, new TextDataOptions { MaxLength = 64, PadToMaxLength = true });
+        int batches = 0;
+        foreach (var (batch, labels) in data.Batches(16, shuffle: true, new Generator(7)))
+        {
+            using (batch.InputIds) using (batch.AttentionMask) using (labels)
+            {
+                batches++;
+                Assert.Equal(new[] { batch.Rows, 64L }, batch.InputIds.shape);
+                Assert.Equal(new[] { batch.Rows, 64L }, batch.AttentionMask.shape);
+                var rows = labels.data<long>().Select(l => (int)l).ToArray(); // label i is row i
+                Assert.True(rows.Max(data.Length) < 64);
+                var ids = batch.InputIds.data<long>().ToArray();
+                var mask = batch.AttentionMask.data<long>().ToArray();
+                for (int r = 0; r < rows.Length; r++)
+                {
+                    var expected = data.Ids(rows[r]);
+                    for (int t = 0; t < 64; t++)
+                    {
+                        Assert.Equal(t < expected.Count ? expected[t] : 0, ids[r * 64 + t]);
+                        Assert.Equal(t < expected.Count ? 1 : 0, mask[r * 64 + t]);
+                    }
+                }
+            }
+        }
+        Assert.Equal(3, batches); // 16 + 16 + 8
+    }
+
+    [Fact]
     public void EachBatchIsPaddedToItsOwnLongestRowWithAMaskOfItsRealTokens()
     {
         var data = TextFixtures.NumberedRows(100);
