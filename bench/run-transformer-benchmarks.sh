@@ -38,6 +38,11 @@ dotnet build -c Release bench/Attune.Bench -nologo -v q
 BENCH=(dotnet bench/Attune.Bench/bin/Release/net10.0/Attune.Bench.dll)
 [ -s "$ONNX" ] || "${BENCH[@]}" encoder export-onnx "$ONNX"
 
+echo; echo "== interop: PyTorch reads the Hugging Face folder Attune saves =="
+FOLDER="$(mktemp -d)/minilm-attune"
+"${BENCH[@]}" encoder save-folder "$FOLDER"
+"$PY" bench/pytorch/minilm_finetune.py --onnx "$ONNX" --check-folder "$FOLDER"
+
 echo; echo "== PyTorch 1.13 peer: matmul peak, train step and forward on fixed shapes, peak RSS =="
 "$PY" bench/pytorch/minilm_finetune.py --onnx "$ONNX" --threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP"
 echo; echo "== Attune / TorchSharp (Attune.Transformers BertModel + TextClassificationData): the same, then FineTuner.Run vs hand loop, padding (max / dynamic / grouped), LoRA, eval =="

@@ -42,6 +42,15 @@ internal static class EncoderBench
         string part = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : "all";
         int threads = Arg(args, "--threads", 2);
         torch.set_num_threads(threads);
+        if (part == "save-folder")
+        {
+            // The real encoder as Attune saves it (config.json + model.safetensors), for the PyTorch peer to read back.
+            if (args.Length < 3) { Console.Error.WriteLine("usage: Attune.Bench encoder save-folder PATH"); return 2; }
+            using var encoder = MiniLM.LoadEncoder();
+            encoder.SavePretrained(args[2]);
+            Console.WriteLine($"wrote {args[2]} (config.json + model.safetensors) from MiniLM.LoadEncoder()");
+            return 0;
+        }
         if (part == "export-onnx")
         {
             if (args.Length < 3) { Console.Error.WriteLine("usage: Attune.Bench encoder export-onnx PATH"); return 2; }

@@ -235,6 +235,28 @@ def load_onnx_weights(path):
     return state, len(init), len(weights), unmapped
 
 
+def read_hf_folder(folder):
+    """A Hugging Face folder Attune wrote (config.json + model.safetensors), read with the standard library and numpy
+    only: the safetensors layout is an 8-byte little-endian header length, a JSON header of name -> dtype, shape,
+    data_offsets, then the raw little-endian data. (Debian has no python3-safetensors; transformers would do the same.)"""
+    import json
+    import struct
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    with open(os.path.join(folder, "model.safetensors"), "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(length))
+        data = f.read()
+    metadata = header.pop("__metadata__", {})
+    state = {}
+    for name, entry in header.items():
+        if entry["dtype"] != "F32":
+            raise SystemExit(f"{folder}: {name} is {entry['dtype']}, expected F32")
+        begin, end = entry["data_offsets"]
+        state[name] = np.frombuffer(data[begin:end], dtype="<f4").reshape(entry["shape"])
+    return config, metadata, state
+
+
 def load_into(encoder, state):
     own = encoder.state_dict()
     wanted = {k: v for k, v in state.items() if not k.startswith("pooler.")}
@@ -352,6 +374,31 @@ def step_flops(t):
     return 6.0 * linear * tokens + attention, linear
 
 
+def check_folder(folder, onnx_path):
+    """PyTorch reads the folder Attune wrote: same keys and tensors as the ONNX file's weights, same hidden state."""
+    config, metadata, saved = read_hf_folder(folder)
+    reference, _, _, _ = load_onnx_weights(onnx_path)
+    keys_saved, keys_ref = set(saved), set(reference)
+    max_diff = max(float(np.abs(saved[k] - reference[k]).max()) for k in keys_saved & keys_ref)
+    outputs = []
+    for state in (saved, reference):
+        torch.manual_seed(SEED)
+        model = Classifier()
+        load_into(model.bert, state)
+        model.eval()
+        with torch.no_grad():
+            ids = torch.tensor([CHECK_IDS])
+            outputs.append(model.bert(ids, torch.ones_like(ids), torch.zeros_like(ids)))
+    out_diff = float((outputs[0] - outputs[1]).abs().max())
+    print(f"check-folder {folder}: config architectures {config.get('architectures')}, hidden_size {config.get('hidden_size')}, "
+          f"metadata {metadata}; {len(keys_saved)} tensors ({len(keys_saved & keys_ref)} shared with the ONNX weights, "
+          f"only in the folder: {sorted(keys_saved - keys_ref)[:3]}, only in ONNX: {sorted(keys_ref - keys_saved)[:3]}); "
+          f"max |weight difference| {max_diff:g}; max |last_hidden_state difference| {out_diff:g}")
+    print(f"RESULT pytorch_reads_attune_folder tensors={len(keys_saved)} max_weight_diff={max_diff:g} max_output_diff={out_diff:g}")
+    if max_diff != 0 or out_diff != 0 or keys_ref - keys_saved:
+        raise SystemExit("the folder Attune saved does not hold the same weights")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--onnx", default=os.path.join(os.path.expanduser("~"), ".cache", "attune-bench", "minilm", "model.onnx"))
@@ -361,6 +408,7 @@ def main():
     parser.add_argument("--lengths", default="64,128")
     parser.add_argument("--matmul", type=int, default=2048)
     parser.add_argument("--matmul-reps", type=int, default=9)
+    parser.add_argument("--check-folder", help="a Hugging Face folder Attune saved (Attune.Bench encoder save-folder): read it, compare with the ONNX weights, exit")
     args = parser.parse_args()
     if not os.path.exists(args.onnx):
         sys.stderr.write(
@@ -370,6 +418,9 @@ def main():
             f"  (bench/run-transformer-benchmarks.sh does this), or pass --onnx PATH.\n")
         sys.exit(3)
     lengths = [int(v) for v in args.lengths.split(",")]
+    if args.check_folder:
+        check_folder(args.check_folder, args.onnx)
+        return
 
     torch.set_num_threads(args.threads)
     cpu = "?"
