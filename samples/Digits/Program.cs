@@ -65,13 +65,3 @@ int ArgValue(string name, int fallback)
     int at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
 }
-
-/// <summary>Prints one line per evaluated epoch; synchronous, unlike Progress&lt;T&gt;, so lines stay in order.</summary>
-sealed class ConsoleProgress(string label) : IProgress<FineTuneProgress>
-{
-    public void Report(FineTuneProgress value)
-    {
-        if (value.Phase == FineTunePhase.Evaluated)
-            Console.WriteLine($"  [{label}] epoch {value.Epoch,2}/{value.Epochs}  loss {value.Loss:F4}  accuracy {value.Metric:P1}  lr {value.LearningRate:G3}");
-    }
-}

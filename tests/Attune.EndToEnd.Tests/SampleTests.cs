@@ -29,7 +29,7 @@ public class SampleTests
             // Both arms really trained (chance is 20%); which one wins is the sample's finding, not a property of Attune.
             Assert.True(scratch > 0.5, $"Training from scratch reached only {scratch:P1}.\n{output}");
             // Visible progress and the checkpoint it promises.
-            Assert.Contains("[fine-tune 5-9] epoch", output);
+            Assert.Contains("fine-tune 5-9 epoch", output);           // Attune.ConsoleProgress
             Assert.True(File.Exists(Path.Combine(work, ".attune", "digits", "fine-tune", "best.bin")), "Expected the best checkpoint to be written.");
         }
         finally
