@@ -53,16 +53,22 @@ namespace Attune.Generator.Parsing
             var literal = Literals.Double(value);
             if (!(value > 0 && OptionSpec.IsFinite(value)))
             {
-                var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-                var location = syntax?.ArgumentList?.Arguments.Count > 0 ? LocationInfo.From(syntax.ArgumentList.Arguments[0]) : LocationInfo.From(syntax);
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRateScale, location,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRateScale, FirstArgumentLocation(attribute, cancellationToken),
                     literal.StartsWith("global::System.Double.", StringComparison.Ordinal) ? "double." + literal.Substring(22) : literal, fieldName));
                 return null;
             }
             return literal;
         }
 
-        private static AttributeArgumentSyntax? NamedArgument(AttributeData attribute, string name, CancellationToken cancellationToken)
+        /// <summary>Where an attribute's first positional argument is (the whole attribute when it has none).</summary>
+        internal static LocationInfo? FirstArgumentLocation(AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            return syntax?.ArgumentList?.Arguments.Count > 0 ? LocationInfo.From(syntax.ArgumentList.Arguments[0]) : LocationInfo.From(syntax);
+        }
+
+        /// <summary>The syntax of a named argument of an attribute application (for its location), or null.</summary>
+        internal static AttributeArgumentSyntax? NamedArgument(AttributeData attribute, string name, CancellationToken cancellationToken)
         {
             if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList: { } list })
                 return null;

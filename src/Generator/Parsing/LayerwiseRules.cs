@@ -20,7 +20,7 @@ namespace Attune.Generator.Parsing
         public static (string? Decay, bool LayerByLayer) Parse(AttributeData? freeze, AttributeData? decayAttribute, int unfreezeAtEpoch,
             string fieldName, ITypeSymbol fieldType, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            var layerByLayerArgument = LayerByLayerArgument(freeze, cancellationToken);
+            var layerByLayerArgument = freeze is null ? null : GradualFieldRules.NamedArgument(freeze, "LayerByLayer", cancellationToken);
             bool wantsLayerByLayer = freeze is not null && NamedBool(freeze, "LayerByLayer");
             if (decayAttribute is null && !wantsLayerByLayer)
                 return (null, false);
@@ -44,9 +44,7 @@ namespace Attune.Generator.Parsing
                 decayLiteral = Literals.Double(value);
                 if (!(value > 0 && value <= 1))
                 {
-                    var syntax = decayAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-                    var location = syntax?.ArgumentList?.Arguments.Count > 0 ? LocationInfo.From(syntax.ArgumentList.Arguments[0]) : LocationInfo.From(syntax);
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerRule, location, "[LayerwiseDecay]", fieldName,
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerRule, GradualFieldRules.FirstArgumentLocation(decayAttribute, cancellationToken), "[LayerwiseDecay]", fieldName,
                         "the decay is " + (double.IsNaN(value) ? "NaN" : value.ToString("R", CultureInfo.InvariantCulture)) + ", but it must be in (0, 1]: each layer below the top trains at that multiple of the rate of the layer above",
                         "use a value such as 0.9"));
                     decayLiteral = null;
@@ -79,18 +77,6 @@ namespace Attune.Generator.Parsing
                     return value;
             }
             return false;
-        }
-
-        private static AttributeArgumentSyntax? LayerByLayerArgument(AttributeData? attribute, CancellationToken cancellationToken)
-        {
-            if (attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList: { } list })
-                return null;
-            foreach (var argument in list.Arguments)
-            {
-                if (argument.NameEquals?.Name.Identifier.ValueText == "LayerByLayer")
-                    return argument;
-            }
-            return null;
         }
     }
 }
