@@ -8,8 +8,29 @@ public sealed record SweepOptions
 {
     /// <summary>Completed trials to reach, counting those of earlier runs of the same study.</summary>
     public int Trials { get; init; } = 20;
-    /// <summary>Wall-clock limit for this run; null means none.</summary>
+    /// <summary>
+    /// Wall-clock limit for this run; null means none. When it passes, no new trial starts and every running trial's
+    /// <see cref="Trial{T}.CancellationToken"/> fires; a trial that returns within <see cref="CancellationGrace"/> is
+    /// stored (as "cancelled:" if it threw <see cref="OperationCanceledException"/>, else with its result). One that does
+    /// not is stored as Failed, "cancelled: ... did not return", and the sweep returns without it: so a sweep ends at most
+    /// Timeout + CancellationGrace (+ a storage write) after it began, whatever the objective does.
+    /// </summary>
     public TimeSpan? Timeout { get; init; }
+    /// <summary>
+    /// Wall-clock limit for each trial; null means none. Past it the trial's <see cref="Trial{T}.CancellationToken"/>
+    /// fires, and the trial is stored as Failed with an error starting "timeout:" (it counts toward
+    /// <see cref="MaxFailedTrials"/>, and is not retried). With a limit, each trial's objective runs on a thread of its
+    /// own, so that a trial that ignores its token for longer than <see cref="CancellationGrace"/> can be left behind
+    /// (still running, in the background; its result and reports are discarded) while the sweep goes on.
+    /// </summary>
+    public TimeSpan? TrialTimeout { get; init; }
+    /// <summary>
+    /// How long a cancelled trial (by <see cref="Timeout"/>, <see cref="TrialTimeout"/> or the caller's token) is waited
+    /// for before the sweep gives up on it; default 30 s; null waits as long as the objective takes. .NET cannot stop a
+    /// thread, so an objective that never looks at its token keeps running in the background after that (the process
+    /// can still exit: the thread is a background one); nothing it does afterwards reaches the study.
+    /// </summary>
+    public TimeSpan? CancellationGrace { get; init; } = TimeSpan.FromSeconds(30);
     public Direction Direction { get; init; } = Direction.Auto;
     public Sampler Sampler { get; init; } = Sampler.Tpe;
     public Pruner Pruner { get; init; } = Pruner.None;
@@ -39,6 +60,8 @@ public sealed record SweepOptions
         var errors = new List<string>();
         if (Trials <= 0) errors.Add($"Trials is {Trials}; expected at least 1.");
         if (Timeout is { } t && t <= TimeSpan.Zero) errors.Add($"Timeout is {t}; expected a positive time or null.");
+        if (TrialTimeout is { } tt && tt <= TimeSpan.Zero) errors.Add($"TrialTimeout is {tt}; expected a positive time or null.");
+        if (CancellationGrace is { } g && g < TimeSpan.Zero) errors.Add($"CancellationGrace is {g}; expected zero or a positive time, or null (wait as long as it takes).");
         if (Direction == Direction.Auto) errors.Add("Direction is Auto; expected Maximize or Minimize (a sweep's objective has no known direction).");
         if (!Enum.IsDefined(Sampler)) errors.Add($"Sampler is {Sampler}; expected Tpe, Random or Grid.");
         if (!Enum.IsDefined(Pruner)) errors.Add($"Pruner is {Pruner}; expected None, Median or Asha.");

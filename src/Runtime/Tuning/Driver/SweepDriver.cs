@@ -38,6 +38,9 @@ internal static class SweepDriverSettings
     /// Each tick also fails other workers' trials whose heartbeat is older than <see cref="StaleAfter"/>.</summary>
     public static TimeSpan HeartbeatInterval => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, StaleAfter.Ticks / 4));
 
+    /// <summary>The error of a trial whose worker, a process of this machine, is known to be gone.</summary>
+    public static string GoneError(string worker) => $"{AbandonedError} ({WorkerIdentity.Short(worker)} is no longer running)";
+
     /// <summary>The error of a trial a live worker failed because its own worker fell silent.</summary>
     public static string SilentError => $"{AbandonedError} (its worker was silent for more than {StaleAfter.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)";
 
@@ -91,6 +94,9 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         SweepProfile.Mark("sweep entered");
         long opened = SweepProfile.Start();
         study = storage.OpenStudy(StudyName, space, direction);
+        // A trial left Running by a process of this machine that is gone (a crash, kill -9) is failed at once; one whose
+        // worker may be alive elsewhere waits for the heartbeat rule (logged where the sweep waits for it).
+        FailTrialsOfGoneWorkers(storage.RunningTrials(study.Id));
         var abandoned = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - SweepDriverSettings.StaleAfter, SweepDriverSettings.AbandonedError);
         if (abandoned.Count > 0 && logger is not null)
             LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", abandoned)} were left Running by a process that stopped; marked Failed as abandoned.", null);
@@ -107,12 +113,13 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
 
         // A dedicated thread per worker: a synchronous objective blocks its thread for the whole trial, and waiting for
         // the thread pool to grow would serialise the workers (an async objective moves to the pool at its first await).
-        var workers = Enumerable.Range(0, options.Workers)
-            .Select(_ => Task.Factory.StartNew(() => WorkerLoopAsync(token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())
+        slots = Enumerable.Range(0, options.Workers).Select(_ => new WorkerSlot()).ToArray();
+        var workers = slots
+            .Select(slot => Task.Factory.StartNew(() => WorkerLoopAsync(slot, token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())
             .ToArray();
         try
         {
-            await Task.WhenAll(workers).ConfigureAwait(false);
+            await WaitForWorkersAsync(workers, token, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -137,13 +144,100 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         return new SweepResult<T>(study.Name, direction, trials, cancelled, timedOut);
     }
 
+    /// <summary>
+    /// Waits for the workers. Once the sweep is cancelled or times out, waits at most <see cref="SweepOptions.CancellationGrace"/>
+    /// more (saying which trials it waits for); then gives up on the trials still in their objective, stores them as
+    /// cancelled, and returns once the other workers have stored their results.
+    /// </summary>
+    private async Task WaitForWorkersAsync(Task[] workers, CancellationToken token, CancellationToken callerToken)
+    {
+        var all = Task.WhenAll(workers);
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (token.Register(() => fired.TrySetResult()))
+            if (await Task.WhenAny(all, fired.Task).ConfigureAwait(false) == all) { await all.ConfigureAwait(false); return; }
+
+        string why = callerToken.IsCancellationRequested ? "was cancelled" : $"reached its Timeout ({Seconds(options.Timeout ?? TimeSpan.Zero)} s)";
+        var grace = options.CancellationGrace;
+        var inObjective = slots.Where(w => w.Trial is not null).Select(w => w.Trial!).ToList();
+        if (inObjective.Count > 0 && logger is not null)
+            LogWarning(logger, study.Name, $"the sweep {why}; waiting {(grace is { } g ? $"up to {Seconds(g)} s" : "as long as it takes (CancellationGrace is null)")} for " +
+                $"{string.Join(", ", inObjective.Select(t => $"trial {t.Number} (running {Seconds(DateTimeOffset.UtcNow - t.Since)} s)"))} to return.", null);
+        if (grace is null || await Task.WhenAny(all, Task.Delay(grace.Value)).ConfigureAwait(false) == all) { await all.ConfigureAwait(false); return; }
+
+        // Give up on the trials still in their objective: their threads go on in the background, unheard.
+        stop = true;
+        var stuck = new List<(WorkerSlot Slot, RunningObjective Trial)>();
+        foreach (var slot in slots)
+            if (slot.Detach() is { } trial) stuck.Add((slot, trial));
+        var others = workers.Where((_, i) => !slots[i].Detached).ToArray();
+        try { await Task.WhenAll(others).ConfigureAwait(false); }
+        finally
+        {
+            // A stuck worker may have a step under way (its last result, a trial created ahead): let it land first.
+            foreach (var (slot, _) in stuck)
+                if (slot.Ahead is { } ahead)
+                    try { await ahead.ConfigureAwait(false); } catch (Exception e) when (e is not OutOfMemoryException) { }
+            foreach (var (_, trial) in stuck)
+            {
+                string error = $"cancelled: the sweep {why} and the objective did not return within CancellationGrace ({Seconds(grace.Value)} s) of its cancellation token " +
+                    "firing; it was left running in the background and its result is discarded (pass trial.CancellationToken to the work it does)";
+                running.TryRemove(trial.Id, out _);
+                storage.FinishTrial(new TrialOutcome(trial.Id, TrialState.Failed, null, error) { Started = trial.Since, Finished = DateTimeOffset.UtcNow });
+                if (logger is not null) LogWarning(logger, study.Name, $"trial {trial.Number} did not return within {Seconds(grace.Value)} s of cancellation; stored as cancelled and left behind.", null);
+            }
+            // Anything else the stuck workers held (a trial created ahead) never began.
+            foreach (var id in running.Keys.ToArray())
+            {
+                running.TryRemove(id, out _);
+                storage.FinishTrial(new TrialOutcome(id, TrialState.Failed, null, NotStartedError));
+            }
+        }
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
     private static TrialResult<T> ToResult(StoredTrial t)
         => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null);
 
     /// <summary>A trial this worker ran whose result is not stored yet.</summary>
     private sealed record Ran(TrialOutcome Outcome, int Number, IReadOnlyList<double> Values, long DurationMs);
 
-    private async Task WorkerLoopAsync(CancellationToken token)
+    /// <summary>A trial in its objective: what the driver needs to give up on it.</summary>
+    private sealed record RunningObjective(long Id, int Number, DateTimeOffset Since, Sink Sink);
+
+    /// <summary>One worker's state as the rest of the driver sees it: the trial in its objective, the step under way, and
+    /// whether the driver gave up on it (then nothing the worker does afterwards reaches the study).</summary>
+    private sealed class WorkerSlot
+    {
+        private RunningObjective? trial;
+        private bool detached;
+
+        public RunningObjective? Trial { get { lock (this) return trial; } }
+        public bool Detached { get { lock (this) return detached; } }
+        public volatile Task<(StoredTrial? Created, bool Final)>? Ahead;
+
+        /// <summary>Enters an objective; false when the driver already gave up on this worker.</summary>
+        public bool Enter(RunningObjective t) { lock (this) { if (detached) return false; trial = t; return true; } }
+
+        /// <summary>Leaves the objective; false when the driver gave up on it meanwhile (its result must be dropped).</summary>
+        public bool Leave() { lock (this) { trial = null; return !detached; } }
+
+        /// <summary>Gives up on the trial in the objective, if any, and returns it; its reports are dropped from now on.</summary>
+        public RunningObjective? Detach()
+        {
+            lock (this)
+            {
+                if (trial is null) return null;
+                detached = true;
+                trial.Sink.Close();
+                return trial;
+            }
+        }
+    }
+
+    private WorkerSlot[] slots = Array.Empty<WorkerSlot>();
+
+    private async Task WorkerLoopAsync(WorkerSlot slot, CancellationToken token)
     {
         // The trial this worker ran last, not yet stored: it is stored together with the creation of the next one
         // (IStudyStorage.FinishAndCreate), one step between trials instead of three. Its id stays in `running` (so its
@@ -195,12 +289,17 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                         stepMs = Math.Min(stepMs, Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                         return result;
                     });
+                    slot.Ahead = ahead;
                 }
                 bool ran = false;
                 var startedAt = DateTimeOffset.UtcNow;
                 try
                 {
-                    var (outcome, durationMs) = await RunTrialAsync(created, token).ConfigureAwait(false);
+                    var sink = new Sink(this, created);
+                    if (!slot.Enter(new RunningObjective(created.Id, created.Number, startedAt, sink))) return;
+                    var (outcome, durationMs) = await RunTrialAsync(created, sink, token).ConfigureAwait(false);
+                    // The driver gave up on this trial while it ran (CancellationGrace) and stored it: drop the result.
+                    if (!slot.Leave()) { ran = true; return; }
                     // The stored start and end are the objective's (a trial created ahead waited for the one before it,
                     // and a result may be stored during the next trial).
                     outcome = outcome with { Started = startedAt, Finished = DateTimeOffset.UtcNow };
@@ -224,25 +323,29 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         finally
         {
             // Stopped (failure limit, cancellation, an error) with a result not yet stored: store it alone. A step still
-            // under way is waited for first (it may hold the result before this one and may create a trial).
-            if (ahead is not null)
+            // under way is waited for first (it may hold the result before this one and may create a trial). A worker
+            // the driver gave up on touches nothing: the driver stored what it held, and the storage may be closed.
+            if (!slot.Detached)
             {
-                try { next = (await StayOnThisThread(ahead)).Created; }
-                catch (Exception e) when (e is not OutOfMemoryException) { /* the loop's own exception is the one to report */ }
-            }
-            if (pending is not null)
-            {
-                try { storage.FinishTrial(pending.Outcome); }
-                finally { running.TryRemove(pending.Outcome.TrialId, out _); }
-                cache.Refresh();
-                Stored(pending);
-            }
-            // A trial created ahead that never started: kept, as a cancelled one is, so its number is accounted for.
-            if (next is not null)
-            {
-                try { storage.FinishTrial(new TrialOutcome(next.Id, TrialState.Failed, null, NotStartedError)); }
-                finally { running.TryRemove(next.Id, out _); }
-                cache.Refresh();
+                if (ahead is not null)
+                {
+                    try { next = (await StayOnThisThread(ahead)).Created; }
+                    catch (Exception e) when (e is not OutOfMemoryException) { /* the loop's own exception is the one to report */ }
+                }
+                if (pending is not null)
+                {
+                    try { storage.FinishTrial(pending.Outcome); }
+                    finally { running.TryRemove(pending.Outcome.TrialId, out _); }
+                    cache.Refresh();
+                    Stored(pending);
+                }
+                // A trial created ahead that never started: kept, as a cancelled one is, so its number is accounted for.
+                if (next is not null)
+                {
+                    try { storage.FinishTrial(new TrialOutcome(next.Id, TrialState.Failed, null, NotStartedError)); }
+                    finally { running.TryRemove(next.Id, out _); }
+                    cache.Refresh();
+                }
             }
         }
     }
@@ -381,9 +484,14 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             var foreign = storage.RunningTrials(study.Id).Where(t => !running.ContainsKey(t.Id)).ToList();
             if (foreign.Count == 0) return finished + running.Count < options.Trials;
             if (finished + runningNow < options.Trials) return true;
+            if (FailTrialsOfGoneWorkers(foreign) > 0) return true;
             foreach (var t in foreign)
             {
-                if (!firstSeen.TryGetValue(t.Id, out var first)) firstSeen[t.Id] = t.Heartbeat;
+                if (!firstSeen.TryGetValue(t.Id, out var first))
+                {
+                    firstSeen[t.Id] = t.Heartbeat;
+                    LogWait(t);
+                }
                 else if (t.Heartbeat > first) alive.Add(t.Id);
             }
             if (foreign.All(t => alive.Contains(t.Id))) return false;
@@ -392,6 +500,34 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             catch (OperationCanceledException) { return false; }
         }
         return false;
+    }
+
+    /// <summary>Says that the sweep waits for another worker's trial: which, whose, and for how long at most.</summary>
+    private void LogWait(RunningTrial t)
+    {
+        if (logger is null) return;
+        var age = DateTimeOffset.UtcNow - t.Heartbeat;
+        var left = SweepDriverSettings.StaleAfter - age;
+        LogWarning(logger, study.Name, $"waiting for trial {t.Number}, run by {WorkerIdentity.Short(t.Worker)} (last heartbeat {Seconds(age < TimeSpan.Zero ? TimeSpan.Zero : age)} s ago): " +
+            (left > TimeSpan.Zero
+                ? $"if that worker is alive it finishes the trial; if it stopped, the trial is failed as abandoned in at most {Seconds(left)} s ({SweepDriverSettings.StaleAfterVariable} sets the grace period)."
+                : "its worker is silent past the grace period; failing it as abandoned."), null);
+    }
+
+    /// <summary>Fails, at once, the given Running trials whose worker is a process of this machine that is gone (a crash,
+    /// kill -9): nobody will finish them, so there is nothing to wait for. Returns how many.</summary>
+    private int FailTrialsOfGoneWorkers(IReadOnlyList<RunningTrial> trials)
+    {
+        int count = 0;
+        foreach (var byWorker in trials.Where(t => !running.ContainsKey(t.Id) && WorkerIdentity.IsGone(t.Worker)).GroupBy(t => t.Worker!))
+        {
+            var failed = storage.FailTrials(study.Id, byWorker.Select(t => t.Id).ToList(), SweepDriverSettings.GoneError(byWorker.Key));
+            count += failed.Count;
+            if (failed.Count > 0 && logger is not null)
+                LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", failed)} were left Running by {WorkerIdentity.Short(byWorker.Key)}, a process of this machine " +
+                    $"that is no longer running; marked Failed as abandoned{(options.RetryAbandoned ? " (RetryAbandoned runs each again)" : "")}.", null);
+        }
+        return count;
     }
 
     /// <summary>Fails other workers' Running trials whose heartbeat is older than the grace period; returns how many.</summary>
@@ -404,17 +540,33 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
     }
 
     /// <summary>Runs the objective on a created trial; returns how it ended (stored by the caller) and how long it took.</summary>
-    private async Task<(TrialOutcome Outcome, long DurationMs)> RunTrialAsync(StoredTrial created, CancellationToken token)
+    private async Task<(TrialOutcome Outcome, long DurationMs)> RunTrialAsync(StoredTrial created, Sink sink, CancellationToken token)
     {
-        var sink = new Sink(this, created);
         var clock = Stopwatch.StartNew();
         Trial<T>? trial = null;
         double result = double.NaN;
         Exception? error = null;
+        bool leftBehind = false;
+        // With a TrialTimeout, the trial's token also fires when its time is up.
+        using var limit = options.TrialTimeout is { } timeLimit ? CancellationTokenSource.CreateLinkedTokenSource(token) : null;
+        limit?.CancelAfter(options.TrialTimeout!.Value);
+        var trialToken = limit?.Token ?? token;
         try
         {
-            trial = new Trial<T>(created.Number, T.Decode(created.Values), sink, token);
-            result = await objective(trial).ConfigureAwait(false);
+            trial = new Trial<T>(created.Number, T.Decode(created.Values), sink, trialToken);
+            if (options.TrialTimeout is { } bound)
+            {
+                // On a thread of its own, so that an objective that ignores its token can be left behind.
+                var t = trial;
+                var call = Task.Factory.StartNew(() => objective(t), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+                if (!await WaitAsync(call, options.CancellationGrace is { } grace ? bound + grace : null).ConfigureAwait(false))
+                {
+                    sink.Close();
+                    leftBehind = true;
+                }
+                else result = await call.ConfigureAwait(false);
+            }
+            else result = await objective(trial).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -422,25 +574,41 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         }
         clock.Stop();
 
+        bool trialTimedOut = limit is not null && limit.IsCancellationRequested && !token.IsCancellationRequested;
+        bool cancelled = trialToken.IsCancellationRequested && (IsCancellation(error) || (error is null && !double.IsFinite(result)));
         TrialState state;
         double? value = null;
         string? message = null;
-        if (trial is { ShouldPrune: true })
+        if (leftBehind)
+        {
+            state = TrialState.Failed;
+            message = $"timeout: the trial ran longer than TrialTimeout ({Seconds(options.TrialTimeout!.Value)} s) and did not return within CancellationGrace " +
+                $"({Seconds(options.CancellationGrace!.Value)} s) of its cancellation token firing; it was left running in the background and its result is discarded " +
+                "(pass trial.CancellationToken to the work it does)";
+        }
+        else if (trial is { ShouldPrune: true })
         {
             state = TrialState.Pruned;
             value = sink.LastValue;
         }
-        else if (error is OperationCanceledException && token.IsCancellationRequested)
+        else if (cancelled && trialTimedOut)
+        {
+            state = TrialState.Failed;
+            message = $"timeout: the trial ran longer than TrialTimeout ({Seconds(options.TrialTimeout!.Value)} s) and stopped at its cancellation token";
+        }
+        else if (cancelled)
         {
             // Documented choice: a trial cut short by cancellation or the timeout is kept, as Failed, with a reason;
-            // it does not count toward MaxFailedTrials.
+            // it does not count toward MaxFailedTrials. An objective that waits with Task.Wait() throws the
+            // cancellation wrapped in an AggregateException; one that catches it may return NaN: both are cancellations.
             state = TrialState.Failed;
             message = "cancelled: the sweep was cancelled or timed out while the trial ran";
         }
         else if (error is not null)
         {
             state = TrialState.Failed;
-            message = $"{error.GetType().FullName}: {error.Message}";
+            var shown = error is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : error;
+            message = $"{shown.GetType().FullName}: {shown.Message}";
         }
         else if (!double.IsFinite(result))
         {
@@ -460,7 +628,27 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             int failed = Interlocked.Increment(ref failedThisRun);
             if (options.MaxFailedTrials >= 0 && failed > options.MaxFailedTrials) stop = true;
         }
+        if (leftBehind && logger is not null)
+            LogWarning(logger, study.Name, $"trial {created.Number} ignored its cancellation token for {Seconds(options.CancellationGrace!.Value)} s after its TrialTimeout; stored as Failed and left behind.", null);
         return (new TrialOutcome(created.Id, state, value, message), clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>Whether <paramref name="e"/> is a cancellation: an <see cref="OperationCanceledException"/>, or an
+    /// <see cref="AggregateException"/> (Task.Wait, Task.Result) holding only cancellations.</summary>
+    internal static bool IsCancellation(Exception? e) => e switch
+    {
+        OperationCanceledException => true,
+        AggregateException a => a.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(i => i is OperationCanceledException),
+        _ => false,
+    };
+
+    /// <summary>Waits for <paramref name="call"/> at most <paramref name="limit"/> (null: as long as it takes); false when
+    /// the time ran out. Blocks on the worker's own thread, as <see cref="StayOnThisThread"/> does, and awaits on a pool thread.</summary>
+    private static async ValueTask<bool> WaitAsync(Task call, TimeSpan? limit)
+    {
+        if (call.IsCompleted || limit is null) { await call.ConfigureAwait(false); return true; }
+        if (!Thread.CurrentThread.IsThreadPoolThread) return Task.WaitAny(new[] { call }, limit.Value) == 0;
+        return await Task.WhenAny(call, Task.Delay(limit.Value)).ConfigureAwait(false) == call;
     }
 
     /// <summary>Logs and reports a trial once its result is in storage (and in the cache).</summary>
@@ -488,7 +676,8 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         {
             var ids = running.Keys.ToArray();
             if (ids.Length > 0) storage.Heartbeat(ids);
-            // Any live worker fails a silent worker's trials, so the study still reaches its target.
+            // Any live worker fails a silent worker's trials, so the study still reaches its target; a gone one's at once.
+            FailTrialsOfGoneWorkers(storage.RunningTrials(study.Id));
             FailSilentTrials();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -511,6 +700,12 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
             this.trial = trial;
         }
 
+        private volatile bool closed;
+
+        /// <summary>Drops every later report: the driver gave up on this trial and stored it (the storage may be closed).
+        /// The objective is told to stop, as the pruner would.</summary>
+        public void Close() => closed = true;
+
         /// <summary>The value at the last step reported, or null.</summary>
         public double? LastValue
         {
@@ -519,6 +714,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
 
         public bool Report(int trialNumber, int step, double value)
         {
+            if (closed) return true;
             // With a pruner, the report and the read it decides on go together (one round trip on PostgreSQL).
             if (driver.pruner is null) driver.storage.ReportIntermediate(trial.Id, step, value);
             else driver.cache.Apply(driver.storage.ReportAndRead(driver.study.Id, trial.Id, step, value, driver.cache.Seq));

@@ -90,6 +90,21 @@ public interface IStudyStorage : IDisposable
     /// older than <paramref name="olderThan"/>; returns their numbers.</summary>
     IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error);
 
+    /// <summary>Marks Failed, with <paramref name="error"/>, those of <paramref name="trialIds"/> that are still Running
+    /// (their worker is known to be gone); returns their numbers. A trial that finished meanwhile is left as it is. The
+    /// default finishes each one found Running by <see cref="RunningTrials"/>; storages do it in one transaction.</summary>
+    IReadOnlyList<int> FailTrials(long studyId, IReadOnlyCollection<long> trialIds, string error)
+    {
+        var failed = new List<int>();
+        foreach (var t in RunningTrials(studyId))
+        {
+            if (!trialIds.Contains(t.Id)) continue;
+            FinishTrial(t.Id, TrialState.Failed, null, error);
+            failed.Add(t.Number);
+        }
+        return failed;
+    }
+
     /// <summary>Every trial of the study changed after <paramref name="afterSeq"/> (0: all of them), by sequence.</summary>
     TrialChanges GetTrialsChangedSince(long studyId, long afterSeq);
 
@@ -147,8 +162,9 @@ internal sealed class NoTrialWanted : Exception
 {
 }
 
-/// <summary>A Running trial and its last heartbeat.</summary>
-public sealed record RunningTrial(long Id, int Number, DateTimeOffset Heartbeat);
+/// <summary>A Running trial, its last heartbeat and, where the storage records it, its worker: "host:pid" followed by a
+/// key that tells another process of the same machine whether that process is still running.</summary>
+public sealed record RunningTrial(long Id, int Number, DateTimeOffset Heartbeat, string? Worker = null);
 
 /// <summary>
 /// A study was reopened with a search space other than the one it was created with. Its message names the study, the

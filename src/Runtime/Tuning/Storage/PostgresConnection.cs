@@ -107,9 +107,10 @@ internal sealed class PostgresRetry
     /// <summary>Environment variable overriding <see cref="Limit"/>, in seconds.</summary>
     public const string LimitVariable = "ATTUNE_POSTGRES_RETRY_SECONDS";
 
-    public PostgresRetry(string location, Action onBroken)
+    public PostgresRetry(string location, Action onBroken, string? user = null)
     {
         this.location = location;
+        this.user = user;
         this.onBroken = onBroken;
         string? text = Environment.GetEnvironmentVariable(LimitVariable);
         Limit = text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= 0
@@ -117,6 +118,7 @@ internal sealed class PostgresRetry
     }
 
     private readonly string location;
+    private readonly string? user;
     private readonly Action onBroken;
 
     /// <summary>How long one operation keeps retrying (default 60 s).</summary>
@@ -131,6 +133,11 @@ internal sealed class PostgresRetry
         {
             attempts++;
             try { return body(); }
+            catch (PostgresException e) when (e.SqlState.StartsWith("28", StringComparison.Ordinal) || e.SqlState == "3D000")
+            {
+                // Not worth a retry, and Npgsql's text names neither the server nor the database.
+                throw new InvalidOperationException(Refused(what, e), e);
+            }
             catch (Exception e) when (IsTransient(e))
             {
                 onBroken();
@@ -143,6 +150,20 @@ internal sealed class PostgresRetry
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
             }
         }
+    }
+
+    /// <summary>Why the server refused the connection, with where and as whom; never the password or the connection string.</summary>
+    private string Refused(string what, PostgresException e)
+    {
+        string who = user is null ? "" : $" as user '{user}'";
+        string fix = e.SqlState switch
+        {
+            "28P01" => "the server refused the password. Check Username and Password in SweepOptions.Storage (or the PGPASSWORD the process gets)",
+            "3D000" => "that database does not exist. Create it (CREATE DATABASE) or name an existing one with Database=... in SweepOptions.Storage",
+            _ => "the server does not let this user in from here (pg_hba.conf, or the role may not log in). Ask the database's administrator",
+        };
+        return $"Could not {what} in {location}{who}: {fix}. Server said: {e.SqlState}: {e.MessageText}. " +
+            "(The connection string is not shown: it may hold a password.) Nothing was written; completed trials already stored are kept.";
     }
 
     private static string Summary(Exception e)

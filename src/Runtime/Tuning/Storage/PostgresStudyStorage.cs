@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -99,7 +100,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
         Location = PostgresConnectionText.Describe(builder);
         this.connectionString = builder.ConnectionString;
         // On a lost connection, drop the pool's idle connections too: after a server restart they are all dead.
-        retry = new PostgresRetry(Location, () => { using var c = new NpgsqlConnection(this.connectionString); NpgsqlConnection.ClearPool(c); });
+        retry = new PostgresRetry(Location, () => { using var c = new NpgsqlConnection(this.connectionString); NpgsqlConnection.ClearPool(c); }, builder.Username);
         if (retryLimit is { } limit) retry.Limit = limit;
         retry.Run("check the schema", () => { InitializeSchema(); return 0; });
     }
@@ -523,14 +524,27 @@ public sealed class PostgresStudyStorage : IStudyStorage
     }
 
     public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error)
+        => FailRunning(studyId, "t.heartbeat < @cutoff", cmd => Add(cmd, "cutoff", Utc(olderThan), NpgsqlDbType.TimestampTz), error, "fail stale trials");
+
+    public IReadOnlyList<int> FailTrials(long studyId, IReadOnlyCollection<long> trialIds, string error)
     {
-        return retry.Run("fail stale trials", () =>
+        if (trialIds.Count == 0) return Array.Empty<int>();
+        long[] ids = trialIds.ToArray();
+        return FailRunning(studyId, "t.id = ANY(@ids)", cmd => Add(cmd, "ids", ids, NpgsqlDbType.Array | NpgsqlDbType.Bigint), error, "fail the trials of a stopped worker");
+    }
+
+    /// <summary>Marks Failed the study's Running trials that also meet <paramref name="condition"/> (SQL over the trials'
+    /// columns as <c>t</c>, its parameters bound by <paramref name="bind"/>; checked again on the locked rows), in one transaction with fresh sequence numbers; returns
+    /// their numbers.</summary>
+    private IReadOnlyList<int> FailRunning(long studyId, string condition, Action<NpgsqlCommand> bind, string error, string what)
+    {
+        return retry.Run(what, () =>
         {
             using var c = Open();
             // Cheap check first (partial index on Running trials): most calls find nothing and lock nothing.
-            using (var any = Cmd(c, "SELECT EXISTS (SELECT 1 FROM trials WHERE study_id = @s AND state = 'Running' AND heartbeat < @cutoff)"))
+            using (var any = Cmd(c, $"SELECT EXISTS (SELECT 1 FROM trials t WHERE t.study_id = @s AND t.state = 'Running' AND {condition})"))
             {
-                Add(any, "s", studyId); Add(any, "cutoff", Utc(olderThan), NpgsqlDbType.TimestampTz);
+                Add(any, "s", studyId); bind(any);
                 if (!(bool)any.ExecuteScalar()!) return (IReadOnlyList<int>)Array.Empty<int>();
             }
             using var tx = c.BeginTransaction();
@@ -544,15 +558,15 @@ public sealed class PostgresStudyStorage : IStudyStorage
             }
             var numbers = new List<int>();
             long last = seq;
-            using (var fail = Cmd(c, """
-                WITH stale AS (SELECT id, row_number() OVER (ORDER BY number) AS k FROM trials
-                               WHERE study_id = @s AND state = 'Running' AND heartbeat < @cutoff)
+            using (var fail = Cmd(c, $"""
+                WITH stale AS (SELECT t.id, row_number() OVER (ORDER BY t.number) AS k FROM trials t
+                               WHERE t.study_id = @s AND t.state = 'Running' AND {condition})
                 UPDATE trials t SET state = 'Failed', error = @e, finished = @now, updated_seq = @seq + stale.k
-                FROM stale WHERE t.id = stale.id AND t.state = 'Running' AND t.heartbeat < @cutoff
+                FROM stale WHERE t.id = stale.id AND t.state = 'Running' AND {condition}
                 RETURNING t.number, t.updated_seq
                 """, tx))
             {
-                Add(fail, "s", studyId); Add(fail, "cutoff", Utc(olderThan), NpgsqlDbType.TimestampTz); Add(fail, "e", error);
+                Add(fail, "s", studyId); bind(fail); Add(fail, "e", error);
                 Add(fail, "now", DateTime.UtcNow, NpgsqlDbType.TimestampTz); Add(fail, "seq", seq);
                 using var r = fail.ExecuteReader();
                 while (r.Read()) { numbers.Add(r.GetInt32(0)); last = Math.Max(last, r.GetInt64(1)); }
@@ -616,11 +630,11 @@ public sealed class PostgresStudyStorage : IStudyStorage
         return retry.Run("read the running trials", () =>
         {
             using var c = Open();
-            using var cmd = Cmd(c, "SELECT id, number, heartbeat FROM trials WHERE study_id = @s AND state = 'Running' ORDER BY number");
+            using var cmd = Cmd(c, "SELECT id, number, heartbeat, worker FROM trials WHERE study_id = @s AND state = 'Running' ORDER BY number");
             Add(cmd, "s", studyId);
             var list = new List<RunningTrial>();
             using var r = cmd.ExecuteReader();
-            while (r.Read()) list.Add(new RunningTrial(r.GetInt64(0), r.GetInt32(1), Time(r.GetDateTime(2))));
+            while (r.Read()) list.Add(new RunningTrial(r.GetInt64(0), r.GetInt32(1), Time(r.GetDateTime(2)), r.IsDBNull(3) ? null : r.GetString(3)));
             return (IReadOnlyList<RunningTrial>)list;
         });
     }
@@ -631,6 +645,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
         disposed = true;
     }
 
-    /// <summary>"host:pid", stored with each trial so a person can tell which process ran it.</summary>
-    private static readonly string WorkerName = $"{Environment.MachineName}:{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>Stored with each trial: "host:pid" for people, and a key that tells a later process of the same machine
+    /// whether this one is gone (<see cref="WorkerIdentity"/>). It also identifies this worker's own insert on a retry.</summary>
+    private static string WorkerName => WorkerIdentity.Current;
 }

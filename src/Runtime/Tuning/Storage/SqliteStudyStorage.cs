@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Microsoft.Data.Sqlite;
 
 namespace Attune;
@@ -45,9 +46,30 @@ public sealed class SqliteStudyStorage : IStudyStorage
         connectionString = builder.ToString();
         Location = $"SQLite file '{file}'";
         FilePath = file;
-        writer = Open();
-        InitializeSchema();
+        try
+        {
+            writer = Open();
+            InitializeSchema();
+        }
+        catch (Exception e)
+        {
+            Dispose();
+            if (e is SqliteException { SqliteErrorCode: SqliteNotADatabase or SqliteCorrupt } damaged) throw Damaged(damaged);
+            throw;
+        }
     }
+
+    private const int SqliteCorrupt = 11, SqliteNotADatabase = 26;
+
+    /// <summary>The error for a file that is not a SQLite database, or a damaged one: which file, what SQLite said, that
+    /// it was left as it was, and what to do. (SQLite's own message names neither the file nor a way out.)</summary>
+    private InvalidDataException Damaged(SqliteException e) => new(e.SqliteErrorCode == SqliteNotADatabase
+        ? $"{Location} is not a SQLite database (SQLite: \"{e.Message.Replace("SQLite Error 26: ", "", StringComparison.Ordinal)}\"): it was written by " +
+          "something else, or is encrypted. Attune left it untouched. Point SweepOptions.Storage at another path (a new study file is " +
+          "created there), or, if this should be a study file, restore it from a backup."
+        : $"{Location} is a damaged SQLite database (SQLite: \"{e.Message.Replace("SQLite Error 11: ", "", StringComparison.Ordinal)}\"). Attune left it " +
+          $"untouched. Its completed trials may still be recoverable with SQLite's own tool: sqlite3 '{FilePath}' .recover | sqlite3 '{FilePath}.recovered.db', " +
+          "then point SweepOptions.Storage at the recovered file; or point it at a new path to start a new study.", e);
 
     /// <summary>Opens a SQLite storage from a connection string ("Data Source=path;..."); the string itself never
     /// appears in messages.</summary>
@@ -76,6 +98,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
         lock (writeGate)
         {
             var c = writer.Connection;
+            // Before anything is written (even the journal mode, which is stored in the file's header): a file another
+            // tool made is refused as it is.
+            RefuseForeignTables(c);
             Exec(c, "PRAGMA journal_mode=WAL;");
             InTransaction(() =>
             {
@@ -120,6 +145,52 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 return 0;
             });
         }
+    }
+
+    /// <summary>The columns Attune reads from its tables: a table of the same name without them is another tool's.</summary>
+    private static readonly (string Table, string[] Columns)[] OwnTables =
+    {
+        ("studies", new[] { "id", "name", "fingerprint", "space_text", "direction", "created" }),
+        ("trials", new[] { "id", "study_id", "number", "state", "value", "params_json", "values_json", "error", "started", "finished", "heartbeat", "worker", "updated_seq" }),
+        ("intermediate", new[] { "trial_id", "step", "value" }),
+    };
+
+    /// <summary>
+    /// Refuses a file that holds tables named as Attune's but not made by Attune (Optuna's RDB storage, for one, has
+    /// 'studies' and 'trials'): without this, Attune would add its own tables beside them and then fail on a missing
+    /// column, having written into another program's file.
+    /// </summary>
+    private void RefuseForeignTables(SqliteConnection c)
+    {
+        var tables = new List<string>();
+        using (var list = c.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name;";
+            using var r = list.ExecuteReader();
+            while (r.Read()) tables.Add(r.GetString(0));
+        }
+        var problems = new List<string>();
+        bool versioned = tables.Contains("schema_version");
+        foreach (var (table, columns) in OwnTables)
+        {
+            if (!tables.Contains(table)) continue;
+            var found = new List<string>();
+            using (var info = c.CreateCommand())
+            {
+                info.CommandText = $"PRAGMA table_info(\"{table}\");";
+                using var r = info.ExecuteReader();
+                while (r.Read()) found.Add(r.GetString(1));
+            }
+            var missing = columns.Where(col => !found.Contains(col)).ToList();
+            if (missing.Count > 0 || !versioned)
+                problems.Add($"'{table}' (columns {string.Join(", ", found)}{(missing.Count > 0 ? $"; Attune's has {string.Join(", ", missing)} too" : "")})");
+        }
+        if (problems.Count == 0) return;
+        string suggestion = Path.Combine(Path.GetDirectoryName(FilePath)!, Path.GetFileNameWithoutExtension(FilePath) + ".attune.db");
+        throw new InvalidOperationException(
+            $"{Location} already holds tables that Attune did not create: {string.Join(", ", problems)}" +
+            (versioned ? "" : ", and no Attune schema_version table") + ". They belong to another tool (Optuna's storage uses tables named 'studies' and 'trials' too). " +
+            $"Attune wrote nothing to the file. Give the sweep a file of its own, e.g. SweepOptions.Storage = \"{suggestion}\".");
     }
 
     public StudyInfo OpenStudy(string name, SearchSpace space, Direction direction)
@@ -311,14 +382,30 @@ public sealed class SqliteStudyStorage : IStudyStorage
 
     public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error)
     {
+        var find = "SELECT id, number FROM trials WHERE study_id = $s AND state = 'Running' AND heartbeat < $cutoff ORDER BY number;";
+        return FailRunning(find, cmd => { Set(cmd, "$s", studyId); Set(cmd, "$cutoff", StudyCodec.Time(olderThan)); }, _ => true, error);
+    }
+
+    public IReadOnlyList<int> FailTrials(long studyId, IReadOnlyCollection<long> trialIds, string error)
+    {
+        if (trialIds.Count == 0) return Array.Empty<int>();
+        var find = "SELECT id, number FROM trials WHERE study_id = $s AND state = 'Running' ORDER BY number;";
+        var ids = new HashSet<long>(trialIds);
+        return FailRunning(find, cmd => Set(cmd, "$s", studyId), ids.Contains, error);
+    }
+
+    /// <summary>In one transaction: finds Running trials with <paramref name="findSql"/>, keeps those <paramref name="which"/>
+    /// accepts, and marks them Failed with <paramref name="error"/>; returns their numbers.</summary>
+    private IReadOnlyList<int> FailRunning(string findSql, Action<SqliteCommand> bind, Func<long, bool> which, string error)
+    {
         lock (writeGate)
         {
             return InTransaction(() =>
             {
-                var find = writer.Command("SELECT id, number FROM trials WHERE study_id = $s AND state = 'Running' AND heartbeat < $cutoff ORDER BY number;");
-                Set(find, "$s", studyId); Set(find, "$cutoff", StudyCodec.Time(olderThan));
+                var find = writer.Command(findSql);
+                bind(find);
                 var stale = new List<(long Id, int Number)>();
-                using (var r = find.ExecuteReader()) while (r.Read()) stale.Add((r.GetInt64(0), r.GetInt32(1)));
+                using (var r = find.ExecuteReader()) while (r.Read()) if (which(r.GetInt64(0))) stale.Add((r.GetInt64(0), r.GetInt32(1)));
                 var fail = writer.Command("""
                     UPDATE trials SET state = 'Failed', error = $e, finished = $t,
                         updated_seq = (SELECT MAX(updated_seq) + 1 FROM trials t WHERE t.study_id = trials.study_id)
@@ -331,6 +418,21 @@ public sealed class SqliteStudyStorage : IStudyStorage
         }
     }
 
+    public IReadOnlyList<RunningTrial> RunningTrials(long studyId)
+    {
+        var s = RentReader();
+        try
+        {
+            var cmd = s.Command("SELECT id, number, heartbeat, worker FROM trials WHERE study_id = $s AND state = 'Running' ORDER BY number;");
+            Set(cmd, "$s", studyId);
+            var list = new List<RunningTrial>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) list.Add(new RunningTrial(r.GetInt64(0), r.GetInt32(1), StudyCodec.ParseTime(r.GetString(2)), r.IsDBNull(3) ? null : r.GetString(3)));
+            return list;
+        }
+        finally { readers.Add(s); }
+    }
+
     public TrialChanges GetTrialsChangedSince(long studyId, long afterSeq)
     {
         var s = RentReader();
@@ -340,6 +442,10 @@ public sealed class SqliteStudyStorage : IStudyStorage
             Exec(s.Connection, "BEGIN;");
             try { return ReadChanges(s, studyId, afterSeq); }
             finally { Exec(s.Connection, "COMMIT;"); }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        {
+            throw Damaged(e);
         }
         finally { readers.Add(s); }
     }
@@ -386,8 +492,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
         }
     }
 
-    /// <summary>"host:pid", stored with each trial so a person can tell which process ran it.</summary>
-    private static readonly string WorkerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+    /// <summary>Stored with each trial: "host:pid" for people, and a key that tells a later process of this machine
+    /// whether this one is gone (<see cref="WorkerIdentity"/>).</summary>
+    private static string WorkerName => WorkerIdentity.Current;
 
     private SearchSpace SpaceOf(long studyId)
         => spaces.TryGetValue(studyId, out var space) ? space : throw new InvalidOperationException($"Study {studyId} was not opened through this storage object; call OpenStudy first.");
@@ -402,16 +509,24 @@ public sealed class SqliteStudyStorage : IStudyStorage
     private T InTransaction<T>(Func<T> body)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        Exec(writer.Connection, "BEGIN IMMEDIATE;");
-        T result;
-        try { result = body(); }
-        catch
+        try
         {
-            Exec(writer.Connection, "ROLLBACK;");
-            throw;
+            Exec(writer.Connection, "BEGIN IMMEDIATE;");
+            T result;
+            try { result = body(); }
+            catch
+            {
+                // A rollback that fails too (a damaged file) must not hide the first error.
+                try { Exec(writer.Connection, "ROLLBACK;"); } catch (SqliteException) { }
+                throw;
+            }
+            Exec(writer.Connection, "COMMIT;");
+            return result;
         }
-        Exec(writer.Connection, "COMMIT;");
-        return result;
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        {
+            throw Damaged(e);
+        }
     }
 
     private static void Exec(SqliteConnection c, string sql)
