@@ -396,9 +396,17 @@ public sealed class PostgresStorageTests : StorageBehaviourTests, IDisposable
 
         // A wrong password: a clear error, and neither password appears.
         var wrong = new Npgsql.NpgsqlConnectionStringBuilder(Connection) { Password = "hunter2-wrong" };
-        var e = Assert.ThrowsAny<Exception>(() => StudyStorage.Open(wrong.ConnectionString));
+        var e = Assert.Throws<InvalidOperationException>(() => StudyStorage.Open(wrong.ConnectionString));
+        Assert.StartsWith($"Could not check the schema in PostgreSQL database '{b.Database}' on {b.Host}:{b.Port} as user '{b.Username}': " +
+            "the server refused the password. Check Username and Password in SweepOptions.Storage", e.Message);
+        Assert.Contains("Server said: 28P01: password authentication failed", e.Message);
         Assert.DoesNotContain("hunter2", e.ToString());
         Assert.DoesNotContain(b.Password!, e.ToString());
+        // A database that does not exist: named, with what to do.
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(Connection) { Database = "no_such_db_attune" };
+        var m = Assert.Throws<InvalidOperationException>(() => StudyStorage.Open(missing.ConnectionString));
+        Assert.StartsWith($"Could not check the schema in PostgreSQL database 'no_such_db_attune' on {b.Host}:{b.Port} as user '{b.Username}': that database does not exist.", m.Message);
+        Assert.DoesNotContain(b.Password!, m.ToString());
         // No server on that port: retried, then a clear error naming host:port, not the password.
         var nowhere = new Npgsql.NpgsqlConnectionStringBuilder(Connection) { Port = 1, Password = "hunter2", Timeout = 1 };
         var down = Assert.Throws<StudyStorageUnavailableException>(() => new PostgresStudyStorage(nowhere.ConnectionString, TimeSpan.FromSeconds(1)));

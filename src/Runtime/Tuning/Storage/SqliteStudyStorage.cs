@@ -64,10 +64,10 @@ public sealed class SqliteStudyStorage : IStudyStorage
     /// <summary>The error for a file that is not a SQLite database, or a damaged one: which file, what SQLite said, that
     /// it was left as it was, and what to do. (SQLite's own message names neither the file nor a way out.)</summary>
     private InvalidDataException Damaged(SqliteException e) => new(e.SqliteErrorCode == SqliteNotADatabase
-        ? $"{Location} is not a SQLite database (SQLite: \"{e.Message.Replace("SQLite Error 26: ", "", StringComparison.Ordinal)}\"): it was written by " +
+        ? $"{Location} is not a SQLite database (SQLite: \"file is not a database\"): it was written by " +
           "something else, or is encrypted. Attune left it untouched. Point SweepOptions.Storage at another path (a new study file is " +
           "created there), or, if this should be a study file, restore it from a backup."
-        : $"{Location} is a damaged SQLite database (SQLite: \"{e.Message.Replace("SQLite Error 11: ", "", StringComparison.Ordinal)}\"). Attune left it " +
+        : $"{Location} is a damaged SQLite database (SQLite: \"database disk image is malformed\"). Attune left it " +
           $"untouched. Its completed trials may still be recoverable with SQLite's own tool: sqlite3 '{FilePath}' .recover | sqlite3 '{FilePath}.recovered.db', " +
           "then point SweepOptions.Storage at the recovered file; or point it at a new path to start a new study.", e);
 

@@ -20,11 +20,12 @@ namespace Attune;
 /// </remarks>
 internal static class WorkerIdentity
 {
+    /// <summary>This process's liveness key, or null where the platform gives none. (Declared before
+    /// <see cref="Current"/>: static initializers run in this order.)</summary>
+    private static readonly string? CurrentKey = KeyOf(Environment.ProcessId);
+
     /// <summary>This process's worker text.</summary>
     public static string Current { get; } = Describe();
-
-    /// <summary>This process's liveness key, or null where the platform gives none.</summary>
-    private static readonly string? CurrentKey = KeyOf(Environment.ProcessId);
 
     /// <summary>The <c>host:pid</c> part of a worker text (for messages).</summary>
     public static string Short(string? worker)
