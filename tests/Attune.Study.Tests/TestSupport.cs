@@ -117,5 +117,12 @@ internal static class Studies
         return Trials(storage, study);
     }
 
+    /// <summary>Every trial of a study, or null when the file holds no such study yet (a process killed before it made it).</summary>
+    public static IReadOnlyList<StoredTrial>? TryTrials(string dbFile, string study)
+    {
+        using var storage = new SqliteStudyStorage(dbFile);
+        return storage.FindStudy(study) is null ? null : Trials(storage, study);
+    }
+
     public static string WorkerDll => typeof(Studies).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SweepWorkerDll").Value!;
 }
