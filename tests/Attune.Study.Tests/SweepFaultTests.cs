@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Attune;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 
 namespace Attune.Study.Tests;
 
@@ -88,6 +89,91 @@ public sealed class SweepFaultTests : IDisposable
         Assert.StartsWith($"SQLite file '{db}' is a damaged SQLite database (SQLite: \"database disk image is malformed\")", e.Message);
         Assert.Contains($"sqlite3 '{db}' .recover | sqlite3 '{db}.recovered.db'", e.Message);
         Assert.Equal(bytes, File.ReadAllBytes(db));
+    }
+
+    [Fact]
+    public void A_study_file_locked_by_another_program_is_named_with_the_likely_holder()
+    {
+        string db = dir.File("locked.db");
+        Sweep.Run<Knobs>(t => t.Parameters.Lr, Knobs.DefaultSweepOptions with { Storage = db, Trials = 1 });
+        // A sqlite3 shell with an open write transaction, as a user who inspects the file mid-sweep leaves it.
+        using var holder = new SqliteConnection($"Data Source={db};Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand()) { begin.CommandText = "BEGIN EXCLUSIVE;"; begin.ExecuteNonQuery(); }
+
+        var e = Assert.Throws<IOException>(() =>
+            Sweep.Run<Knobs>(t => t.Parameters.Lr, Knobs.DefaultSweepOptions with { Storage = $"Data Source={db};Default Timeout=1", Trials = 2 }));
+
+        Assert.StartsWith($"SQLite file '{db}' stayed locked by another connection for 1 s (SQLite: \"database is locked\"): some program holds a write transaction open on it", e.Message);
+        Assert.Contains("Every trial stored before it is kept", e.Message);
+        using (var rollback = holder.CreateCommand()) { rollback.CommandText = "ROLLBACK;"; rollback.ExecuteNonQuery(); }
+        Assert.Equal(2, Sweep.Run<Knobs>(t => t.Parameters.Lr, Knobs.DefaultSweepOptions with { Storage = db, Trials = 2 }).Trials.Count);
+    }
+
+    [SkippableFact]
+    public void A_study_path_that_is_a_directory_or_in_a_read_only_folder_is_named_with_what_to_do()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "read-only folders are made with Unix permissions or mounts");
+        Directory.CreateDirectory(dir.File("runs.db"));
+        var isDir = Assert.Throws<IOException>(() => Sweep.Run<Knobs>(t => 1.0, Knobs.DefaultSweepOptions with { Storage = dir.File("runs.db") }));
+        Assert.Equal($"Could not open or create SQLite file '{dir.File("runs.db")}' (SQLite: \"unable to open database file\"): that path is a directory; " +
+            $"expected a file path, e.g. '{Path.Combine(dir.File("runs.db"), "study.db")}'.", isDir.Message);
+
+        using var readOnly = ReadOnlyFolder.Make(dir.File("ro"));
+        var ro = Assert.Throws<IOException>(() => Sweep.Run<Knobs>(t => 1.0, Knobs.DefaultSweepOptions with { Storage = Path.Combine(readOnly.Path, "study.db") }));
+        Assert.StartsWith($"Could not open or create SQLite file '{Path.Combine(readOnly.Path, "study.db")}' (SQLite: \"unable to open database file\"): " +
+            $"this process may not create or write files in '{readOnly.Path}'", ro.Message);
+    }
+
+    [SkippableFact]
+    public void A_full_disk_keeps_every_stored_trial_and_says_to_free_space_and_rerun()
+    {
+        using var disk = SmallDisk.Mount(dir.File("small"), kilobytes: 4096);
+        Skip.If(disk is null, SmallDisk.Why);
+        // Another file takes all but ~400 KB: the study fills the rest after a few trials.
+        string filler = Path.Combine(disk!.Path, "other-data.bin");
+        File.WriteAllBytes(filler, new byte[(4096 - 400) * 1024]);
+        string db = Path.Combine(disk.Path, "study.db");
+        var stored = new List<int>();
+        var e = Assert.Throws<IOException>(() => Sweep.Run<Knobs>(t =>
+        {
+            for (int s = 0; s < 3; s++) t.Report(s, s);
+            return t.Parameters.Lr;
+        }, Knobs.DefaultSweepOptions with { Storage = db, Trials = 10_000 }, progress: new Collect(stored)));
+
+        Assert.StartsWith($"SQLite file '{db}': the disk is full (SQLite: \"database or disk is full\"); the write that failed was rolled back. " +
+            "Every trial stored before it is kept.", e.Message);
+        Assert.NotEmpty(stored);
+        File.Delete(filler);                                           // space freed: the study resumes with everything it had
+        var trials = Studies.Trials(db, "Knobs");
+        Assert.Equal(stored.Order(), trials.Where(t => t.State == TrialState.Complete).Select(t => t.Number));
+        var resumed = Sweep.Run<Knobs>(t => t.Parameters.Lr, Knobs.DefaultSweepOptions with { Storage = db, Trials = stored.Count + 2 });
+        Assert.Equal(stored.Count + 2, resumed.Trials.Count(t => t.State == TrialState.Complete));
+        Assert.Equal(Enumerable.Range(0, resumed.Trials.Count), resumed.Trials.Select(t => t.Number));
+        // The trial that was running when the disk filled could not be stored; this process's rerun did not wait the
+        // 2-minute grace period for it (no sweep of this process holds it).
+        Assert.All(resumed.Trials.Where(t => t.State == TrialState.Failed), t => Assert.Equal(
+            "abandoned: the process running it stopped (an earlier sweep of this process stopped with an error before it could store the trial)", t.Error));
+    }
+
+    [Fact]
+    public void Options_and_exports_a_user_gets_wrong_say_what_was_expected()
+    {
+        var empty = Assert.Throws<ArgumentException>(() => Sweep.Run<Knobs>(t => 1.0, Knobs.DefaultSweepOptions with { Storage = ":memory:", StudyName = " " }));
+        Assert.Contains("StudyName is \" \"; expected a name with at least one visible character, or null (the space's name).", empty.Message);
+
+        var result = Sweep.Run<Knobs>(t => 1.0, Knobs.DefaultSweepOptions with { Storage = ":memory:", Trials = 1 });
+        var toDir = Assert.Throws<IOException>(() => result.ExportCsv(dir.Path));
+        Assert.Equal($"Cannot export to '{dir.Path}': it is a directory; expected the path of a file (in it, or beside it).", toDir.Message);
+
+        var host = Assert.Throws<InvalidOperationException>(() => StudyStorage.Open("Host=no-such-host.invalid;Username=u;Password=hunter2;Database=d"));
+        Assert.StartsWith("Could not check the schema in PostgreSQL database 'd' on no-such-host.invalid:5432: the host name does not resolve", host.Message);
+        Assert.DoesNotContain("hunter2", host.ToString());
+    }
+
+    private sealed class Collect(List<int> into) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress value) { lock (into) into.Add(value.LastTrialNumber); }
     }
 
     [Fact]
@@ -240,4 +326,71 @@ public sealed class WorkerIdentityTests
     [InlineData(null)]
     public void A_worker_this_process_cannot_check_is_never_taken_for_gone(string? worker)
         => Assert.False(WorkerIdentity.IsGone(worker?.Replace("{host}", Environment.MachineName)));
+}
+
+/// <summary>A small tmpfs mounted for one test (a real full disk), where this process may mount one (root on Linux).</summary>
+internal sealed class SmallDisk : IDisposable
+{
+    public const string Why = "Mounting a tmpfs needs root on Linux; this run cannot, so the full-disk test is skipped (CI runs as root).";
+    private static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    private SmallDisk(string path) => Path = path;
+    public string Path { get; }
+
+    /// <summary>Mounts a tmpfs of <paramref name="kilobytes"/> at <paramref name="path"/>; null where mounting is refused
+    /// (fails under CI, which must run it).</summary>
+    public static SmallDisk? Mount(string path, int kilobytes)
+    {
+        Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsLinux() || Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k", "tmpfs", path) != 0)
+        {
+            if (InCi) throw new InvalidOperationException("CI must run the full-disk test, but mounting a tmpfs was refused.");
+            return null;
+        }
+        return new SmallDisk(path);
+    }
+
+    public void Dispose() => Run("umount", "-l", Path);
+
+    internal static int Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        try
+        {
+            using var p = Process.Start(info)!;
+            p.WaitForExit(30_000);
+            return p.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception) { return -1; }
+    }
+}
+
+/// <summary>A folder this process may not write to: a read-only bind mount as root (root ignores permissions), else
+/// permissions 0555.</summary>
+internal sealed class ReadOnlyFolder : IDisposable
+{
+    private readonly bool mounted;
+    private ReadOnlyFolder(string path, bool mounted) { Path = path; this.mounted = mounted; }
+    public string Path { get; }
+
+    public static ReadOnlyFolder Make(string path)
+    {
+        Directory.CreateDirectory(path);
+        if (Environment.UserName == "root" && OperatingSystem.IsLinux())
+        {
+            Assert.Equal(0, SmallDisk.Run("mount", "--bind", path, path));
+            Assert.Equal(0, SmallDisk.Run("mount", "-o", "remount,ro,bind", path));
+            return new ReadOnlyFolder(path, mounted: true);
+        }
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("read-only folders are made with Unix permissions");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        return new ReadOnlyFolder(path, mounted: false);
+    }
+
+    public void Dispose()
+    {
+        if (mounted) SmallDisk.Run("umount", "-l", Path);
+        else if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
 }

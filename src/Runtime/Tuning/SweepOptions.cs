@@ -69,6 +69,7 @@ public sealed record SweepOptions
         if (PrunerReductionFactor < 2) errors.Add($"PrunerReductionFactor is {PrunerReductionFactor}; expected at least 2.");
         if (Seed < -1) errors.Add($"Seed is {Seed}; expected -1 (unseeded) or at least 0.");
         if (Workers <= 0) errors.Add($"Workers is {Workers}; expected at least 1.");
+        if (StudyName is { } name && string.IsNullOrWhiteSpace(name)) errors.Add($"StudyName is \"{name}\"; expected a name with at least one visible character, or null (the space's name).");
         if (MaxFailedTrials < -1) errors.Add($"MaxFailedTrials is {MaxFailedTrials}; expected -1 (no limit) or at least 0.");
         if (!Enum.IsDefined(CreateAhead)) errors.Add($"CreateAhead is {CreateAhead}; expected Auto, Always or Never.");
         return errors;

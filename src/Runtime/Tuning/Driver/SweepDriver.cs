@@ -41,6 +41,9 @@ internal static class SweepDriverSettings
     /// <summary>The error of a trial whose worker, a process of this machine, is known to be gone.</summary>
     public static string GoneError(string worker) => $"{AbandonedError} ({WorkerIdentity.Short(worker)} is no longer running)";
 
+    /// <summary>The error of a trial an earlier sweep of this same process left Running when it stopped with an error.</summary>
+    public const string OrphanError = AbandonedError + " (an earlier sweep of this process stopped with an error before it could store the trial)";
+
     /// <summary>The error of a trial a live worker failed because its own worker fell silent.</summary>
     public static string SilentError => $"{AbandonedError} (its worker was silent for more than {StaleAfter.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)";
 
@@ -49,7 +52,7 @@ internal static class SweepDriverSettings
 }
 
 /// <summary>Runs one sweep: opens the study, runs the workers' trial loops, and collects the result.</summary>
-internal sealed class SweepDriver<T> where T : ITuneSpace<T>
+internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
 {
     private static readonly Action<ILogger, int, string, string, string, long, Exception?> LogTrial =
         LoggerMessage.Define<int, string, string, string, long>(LogLevel.Information, new EventId(1, "TrialEnded"),
@@ -94,6 +97,7 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
         SweepProfile.Mark("sweep entered");
         long opened = SweepProfile.Start();
         study = storage.OpenStudy(StudyName, space, direction);
+        using var live = LiveSweeps.Register(this);
         // A trial left Running by a process of this machine that is gone (a crash, kill -9) is failed at once; one whose
         // worker may be alive elsewhere waits for the heartbeat rule (logged where the sweep waits for it).
         FailTrialsOfGoneWorkers(storage.RunningTrials(study.Id));
@@ -514,18 +518,33 @@ internal sealed class SweepDriver<T> where T : ITuneSpace<T>
                 : "its worker is silent past the grace period; failing it as abandoned."), null);
     }
 
-    /// <summary>Fails, at once, the given Running trials whose worker is a process of this machine that is gone (a crash,
-    /// kill -9): nobody will finish them, so there is nothing to wait for. Returns how many.</summary>
+    bool ILiveSweep.Holds(string location, long studyId, long trialId)
+        => study is { } s && s.Id == studyId && running.ContainsKey(trialId) && string.Equals(location, storage.Location, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Fails, at once, the given Running trials that nobody will finish, so there is nothing to wait for: those whose
+    /// worker is a process of this machine that is gone (a crash, kill -9), and those of this very process that no sweep
+    /// of it holds (an earlier sweep here stopped with an error before it could store them; a trial is held from the
+    /// moment its creation returns, so one younger than a second is left alone). Returns how many.
+    /// </summary>
     private int FailTrialsOfGoneWorkers(IReadOnlyList<RunningTrial> trials)
     {
         int count = 0;
-        foreach (var byWorker in trials.Where(t => !running.ContainsKey(t.Id) && WorkerIdentity.IsGone(t.Worker)).GroupBy(t => t.Worker!))
+        var settled = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(1);
+        foreach (var byWorker in trials.Where(t => !running.ContainsKey(t.Id)).GroupBy(t => t.Worker ?? ""))
         {
-            var failed = storage.FailTrials(study.Id, byWorker.Select(t => t.Id).ToList(), SweepDriverSettings.GoneError(byWorker.Key));
+            bool gone = WorkerIdentity.IsGone(byWorker.Key);
+            var orphans = gone ? byWorker.ToList()
+                : byWorker.Key == WorkerIdentity.Current ? byWorker.Where(t => t.Heartbeat < settled && !LiveSweeps.Hold(storage.Location, study.Id, t.Id)).ToList()
+                : null;
+            if (orphans is not { Count: > 0 }) continue;
+            string error = gone ? SweepDriverSettings.GoneError(byWorker.Key) : SweepDriverSettings.OrphanError;
+            var failed = storage.FailTrials(study.Id, orphans.Select(t => t.Id).ToList(), error);
             count += failed.Count;
             if (failed.Count > 0 && logger is not null)
-                LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", failed)} were left Running by {WorkerIdentity.Short(byWorker.Key)}, a process of this machine " +
-                    $"that is no longer running; marked Failed as abandoned{(options.RetryAbandoned ? " (RetryAbandoned runs each again)" : "")}.", null);
+                LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", failed)} were left Running by " +
+                    (gone ? $"{WorkerIdentity.Short(byWorker.Key)}, a process of this machine that is no longer running" : "an earlier sweep of this process that stopped with an error") +
+                    $"; marked Failed as abandoned{(options.RetryAbandoned ? " (RetryAbandoned runs each again)" : "")}.", null);
         }
         return count;
     }

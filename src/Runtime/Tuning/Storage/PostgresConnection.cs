@@ -138,6 +138,11 @@ internal sealed class PostgresRetry
                 // Not worth a retry, and Npgsql's text names neither the server nor the database.
                 throw new InvalidOperationException(Refused(what, e), e);
             }
+            catch (Exception e) when (IsUnknownHost(e))
+            {
+                throw new InvalidOperationException($"Could not {what} in {location}: the host name does not resolve (\"{(e as SocketException ?? (SocketException)e.InnerException!).Message}\"). " +
+                    "Check Host in SweepOptions.Storage (the connection string is not shown: it may hold a password).", e);
+            }
             catch (Exception e) when (IsTransient(e))
             {
                 onBroken();
@@ -169,6 +174,9 @@ internal sealed class PostgresRetry
     private static string Summary(Exception e)
         => e is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : $"{e.GetType().Name}: {e.Message}";
 
+    private static bool IsUnknownHost(Exception e)
+        => e is SocketException { SocketErrorCode: SocketError.HostNotFound } || e.InnerException is SocketException { SocketErrorCode: SocketError.HostNotFound };
+
     /// <summary>Errors worth another try: connection failures, server shutdown/start-up, too many connections,
     /// deadlocks and serialisation failures.</summary>
     public static bool IsTransient(Exception e)
@@ -176,8 +184,7 @@ internal sealed class PostgresRetry
         if (e is PostgresException pg)
             return pg.SqlState is "40001" or "40P01" or "53300" or "57P01" or "57P02" or "57P03" or "55P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
         // A host name that does not resolve is a typo far more often than an outage: fail at once.
-        if (e is SocketException { SocketErrorCode: SocketError.HostNotFound } || e.InnerException is SocketException { SocketErrorCode: SocketError.HostNotFound })
-            return false;
+        if (IsUnknownHost(e)) return false;
         if (e is NpgsqlException n) return n.IsTransient || n.InnerException is IOException or SocketException or TimeoutException;
         return e is IOException or SocketException or TimeoutException && e is not StudyStorageUnavailableException;
     }

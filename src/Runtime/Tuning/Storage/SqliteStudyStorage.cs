@@ -32,20 +32,28 @@ public sealed class SqliteStudyStorage : IStudyStorage
     private bool disposed;
 
     /// <summary>Opens (creating if needed) the SQLite file at <paramref name="path"/>.</summary>
-    public SqliteStudyStorage(string path) : this(new SqliteConnectionStringBuilder { DataSource = path }) { }
+    public SqliteStudyStorage(string path) : this(new SqliteConnectionStringBuilder { DataSource = path }, null) { }
 
-    private SqliteStudyStorage(SqliteConnectionStringBuilder builder)
+    private SqliteStudyStorage(SqliteConnectionStringBuilder builder, int? lockSeconds)
     {
+        this.lockSeconds = lockSeconds ?? DefaultLockSeconds;
         if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
             throw new ArgumentException("A SQLite study storage needs a file (Data Source=<path>); use \":memory:\" storage (InMemoryStudyStorage) for studies kept in memory.");
         string file = Path.GetFullPath(builder.DataSource);
         builder.DataSource = file;
         builder.Pooling = false;          // this class keeps its own connections (and files can be deleted after Dispose)
-        builder.DefaultTimeout = 60;      // seconds a statement may wait for another process's write lock
-        if (builder.Mode == SqliteOpenMode.ReadWriteCreate) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        builder.DefaultTimeout = this.lockSeconds;   // seconds a statement may wait for another process's write lock
         connectionString = builder.ToString();
         Location = $"SQLite file '{file}'";
         FilePath = file;
+        try
+        {
+            if (builder.Mode == SqliteOpenMode.ReadWriteCreate) Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Could not create the folder '{Path.GetDirectoryName(file)}' for {Location}: {e.Message} Point SweepOptions.Storage at a path in a writable folder.", e);
+        }
         try
         {
             writer = Open();
@@ -54,22 +62,17 @@ public sealed class SqliteStudyStorage : IStudyStorage
         catch (Exception e)
         {
             Dispose();
-            if (e is SqliteException { SqliteErrorCode: SqliteNotADatabase or SqliteCorrupt } damaged) throw Damaged(damaged);
+            if (e is SqliteException sqlite && SqliteErrors.Explains(sqlite)) throw Explain(sqlite);
             throw;
         }
     }
 
-    private const int SqliteCorrupt = 11, SqliteNotADatabase = 26;
+    /// <summary>Seconds a statement waits for another process's write lock, unless the connection string gives a
+    /// <c>Default Timeout</c>.</summary>
+    private const int DefaultLockSeconds = 60;
+    private readonly int lockSeconds;
 
-    /// <summary>The error for a file that is not a SQLite database, or a damaged one: which file, what SQLite said, that
-    /// it was left as it was, and what to do. (SQLite's own message names neither the file nor a way out.)</summary>
-    private InvalidDataException Damaged(SqliteException e) => new(e.SqliteErrorCode == SqliteNotADatabase
-        ? $"{Location} is not a SQLite database (SQLite: \"file is not a database\"): it was written by " +
-          "something else, or is encrypted. Attune left it untouched. Point SweepOptions.Storage at another path (a new study file is " +
-          "created there), or, if this should be a study file, restore it from a backup."
-        : $"{Location} is a damaged SQLite database (SQLite: \"database disk image is malformed\"). Attune left it " +
-          $"untouched. Its completed trials may still be recoverable with SQLite's own tool: sqlite3 '{FilePath}' .recover | sqlite3 '{FilePath}.recovered.db', " +
-          "then point SweepOptions.Storage at the recovered file; or point it at a new path to start a new study.", e);
+    private Exception Explain(SqliteException e) => SqliteErrors.Explain(e, Location, FilePath, lockSeconds);
 
     /// <summary>Opens a SQLite storage from a connection string ("Data Source=path;..."); the string itself never
     /// appears in messages.</summary>
@@ -78,7 +81,10 @@ public sealed class SqliteStudyStorage : IStudyStorage
         SqliteConnectionStringBuilder builder;
         try { builder = new SqliteConnectionStringBuilder(connectionString); }
         catch (ArgumentException) { throw new ArgumentException("The SQLite connection string could not be read (its text is not shown: it may hold a password). Expected \"Data Source=<path>[;key=value...]\"."); }
-        return new SqliteStudyStorage(builder);
+        // The builder reports its default for a key the text does not hold: ask the text itself.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool timeoutGiven = given.ContainsKey("Default Timeout") || given.ContainsKey("Command Timeout");
+        return new SqliteStudyStorage(builder, timeoutGiven ? builder.DefaultTimeout : null);
     }
 
     public string Location { get; }
@@ -88,7 +94,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
 
     private Session Open()
     {
-        var session = new Session(connectionString);
+        var session = new Session(connectionString, lockSeconds);
         lock (all) all.Add(session);
         return session;
     }
@@ -222,6 +228,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         var s = RentReader();
         try { return FindStudy(s, name); }
+        catch (SqliteException e) when (SqliteErrors.Explains(e)) { throw Explain(e); }
         finally { readers.Add(s); }
     }
 
@@ -430,6 +437,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
             while (r.Read()) list.Add(new RunningTrial(r.GetInt64(0), r.GetInt32(1), StudyCodec.ParseTime(r.GetString(2)), r.IsDBNull(3) ? null : r.GetString(3)));
             return list;
         }
+        catch (SqliteException e) when (SqliteErrors.Explains(e)) { throw Explain(e); }
         finally { readers.Add(s); }
     }
 
@@ -443,9 +451,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
             try { return ReadChanges(s, studyId, afterSeq); }
             finally { Exec(s.Connection, "COMMIT;"); }
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        catch (SqliteException e) when (SqliteErrors.Explains(e))
         {
-            throw Damaged(e);
+            throw Explain(e);
         }
         finally { readers.Add(s); }
     }
@@ -523,9 +531,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
             Exec(writer.Connection, "COMMIT;");
             return result;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        catch (SqliteException e) when (SqliteErrors.Explains(e))
         {
-            throw Damaged(e);
+            throw Explain(e);
         }
     }
 
@@ -543,11 +551,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
 
-        public Session(string connectionString)
+        public Session(string connectionString, int lockSeconds)
         {
             Connection = new SqliteConnection(connectionString);
             Connection.Open();
-            Exec(Connection, "PRAGMA busy_timeout = 60000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+            Exec(Connection, $"PRAGMA busy_timeout = {lockSeconds * 1000}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
         }
 
         public SqliteConnection Connection { get; }

@@ -132,6 +132,8 @@ internal static class StudyCodec
     {
         string full = Path.GetFullPath(path);
         string? dir = Path.GetDirectoryName(full);
+        if (Directory.Exists(full))
+            throw new IOException($"Cannot export to '{full}': it is a directory; expected the path of a file (in it, or beside it).");
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         string temp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         try
@@ -142,6 +144,12 @@ internal static class StudyCodec
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+        }
+        catch (IOException e) when (e is not FileNotFoundException)
+        {
+            // The message of a failed write names the temporary file; say which export failed and that nothing was replaced.
+            throw new IOException($"Could not write '{full}': {e.Message.Replace(temp, "a temporary file beside it", StringComparison.Ordinal)} " +
+                "Nothing was replaced: an earlier file at that path is as it was.", e);
         }
         finally
         {
