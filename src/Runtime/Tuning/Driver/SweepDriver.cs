@@ -567,7 +567,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         Exception? error = null;
         bool leftBehind = false;
         // With a TrialTimeout, the trial's token also fires when its time is up.
-        using var limit = options.TrialTimeout is { } timeLimit ? CancellationTokenSource.CreateLinkedTokenSource(token) : null;
+        using var limit = options.TrialTimeout is not null ? CancellationTokenSource.CreateLinkedTokenSource(token) : null;
         limit?.CancelAfter(options.TrialTimeout!.Value);
         var trialToken = limit?.Token ?? token;
         try
