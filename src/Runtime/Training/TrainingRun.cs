@@ -59,8 +59,12 @@ internal static class TrainingRun
         FineTuneLog.Setup(logger, totalSteps, schedule.WarmupSteps, train.Count, options.Schedule);
 
         var lora = LoraRun.Start(model, plan.ModelName);
-        bool lossIsFloat32 = DryBatch.Check(model, train, "training", options, plan, loss);
+        var (lossIsFloat32, classes) = DryBatch.Check(model, train, "training", options, plan, loss);
         DryBatch.Check(model, validation, "validation", options, plan, loss);
+        // The first batches fit; a source that holds every example is now checked whole (one min/max, one isfinite),
+        // so a bad label in row 9000 fails here, not as libtorch's "Target -1 is out of bounds" an hour in.
+        DataScan.Check(train, "training", options.Loss, classes, plan.ModelName);
+        DataScan.Check(validation, "validation", options.Loss, classes, plan.ModelName);
         lora?.Verify(plan.ModelName, logger);
 
         // Seed after the dry batches (which draw nothing) so a seeded run's random stream starts at the same place
@@ -161,7 +165,8 @@ internal static class TrainingRun
                 var (trainLoss, steps, completed) = TrainEpoch(epoch);
                 if (!completed) { stop = StopReason.Cancelled; break; }
 
-                var (validationLoss, metric) = Evaluator.Run(model, validation, options.BatchSize, loss, lossIsFloat32, createMetric);
+                var (validationLoss, metric) = Evaluator.Run(model, validation, options.BatchSize, loss, lossIsFloat32, createMetric,
+                    new BatchPlace("validation", plan.ModelName, epoch, 0, options.BatchSize, InOrder: true), options.Loss);
                 if (Improves(metric))
                 {
                     _bestMetric = metric;
@@ -251,6 +256,7 @@ internal static class TrainingRun
             int batchSize = options.BatchSize;
             long count = train.Count;
             long batchesPerEpoch = AccumulationWindow.BatchesPerEpoch(count, batchSize);
+            bool checkShapes = options.Loss is Loss.Mse or Loss.BceWithLogits; // the built-in losses that broadcast silently
 
             // The window being accumulated: its micro-batches so far, their examples and loss sum, the examples the
             // whole window will hold (each micro-batch's weight is its share of them), and the first non-finite value.
@@ -298,11 +304,31 @@ internal static class TrainingRun
                     }
                 }
 
-                var output = model.call(x);
-                var value = loss(output, y);
+                // A later batch that does not fit (the first ones were checked before training) fails with where and
+                // what, not libtorch's bare message; the try costs nothing until something throws.
+                Tensor output, value;
+                try { output = model.call(x); }
+                catch (Exception ex) when (ex is not FineTuneDataException and not OperationCanceledException)
+                {
+                    optimizer.zero_grad();
+                    throw BatchFaults.Forward(ex, Place(epoch, batch), x, y);
+                }
+                if (checkShapes) BatchFaults.ThrowIfShapesDiffer(Place(epoch, batch), options.Loss, output, y);
+                try { value = loss(output, y); }
+                catch (Exception ex) when (ex is not FineTuneDataException and not OperationCanceledException)
+                {
+                    optimizer.zero_grad();
+                    throw BatchFaults.Loss(ex, Place(epoch, batch), options.Loss, output, y);
+                }
                 lastLoss = lossIsFloat32 ? value.item<float>() : value.ToDouble();
                 if (!double.IsFinite(lastLoss))
                 {
+                    // Non-finite inputs are a data fault, not a step to skip: name the row (only now, off the happy path).
+                    if (x is Tensor features && features.is_floating_point() && !features.isfinite().all().item<bool>())
+                    {
+                        optimizer.zero_grad();
+                        throw DataScan.NonFiniteFeatures(plan.ModelName, "training", features, Place(epoch, batch));
+                    }
                     // No backward for a non-finite loss: the window is skipped whatever its other micro-batches give.
                     if (!skip) { skip = true; nonFinite = lastLoss; }
                 }
@@ -387,6 +413,8 @@ internal static class TrainingRun
                 plan.ModelName, NonFiniteSteps.What(gradient), value, epoch, _step + 1, stepInEpoch, inARow, holds, checkpoint, rate),
                 epoch, _step + 1, lastGood);
         }
+
+        private BatchPlace Place(int epoch, long batch) => new("training", plan.ModelName, epoch, batch, options.BatchSize, InOrder: !options.Shuffle);
 
         private bool Improves(double metric)
         {
