@@ -73,6 +73,10 @@ internal static class WeightsFileIndex
         {
             throw Corrupt(path, key is null ? "the file ends inside an entry's key" : $"the file ends inside the header of entry {WeightsFormat.Safe(key)}", entries, count, length, length, ex);
         }
+        catch (FormatException ex) // BinaryReader.ReadString: a length prefix that is no 7-bit encoded integer
+        {
+            throw Corrupt(path, $"entry {entries.Count + 1}'s name has no valid length prefix", entries, count, length, stream.Position, ex);
+        }
         catch (OverflowException ex)
         {
             throw Corrupt(path, key is null ? "a size in the header overflows" : $"the shape of entry {WeightsFormat.Safe(key)} overflows", entries, count, length, stream.Position, ex);
