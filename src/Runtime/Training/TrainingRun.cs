@@ -43,6 +43,8 @@ internal static class TrainingRun
             throw new ArgumentException($"The training data is empty ({train.Count} examples); expected at least one example.", nameof(train));
         if (validation.Count <= 0)
             throw new ArgumentException($"The validation data is empty ({validation.Count} examples); expected at least one example to pick the best epoch.", nameof(validation));
+        // Before any work: a directory that cannot take a checkpoint is found now, not after the first epoch.
+        if (options.CheckpointDirectory is { } checkpointDirectory) CheckpointDirectory.Ensure(checkpointDirectory, plan.ModelName);
 
         var loss = LossFunctions.For(options.Loss, plan);
         _ = MetricAccumulator.Create(options.Metric, plan, options.Loss); // fails fast on a custom metric without a method
