@@ -27,6 +27,17 @@ public class CheckpointFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_checkpoint_directory_below_a_file_names_the_file()
+    {
+        using var dir = new TempDir();
+        string file = dir.File("runs");
+        File.WriteAllText(file, "");
+        string directory = Path.Combine(file, "digits", "run1");
+        var ex = Assert.Throws<CheckpointWriteException>(() => Model().Fit(Data.Classification(16), Data.Classification(16, seed: 3), Options(directory)));
+        Assert.Equal($"CheckpointDirectory for Attune.Runtime.Tests.TinyNet is {directory}, but {file} is a file, so the directory cannot be created there. Point CheckpointDirectory at a folder (it is created if missing). Nothing was trained.", ex.Message);
+    }
+
+    [Fact]
     public void A_read_only_checkpoint_directory_fails_before_any_training_step()
     {
         // A read-only tmpfs (chmod does not stop root); else a directory under /proc, which nobody can create.

@@ -73,4 +73,26 @@ public class UnrecognisedWeightsTests
         Assert.Contains("expected a TorchSharp module.save file", ex.Message);
         AssertPrintable(ex.Message);
     }
+
+    [Fact]
+    public void A_torchsharp_file_given_to_LoadSafeTensors_points_to_LoadPretrained()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("best.bin");
+        new TinyNet().save(path);
+        var ex = Assert.Throws<PretrainedLoadException>(() => new TinyNet().LoadSafeTensors(path));
+        Assert.Contains("|..backbone.fc.we|, which looks like a TorchSharp module.save file (an entry count, then a tensor name): load it with LoadPretrained", ex.Message);
+    }
+
+    [Fact]
+    public void A_directory_given_as_the_weights_file_says_so_and_lists_the_weights_in_it()
+    {
+        using var dir = new TempDir();
+        new TinyNet().SaveSafeTensors(dir.File("model.safetensors"));
+        File.WriteAllText(dir.File("config.json"), "{}");
+        var ex = Assert.Throws<FileNotFoundException>(() => new TinyNet().LoadPretrained(dir.Path));
+        Assert.Equal($"{dir.Path} is a directory; expected a weights file written by module.save (or an Attune checkpoint such as best.bin). It holds model.safetensors: pass the file's path (it has a config.json: a Hugging Face model folder loads whole with Attune.Transformers' FromPretrained(folder)).", ex.Message);
+        var safe = Assert.Throws<FileNotFoundException>(() => new TinyNet().LoadSafeTensors(dir.Path));
+        Assert.StartsWith($"{dir.Path} is a directory; expected a .safetensors file. It holds model.safetensors", safe.Message);
+    }
 }

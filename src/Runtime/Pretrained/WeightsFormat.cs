@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 
 namespace Attune;
@@ -57,6 +58,29 @@ internal static class WeightsFormat
     /// <summary>A name for a message: itself when readable, else a note that it is binary.</summary>
     public static string Safe(string name) => IsReadableName(name) ? $"'{name}'" : $"(an unreadable {name.Length}-character name)";
 
+    /// <summary>
+    /// A directory given where a weights file was expected: a FileNotFoundException (no file there) whose message says
+    /// it is a directory and names the weights files in it, so the next try is obvious.
+    /// </summary>
+    public static FileNotFoundException DirectoryGiven(string fullPath, string expected)
+    {
+        string[] inside;
+        try
+        {
+            inside = Directory.GetFiles(fullPath)
+                .Where(f => f.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
+                    || f.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".pt", StringComparison.OrdinalIgnoreCase))
+                .Select(Path.GetFileName).Order(StringComparer.Ordinal).Take(8).ToArray()!;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { inside = Array.Empty<string>(); }
+        string holds = inside.Length == 0 ? "it holds no .safetensors, .bin, .pt or .onnx file" : "it holds " + string.Join(", ", inside);
+        bool huggingFace = File.Exists(Path.Combine(fullPath, "config.json"));
+        return new FileNotFoundException(
+            $"{fullPath} is a directory; expected {expected}. {char.ToUpperInvariant(holds[0])}{holds[1..]}: pass the file's path"
+            + (huggingFace ? " (it has a config.json: a Hugging Face model folder loads whole with Attune.Transformers' FromPretrained(folder))." : "."),
+            fullPath);
+    }
+
     private static string? Recognise(byte[] b)
     {
         if (Starts(b, 0x50, 0x4b, 0x03, 0x04))
@@ -71,9 +95,20 @@ internal static class WeightsFormat
             return "a GGUF file (llama.cpp), which Attune does not read";
         if (b.Length >= 9 && b[8] == (byte)'{' && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0)
             return "a safetensors file: load it with LoadSafeTensors";
+        if (LooksLikeTorchSharp(b))
+            return "which looks like a TorchSharp module.save file (an entry count, then a tensor name): load it with LoadPretrained";
         if (Starts(b, (byte)'<') || Starts(b, (byte)'{') || Starts(b, 0xef, 0xbb, 0xbf))
             return "a text file (HTML, JSON or XML — a download that returned a web page?), not weights";
         return null;
+    }
+
+    /// <summary>module.save: a one-byte entry count, a one-byte name length, then that many bytes of readable ASCII (as far as we read).</summary>
+    private static bool LooksLikeTorchSharp(byte[] b)
+    {
+        if (b.Length < 6 || b[0] is 0 or >= 0x80 || b[1] is 0 or >= 0x80) return false;
+        int end = Math.Min(b.Length, 2 + b[1]);
+        for (int i = 2; i < end; i++) if (b[i] is < 0x21 or >= 0x7f) return false;
+        return true;
     }
 
     private static bool Starts(byte[] b, params byte[] magic)

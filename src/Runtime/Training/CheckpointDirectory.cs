@@ -19,6 +19,14 @@ internal static class CheckpointDirectory
             throw new CheckpointWriteException(
                 $"CheckpointDirectory for {modelName} is {full}, which is a file; expected a directory (for best.bin, last.bin and resume.bin). Point CheckpointDirectory at a folder — it is created if missing — or move the file away. Nothing was trained.",
                 full, null, previousKept: false);
+        for (string? parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+                throw new CheckpointWriteException(
+                    $"CheckpointDirectory for {modelName} is {full}, but {parent} is a file, so the directory cannot be created there. Point CheckpointDirectory at a folder (it is created if missing). Nothing was trained.",
+                    full, null, previousKept: false);
+            if (Directory.Exists(parent)) break;
+        }
         string probe = Path.Combine(full, ".attune-write-probe-" + Guid.NewGuid().ToString("N"));
         try
         {
