@@ -104,6 +104,20 @@ public class LaterBatchFaultTests
     }
 
     [Fact]
+    public void A_users_own_exception_in_a_custom_loss_passes_unchanged()
+    {
+        int calls = 0;
+        var model = new TinyNet
+        {
+            CustomLoss = (output, labels) => torch.is_grad_enabled() && ++calls == 2
+                ? throw new InvalidOperationException("my loss is unhappy")
+                : nn.functional.cross_entropy(output, labels),
+        };
+        var ex = Assert.Throws<InvalidOperationException>(() => model.Fit(Data.Classification(16), Data.Classification(16, seed: 3), Options with { Loss = Loss.Custom }));
+        Assert.Equal("my loss is unhappy", ex.Message);
+    }
+
+    [Fact]
     public void Bce_targets_outside_zero_one_late_in_a_tensor_dataset_fail_before_training()
     {
         var x = torch.randn(24, 4);

@@ -35,6 +35,8 @@ public static partial class FineTuner
     /// <param name="loss">The loss to report (the one the model was trained with).</param>
     /// <param name="metrics">Built-in metrics (Accuracy, MacroF1, Mse, Mae, R2, Loss); Custom needs a plan and is refused.</param>
     /// <exception cref="ArgumentException">No data, a batch size below 1, or <see cref="Metric.Custom"/>.</exception>
+    /// <exception cref="FineTuneDataException">A batch does not fit the model or the loss (libtorch's error, with the
+    /// batch, the row and, for CrossEntropy, the label out of range), or its features hold NaN or infinity.</exception>
     public static EvaluationResult Evaluate<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> data, int batchSize = 32,
         Loss loss = Loss.CrossEntropy, params Metric[] metrics) where TInput : notnull
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,10 +45,10 @@ internal static class Evaluator
             // As in training: a batch that does not fit fails with where and what; the try is free until it throws.
             Tensor output, value;
             try { output = model.call(x); }
-            catch (Exception ex) when (ex is not FineTuneDataException) { throw BatchFaults.Forward(ex, place with { Batch = batch }, x, y); }
+            catch (ExternalException ex) { throw BatchFaults.Forward(ex, place with { Batch = batch }, x, y); }
             if (checkShapes) BatchFaults.ThrowIfShapesDiffer(place with { Batch = batch }, lossKind, output, y);
             try { value = loss(output, y); }
-            catch (Exception ex) when (ex is not FineTuneDataException) { throw BatchFaults.Loss(ex, place with { Batch = batch }, lossKind, output, y); }
+            catch (ExternalException ex) { throw BatchFaults.Loss(ex, place with { Batch = batch }, lossKind, output, y); }
             long n = y.size(0);
             double batchLoss = lossIsFloat32 ? value.item<float>() : value.ToDouble();
             // A NaN validation loss would otherwise only make the epoch's metric NaN (and never the best): if the

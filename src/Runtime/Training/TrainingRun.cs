@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -63,7 +64,7 @@ internal static class TrainingRun
         var lora = LoraRun.Start(model, plan.ModelName);
         var (lossIsFloat32, classes) = DryBatch.Check(model, train, "training", options, plan, loss);
         DryBatch.Check(model, validation, "validation", options, plan, loss);
-        // The first batches fit; a source that holds every example is now checked whole (one min/max, one isfinite),
+        // The first batches fit; a source that holds every example is now checked whole (a min/max, a sum: well under a millisecond),
         // so a bad label in row 9000 fails here, not as libtorch's "Target -1 is out of bounds" an hour in.
         DataScan.Check(train, "training", options.Loss, classes, plan.ModelName);
         DataScan.Check(validation, "validation", options.Loss, classes, plan.ModelName);
@@ -310,14 +311,14 @@ internal static class TrainingRun
                 // what, not libtorch's bare message; the try costs nothing until something throws.
                 Tensor output, value;
                 try { output = model.call(x); }
-                catch (Exception ex) when (ex is not FineTuneDataException and not OperationCanceledException)
+                catch (ExternalException ex) // libtorch's errors; a user's own exception passes unchanged
                 {
                     optimizer.zero_grad();
                     throw BatchFaults.Forward(ex, Place(epoch, batch), x, y);
                 }
                 if (checkShapes) BatchFaults.ThrowIfShapesDiffer(Place(epoch, batch), options.Loss, output, y);
                 try { value = loss(output, y); }
-                catch (Exception ex) when (ex is not FineTuneDataException and not OperationCanceledException)
+                catch (ExternalException ex) // libtorch's errors; a user's own exception passes unchanged
                 {
                     optimizer.zero_grad();
                     throw BatchFaults.Loss(ex, Place(epoch, batch), options.Loss, output, y);
