@@ -136,7 +136,7 @@ internal sealed class Checkpoints
         string directory = Path.GetDirectoryName(path)!;
         bool kept = File.Exists(path);
         string keptText = kept
-            ? $"The previous file at {path} ({previous ?? "written before this run"}) was kept intact"
+            ? $"The previous file at {path} ({previous ?? "written by an earlier run, or before this one resumed"}) was kept intact"
             : $"There was no earlier file at {path}";
         string tempText = removed ? "the partial temporary file was removed" : $"the partial temporary file {temp} could not be removed; delete it";
         return new CheckpointWriteException(
