@@ -104,6 +104,24 @@ public class LaterBatchFaultTests
     }
 
     [Fact]
+    public void A_bad_batch_after_the_first_epoch_leaves_the_model_with_the_best_weights_and_says_which()
+    {
+        using var dir = new TempDir();
+        var good = new[] { (torch.randn(8, 4), Zeros(8)), (torch.randn(8, 4), Zeros(8)) };
+        var bad = new[] { good[0], (torch.randn(8, 4), Labels(0, 0, 5, 0, 0, 0, 0, 0)) };
+        // Pass 1 is the dry batch, pass 2 epoch 1, pass 3 epoch 2.
+        var train = new PassSource(pass => pass <= 2 ? good : bad);
+        var model = new TinyNet { FreezeBackbone = false };
+        var ex = Assert.Throws<FineTuneDataException>(() => model.Fit(train, Data.Classification(16), Options with { Epochs = 3, CheckpointDirectory = dir.Path }));
+        Assert.Contains("training batch 2 of epoch 2 holds a class label outside [0, 3)", ex.Message);
+        Assert.EndsWith($"The model now holds the weights of epoch 1, the best so far; its checkpoint {dir.File("best.bin")} was kept.", ex.Message);
+        Assert.IsType<ExternalException>(ex.InnerException);
+        var saved = new TinyNet();
+        saved.LoadPretrained(dir.File("best.bin"));
+        foreach (var (key, value) in saved.state_dict()) Assert.True(Data.SameBits(value, model.state_dict()[key]), "not the best weights: " + key);
+    }
+
+    [Fact]
     public void A_users_own_exception_in_a_custom_loss_passes_unchanged()
     {
         int calls = 0;
@@ -136,6 +154,21 @@ internal sealed class ListSource((Tensor X, Tensor Y)[] batches) : IBatchSource
 
     public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle, Generator? generator)
     {
+        foreach (var (x, y) in batches) yield return (x.alias(), y.alias());
+    }
+}
+
+/// <summary>A source whose batches (made beforehand) depend on the pass, 1 for the first: a batch goes bad in a later epoch.</summary>
+internal sealed class PassSource(Func<int, (Tensor X, Tensor Y)[]> batchesOfPass) : IBatchSource
+{
+    private int _pass;
+
+    public long Count => batchesOfPass(1).Sum(b => b.Y.size(0));
+
+
+    public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle, Generator? generator)
+    {
+        var batches = batchesOfPass(++_pass);
         foreach (var (x, y) in batches) yield return (x.alias(), y.alias());
     }
 }

@@ -34,7 +34,7 @@ internal static class CheckpointDirectory
             using (var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
                 stream.WriteByte(0);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(); // to the system, where a full or read-only file system refuses it; no fsync needed
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

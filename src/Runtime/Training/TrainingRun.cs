@@ -138,7 +138,24 @@ internal static class TrainingRun
         {
             // The TensorBoard file is buffered: whatever ends the run (done, cancelled, diverged, an error), it is flushed.
             try { return RunEpochs(); }
+            catch (FineTuneDataException ex) when (_bestEpoch > 0) { throw WithBestRestored(ex); }
             finally { _tensorBoard?.Dispose(); }
+        }
+
+        /// <summary>
+        /// A later batch did not fit, after at least one epoch finished: as when training diverges, the model goes back
+        /// to the best epoch's weights (not the half-trained ones of the epoch that failed) and the message says so,
+        /// with the checkpoint on disk that was kept.
+        /// </summary>
+        private FineTuneDataException WithBestRestored(FineTuneDataException ex)
+        {
+            best.RestoreInto(model);
+            model.eval();
+            string checkpoint = _checkpoints is { BestWritten: true }
+                ? string.Format(CultureInfo.InvariantCulture, "; its checkpoint {0} was kept", _checkpoints.BestPath)
+                : "";
+            return new FineTuneDataException(ex.Message + string.Format(CultureInfo.InvariantCulture,
+                " The model now holds the weights of epoch {0}, the best so far{1}.", _bestEpoch, checkpoint), ex.InnerException);
         }
 
         private FineTuneReport RunEpochs()
