@@ -78,7 +78,9 @@ public class PretrainedTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("text.bin"), "this is not a weights file at all");
         File.WriteAllBytes(dir.File("empty.bin"), Array.Empty<byte>());
-        Assert.Contains("not a TorchSharp", Assert.Throws<PretrainedLoadException>(() => new TinyNet().LoadPretrained(dir.File("text.bin"))).Message);
+        var text = Assert.Throws<PretrainedLoadException>(() => new TinyNet().LoadPretrained(dir.File("text.bin"))).Message;
+        Assert.Contains("is not a recognised weights format", text);
+        Assert.Contains("|this is not a we|", text); // the first bytes, in printable form
         Assert.Contains("empty", Assert.Throws<PretrainedLoadException>(() => new TinyNet().LoadPretrained(dir.File("empty.bin"))).Message);
     }
 

@@ -137,6 +137,17 @@ public class TensorBoardTests
     }
 
     [Fact]
+    public void A_file_given_as_the_directory_is_called_a_file()
+    {
+        using var dir = new TempDir();
+        string file = dir.File("runs");
+        File.WriteAllText(file, "");
+        var data = Data.Classification(16);
+        var ex = Assert.Throws<IOException>(() => new TinyNet().Fit(data, data, new FineTuneOptions { Epochs = 1, BatchSize = 8, TensorBoardDirectory = file }));
+        Assert.Equal($"Cannot write TensorBoard events to '{file}' (TensorBoardDirectory): that path is a file. Expected a directory this process can create and write.", ex.Message);
+    }
+
+    [Fact]
     public void Without_the_option_nothing_is_written()
     {
         using var dir = new TempDir();

@@ -35,6 +35,8 @@ public static partial class FineTuner
     /// <param name="loss">The loss to report (the one the model was trained with).</param>
     /// <param name="metrics">Built-in metrics (Accuracy, MacroF1, Mse, Mae, R2, Loss); Custom needs a plan and is refused.</param>
     /// <exception cref="ArgumentException">No data, a batch size below 1, or <see cref="Metric.Custom"/>.</exception>
+    /// <exception cref="FineTuneDataException">A batch does not fit the model or the loss (libtorch's error, with the
+    /// batch, the row and, for CrossEntropy, the label out of range), or its features hold NaN or infinity.</exception>
     public static EvaluationResult Evaluate<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> data, int batchSize = 32,
         Loss loss = Loss.CrossEntropy, params Metric[] metrics) where TInput : notnull
     {
@@ -48,7 +50,8 @@ public static partial class FineTuner
         var plan = new FineTunePlan("evaluation", Array.Empty<FieldRule>());
         var accumulators = metrics.Select(m => MetricAccumulator.Create(m, plan, loss)).ToArray();
         var clock = Stopwatch.StartNew();
-        var (meanLoss, examples, results) = Evaluator.Pass(model, data, batchSize, LossFunctions.For(loss, plan), lossIsFloat32: false, accumulators);
+        var (meanLoss, examples, results) = Evaluator.Pass(model, data, batchSize, LossFunctions.For(loss, plan), lossIsFloat32: false, accumulators,
+            new BatchPlace("evaluation", model.GetType().Name, Epoch: 0, Batch: 0, batchSize, InOrder: true), loss);
         var values = new Dictionary<Metric, double>();
         for (int i = 0; i < metrics.Length; i++) values[metrics[i]] = results[i];
         return new EvaluationResult(examples, meanLoss, values, clock.Elapsed);

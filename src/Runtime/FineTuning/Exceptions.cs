@@ -39,3 +39,29 @@ public sealed class PretrainedLoadException : Exception
     public IReadOnlyList<string> MissingKeys { get; }
     public IReadOnlyList<string> UnexpectedKeys { get; }
 }
+
+/// <summary>
+/// A checkpoint could not be written: the checkpoint directory is a file, cannot be created or written (found by a
+/// probe write before any training), or a checkpoint write failed mid-run (a full disk, a directory made read-only).
+/// The message says which checkpoint, where, the reason from the system, and whether the previous file at that path
+/// was kept intact (it always is: files are written to a temporary file and moved into place, and the temporary file
+/// is removed on failure). An <see cref="System.IO.IOException"/>, so existing handlers of I/O failures still catch it; the
+/// system's own exception is the inner exception.
+/// </summary>
+public sealed class CheckpointWriteException : System.IO.IOException
+{
+    public CheckpointWriteException(string message, string directory, string? checkpointPath, bool previousKept, Exception? inner = null)
+        : base(message, inner)
+    {
+        Directory = directory;
+        CheckpointPath = checkpointPath;
+        PreviousKept = previousKept;
+    }
+
+    /// <summary>The checkpoint directory (full path).</summary>
+    public string Directory { get; }
+    /// <summary>The file that could not be written (its final path), or null when the directory itself failed the start-of-run check.</summary>
+    public string? CheckpointPath { get; }
+    /// <summary>Whether an earlier file at <see cref="CheckpointPath"/> exists and was left exactly as it was.</summary>
+    public bool PreviousKept { get; }
+}

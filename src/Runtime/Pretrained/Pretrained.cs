@@ -23,7 +23,8 @@ public static class Pretrained
     /// <param name="skip">Key prefixes to leave alone: "head" skips "head", "head.weight", "head.bias", … but not "header".</param>
     /// <param name="strict">When true, a key of the model missing from the file, or a key of the file the model lacks
     /// (outside <paramref name="skip"/>), is an error; when false they are only reported.</param>
-    /// <exception cref="FileNotFoundException">No file at the path (the message names the full path).</exception>
+    /// <exception cref="FileNotFoundException">No file at the path (the message names the full path; for a directory,
+    /// the weights files in it).</exception>
     /// <exception cref="PretrainedLoadException">The file is truncated or corrupt, keys do not match under
     /// <paramref name="strict"/>, or a key's shape or dtype differs between file and model.</exception>
     public static PretrainedLoadReport LoadPretrained(this nn.Module module, string path, IEnumerable<string>? skip = null, bool strict = true)
@@ -31,6 +32,8 @@ public static class Pretrained
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+            throw WeightsFormat.DirectoryGiven(fullPath, "a weights file written by module.save (or an Attune checkpoint such as best.bin)");
         if (!File.Exists(fullPath))
             throw new FileNotFoundException($"Pretrained weights file not found: {fullPath}", fullPath);
 

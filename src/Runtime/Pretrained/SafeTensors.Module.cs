@@ -35,6 +35,8 @@ public static partial class SafeTensors
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+            throw WeightsFormat.DirectoryGiven(fullPath, "a .safetensors file");
         if (!File.Exists(fullPath))
             throw new FileNotFoundException($"Safetensors file not found: {fullPath}", fullPath);
 

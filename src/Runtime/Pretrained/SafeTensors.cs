@@ -162,6 +162,8 @@ public static partial class SafeTensors
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+            throw WeightsFormat.DirectoryGiven(fullPath, "a .safetensors file");
         if (!File.Exists(fullPath))
             throw new FileNotFoundException($"Safetensors file not found: {fullPath}", fullPath);
         RequireLittleEndian();
@@ -179,7 +181,8 @@ public static partial class SafeTensors
             announced = BitConverter.ToUInt64(prefix);
             if (announced > (ulong)(fileLength - 8))
                 throw Bad(fullPath, null, string.Format(CultureInfo.InvariantCulture,
-                    "the header length is {0} bytes but only {1} bytes follow the 8-byte length; the file is truncated or not a safetensors file", announced, fileLength - 8));
+                    "the header length is {0} bytes but only {1} bytes follow the 8-byte length; the file is truncated or not a safetensors file ({2}; expected {3})",
+                    announced, fileLength - 8, WeightsFormat.Describe(fullPath), WeightsFormat.Expected));
             if (announced > MaxHeaderBytes)
                 throw Bad(fullPath, null, string.Format(CultureInfo.InvariantCulture,
                     "the header length is {0} bytes, more than the {1}-byte limit for a header", announced, MaxHeaderBytes));
@@ -198,11 +201,11 @@ public static partial class SafeTensors
         }
         catch (JsonException ex)
         {
-            throw Bad(fullPath, null, $"the header is not valid JSON ({ex.Message})", inner: ex);
+            throw Bad(fullPath, null, $"the header is not valid JSON ({ex.Message}); {WeightsFormat.Describe(fullPath)}", inner: ex);
         }
         catch (ArgumentException ex) // invalid UTF-8
         {
-            throw Bad(fullPath, null, $"the header is not valid UTF-8 JSON ({ex.Message})", inner: ex);
+            throw Bad(fullPath, null, $"the header is not valid UTF-8 JSON ({ex.Message}); {WeightsFormat.Describe(fullPath)}", inner: ex);
         }
 
         using (doc)

@@ -39,13 +39,16 @@ internal static class WeightsFileIndex
             {
                 key = null;
                 key = reader.ReadString();
+                // Random bytes or another format read as a key: say so, and never put the bytes in a message.
+                if (!WeightsFormat.IsReadableName(key))
+                    throw Corrupt(path, $"entry {entries.Count + 1}'s name is not readable text", entries, count, length, stream.Position);
                 long code = Leb128(reader);
                 if (!Enum.IsDefined(typeof(ScalarType), (sbyte)code) || code > sbyte.MaxValue || ElementSize((ScalarType)code) == 0)
-                    throw Corrupt(path, $"entry '{key}' has dtype code {code}, which is no TorchSharp dtype", entries, count, length, stream.Position);
+                    throw Corrupt(path, $"entry {WeightsFormat.Safe(key)} has dtype code {code}, which is no TorchSharp dtype", entries, count, length, stream.Position);
                 var dtype = (ScalarType)code;
                 long rank = Leb128(reader);
                 if (rank > MaxRank)
-                    throw Corrupt(path, $"entry '{key}' claims {rank} dimensions", entries, count, length, stream.Position);
+                    throw Corrupt(path, $"entry {WeightsFormat.Safe(key)} claims {rank} dimensions", entries, count, length, stream.Position);
                 var shape = new long[rank];
                 long elements = 1;
                 for (int d = 0; d < rank; d++)
@@ -57,7 +60,7 @@ internal static class WeightsFileIndex
                 long offset = stream.Position;
                 if (offset + bytes > length)
                     throw Corrupt(path, string.Format(CultureInfo.InvariantCulture,
-                        "entry '{0}' ({1} {2}) needs {3} bytes of data but only {4} remain", key, Shapes.Format(shape), Shapes.Name(dtype), bytes, length - offset),
+                        "entry {0} ({1} {2}) needs {3} bytes of data but only {4} remain", WeightsFormat.Safe(key), Shapes.Format(shape), Shapes.Name(dtype), bytes, length - offset),
                         entries, count, length, offset);
                 entries.Add(new WeightsFileEntry(key, dtype, shape, offset, bytes));
                 stream.Seek(bytes, SeekOrigin.Current);
@@ -68,11 +71,15 @@ internal static class WeightsFileIndex
         }
         catch (EndOfStreamException ex)
         {
-            throw Corrupt(path, key is null ? "the file ends inside an entry's key" : $"the file ends inside the header of entry '{key}'", entries, count, length, length, ex);
+            throw Corrupt(path, key is null ? "the file ends inside an entry's key" : $"the file ends inside the header of entry {WeightsFormat.Safe(key)}", entries, count, length, length, ex);
+        }
+        catch (FormatException ex) // BinaryReader.ReadString: a length prefix that is no 7-bit encoded integer
+        {
+            throw Corrupt(path, $"entry {entries.Count + 1}'s name has no valid length prefix", entries, count, length, stream.Position, ex);
         }
         catch (OverflowException ex)
         {
-            throw Corrupt(path, key is null ? "a size in the header overflows" : $"the shape of entry '{key}' overflows", entries, count, length, stream.Position, ex);
+            throw Corrupt(path, key is null ? "a size in the header overflows" : $"the shape of entry {WeightsFormat.Safe(key)} overflows", entries, count, length, stream.Position, ex);
         }
     }
 
@@ -100,12 +107,20 @@ internal static class WeightsFileIndex
 
     private static PretrainedLoadException Corrupt(string path, string what, List<WeightsFileEntry> read, long count, long length, long position, Exception? inner = null)
     {
+        // Nothing parsed: most likely not a TorchSharp file at all (random bytes, a PyTorch zip, safetensors), so say
+        // what it looks like from its first bytes rather than only how the parse failed.
+        if (read.Count == 0)
+            return new PretrainedLoadException(string.Format(CultureInfo.InvariantCulture,
+                "The file {0} is not a recognised weights format (or was cut short before its first tensor): read as a TorchSharp module.save file, {1} (at byte {2} of {3}). {4}. Expected {5}.",
+                path, what, position, length, Capitalize(WeightsFormat.Describe(path)), WeightsFormat.Expected), path, Array.Empty<string>(), Array.Empty<string>(), inner);
         string progress = count < 0
             ? "before the entry count could be read"
             : string.Format(CultureInfo.InvariantCulture, "after reading {0} of {1} entries{2}", read.Count, count,
-                read.Count > 0 ? $" (last complete: '{read[^1].Key}')" : "");
+                $" (last complete: '{read[^1].Key}')");
         return new PretrainedLoadException(string.Format(CultureInfo.InvariantCulture,
             "The weights file {0} is truncated or is not a TorchSharp module.save file: {1}, at byte {2} of {3}, {4}. Expected a complete file written by module.save (or an Attune checkpoint).",
             path, what, position, length, progress), path, Array.Empty<string>(), Array.Empty<string>(), inner);
     }
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

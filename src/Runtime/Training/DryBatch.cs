@@ -12,8 +12,10 @@ namespace Attune;
 /// </summary>
 internal static class DryBatch
 {
-    /// <summary>What the check learned that the step needs: whether the loss is float32 (read with item&lt;float&gt;).</summary>
-    public static bool Check<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> source, string role, FineTuneOptions options, FineTunePlan plan,
+    /// <summary>What the check learned that the run needs: whether the loss is float32 (read with item&lt;float&gt;), and
+    /// for CrossEntropy the model's class count (the second dimension of its output; 0 otherwise), which the whole-data
+    /// label check (<see cref="DataScan"/>) compares every label with.</summary>
+    public static (bool LossIsFloat32, long Classes) Check<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> source, string role, FineTuneOptions options, FineTunePlan plan,
         Func<Tensor, Tensor, Tensor> loss) where TInput : notnull
     {
         using var scope = torch.NewDisposeScope();
@@ -72,7 +74,7 @@ internal static class DryBatch
                 throw new FineTuneDataException($"In {where}: expected the {options.Loss} loss to be a scalar; found a tensor of shape {Shapes.Format(value)}.");
             if (!value.is_floating_point())
                 throw new FineTuneDataException($"In {where}: expected a floating-point loss; found {Shapes.Describe(value)}.");
-            return value.dtype == ScalarType.Float32;
+            return (value.dtype == ScalarType.Float32, options.Loss == Loss.CrossEntropy && output.dim() >= 2 ? output.size(1) : 0);
         }
         finally
         {

@@ -61,7 +61,8 @@ internal static class ResumeCheckpoint
                 writer.Write(End);
             }
             stream.Write(hash.GetHashAndReset());
-        });
+        }, string.Format(System.Globalization.CultureInfo.InvariantCulture, "the resume checkpoint after epoch {0}", loop.CompletedEpochs),
+            loop.CompletedEpochs > 1 ? string.Format(System.Globalization.CultureInfo.InvariantCulture, "the resume checkpoint of epoch {0}", loop.CompletedEpochs - 1) : null);
     }
 
     /// <summary>Checks the file's hash and reads its fingerprint and counters; the tensors stay unread until

@@ -52,7 +52,10 @@ internal sealed class TensorBoardLog : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new IOException($"Cannot write TensorBoard events to '{Path.GetFullPath(directory)}' (TensorBoardDirectory): {e.Message} Expected a directory this process can create and write.", e);
+            string full = Path.GetFullPath(directory);
+            // "already exists" for a file in the directory's place says nothing useful: say it is a file.
+            string found = File.Exists(full) ? "that path is a file." : e.Message;
+            throw new IOException($"Cannot write TensorBoard events to '{full}' (TensorBoardDirectory): {found} Expected a directory this process can create and write.", e);
         }
         var rateTags = new byte[groups.Count][];
         for (int g = 0; g < rateTags.Length; g++)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -43,6 +44,8 @@ internal static class TrainingRun
             throw new ArgumentException($"The training data is empty ({train.Count} examples); expected at least one example.", nameof(train));
         if (validation.Count <= 0)
             throw new ArgumentException($"The validation data is empty ({validation.Count} examples); expected at least one example to pick the best epoch.", nameof(validation));
+        // Before any work: a directory that cannot take a checkpoint is found now, not after the first epoch.
+        if (options.CheckpointDirectory is { } checkpointDirectory) CheckpointDirectory.Ensure(checkpointDirectory, plan.ModelName);
 
         var loss = LossFunctions.For(options.Loss, plan);
         _ = MetricAccumulator.Create(options.Metric, plan, options.Loss); // fails fast on a custom metric without a method
@@ -59,8 +62,12 @@ internal static class TrainingRun
         FineTuneLog.Setup(logger, totalSteps, schedule.WarmupSteps, train.Count, options.Schedule);
 
         var lora = LoraRun.Start(model, plan.ModelName);
-        bool lossIsFloat32 = DryBatch.Check(model, train, "training", options, plan, loss);
+        var (lossIsFloat32, classes) = DryBatch.Check(model, train, "training", options, plan, loss);
         DryBatch.Check(model, validation, "validation", options, plan, loss);
+        // The first batches fit; a source that holds every example is now checked whole (a min/max, a sum: well under a millisecond),
+        // so a bad label in row 9000 fails here, not as libtorch's "Target -1 is out of bounds" an hour in.
+        DataScan.Check(train, "training", options.Loss, classes, plan.ModelName);
+        DataScan.Check(validation, "validation", options.Loss, classes, plan.ModelName);
         lora?.Verify(plan.ModelName, logger);
 
         // Seed after the dry batches (which draw nothing) so a seeded run's random stream starts at the same place
@@ -131,7 +138,24 @@ internal static class TrainingRun
         {
             // The TensorBoard file is buffered: whatever ends the run (done, cancelled, diverged, an error), it is flushed.
             try { return RunEpochs(); }
+            catch (FineTuneDataException ex) when (_bestEpoch > 0) { throw WithBestRestored(ex); }
             finally { _tensorBoard?.Dispose(); }
+        }
+
+        /// <summary>
+        /// A later batch did not fit, after at least one epoch finished: as when training diverges, the model goes back
+        /// to the best epoch's weights (not the half-trained ones of the epoch that failed) and the message says so,
+        /// with the checkpoint on disk that was kept.
+        /// </summary>
+        private FineTuneDataException WithBestRestored(FineTuneDataException ex)
+        {
+            best.RestoreInto(model);
+            model.eval();
+            string checkpoint = _checkpoints is { BestWritten: true }
+                ? string.Format(CultureInfo.InvariantCulture, "; its checkpoint {0} was kept", _checkpoints.BestPath)
+                : "";
+            return new FineTuneDataException(ex.Message + string.Format(CultureInfo.InvariantCulture,
+                " The model now holds the weights of epoch {0}, the best so far{1}.", _bestEpoch, checkpoint), ex.InnerException);
         }
 
         private FineTuneReport RunEpochs()
@@ -161,7 +185,8 @@ internal static class TrainingRun
                 var (trainLoss, steps, completed) = TrainEpoch(epoch);
                 if (!completed) { stop = StopReason.Cancelled; break; }
 
-                var (validationLoss, metric) = Evaluator.Run(model, validation, options.BatchSize, loss, lossIsFloat32, createMetric);
+                var (validationLoss, metric) = Evaluator.Run(model, validation, options.BatchSize, loss, lossIsFloat32, createMetric,
+                    new BatchPlace("validation", plan.ModelName, epoch, 0, options.BatchSize, InOrder: true), options.Loss);
                 if (Improves(metric))
                 {
                     _bestMetric = metric;
@@ -251,6 +276,7 @@ internal static class TrainingRun
             int batchSize = options.BatchSize;
             long count = train.Count;
             long batchesPerEpoch = AccumulationWindow.BatchesPerEpoch(count, batchSize);
+            bool checkShapes = options.Loss is Loss.Mse or Loss.BceWithLogits; // the built-in losses that broadcast silently
 
             // The window being accumulated: its micro-batches so far, their examples and loss sum, the examples the
             // whole window will hold (each micro-batch's weight is its share of them), and the first non-finite value.
@@ -298,11 +324,31 @@ internal static class TrainingRun
                     }
                 }
 
-                var output = model.call(x);
-                var value = loss(output, y);
+                // A later batch that does not fit (the first ones were checked before training) fails with where and
+                // what, not libtorch's bare message; the try costs nothing until something throws.
+                Tensor output, value;
+                try { output = model.call(x); }
+                catch (ExternalException ex) // libtorch's errors; a user's own exception passes unchanged
+                {
+                    optimizer.zero_grad();
+                    throw BatchFaults.Forward(ex, Place(epoch, batch), x, y);
+                }
+                if (checkShapes) BatchFaults.ThrowIfShapesDiffer(Place(epoch, batch), options.Loss, output, y);
+                try { value = loss(output, y); }
+                catch (ExternalException ex) // libtorch's errors; a user's own exception passes unchanged
+                {
+                    optimizer.zero_grad();
+                    throw BatchFaults.Loss(ex, Place(epoch, batch), options.Loss, output, y);
+                }
                 lastLoss = lossIsFloat32 ? value.item<float>() : value.ToDouble();
                 if (!double.IsFinite(lastLoss))
                 {
+                    // Non-finite inputs are a data fault, not a step to skip: name the row (only now, off the happy path).
+                    if (x is Tensor features && features.is_floating_point() && !features.isfinite().all().item<bool>())
+                    {
+                        optimizer.zero_grad();
+                        throw DataScan.NonFiniteFeatures(plan.ModelName, "training", features, Place(epoch, batch));
+                    }
                     // No backward for a non-finite loss: the window is skipped whatever its other micro-batches give.
                     if (!skip) { skip = true; nonFinite = lastLoss; }
                 }
@@ -387,6 +433,8 @@ internal static class TrainingRun
                 plan.ModelName, NonFiniteSteps.What(gradient), value, epoch, _step + 1, stepInEpoch, inARow, holds, checkpoint, rate),
                 epoch, _step + 1, lastGood);
         }
+
+        private BatchPlace Place(int epoch, long batch) => new("training", plan.ModelName, epoch, batch, options.BatchSize, InOrder: !options.Shuffle);
 
         private bool Improves(double metric)
         {
