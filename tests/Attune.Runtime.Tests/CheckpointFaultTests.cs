@@ -9,6 +9,7 @@ namespace Attune.Runtime.Tests;
 /// be. The disk is real where tmpfs can be mounted (root here); elsewhere the write failure is simulated through
 /// <see cref="Checkpoints.TempStreamWrapper"/>, and the test output says which ran.
 /// </summary>
+[Trait("Category", "Fault")]
 public class CheckpointFaultTests(ITestOutputHelper output)
 {
     private static FineTuneOptions Options(string directory) => new() { Epochs = 3, BatchSize = 8, LearningRate = 1e-2, CheckpointDirectory = directory };

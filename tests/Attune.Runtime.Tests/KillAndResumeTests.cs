@@ -9,6 +9,7 @@ namespace Attune.Runtime.Tests;
 /// checkpoint — mid-epoch, or just as an epoch's checkpoints are being written — then started again with
 /// Resume = true, ends with final weights and per-epoch losses bit-identical to a run never interrupted.
 /// </summary>
+[Trait("Category", "Fault")]
 public class KillAndResumeTests(ITestOutputHelper output)
 {
     private static string WorkerDll => typeof(KillAndResumeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FineTuneWorkerDll").Value!;

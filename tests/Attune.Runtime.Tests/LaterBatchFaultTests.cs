@@ -9,6 +9,7 @@ namespace Attune.Runtime.Tests;
 /// training; any other source fails at the bad batch with its epoch, batch and row instead of libtorch's bare
 /// "Target -1 is out of bounds." and C++ frames.
 /// </summary>
+[Trait("Category", "Fault")]
 public class LaterBatchFaultTests
 {
     public LaterBatchFaultTests() => Torch.Init();

@@ -7,6 +7,7 @@ namespace Attune.Runtime.Tests;
 /// NaN or infinity in the features (issue 11): before, a NaN validation feature made the epoch's validation loss NaN
 /// and the run went on silently; now every data set — training, validation, evaluation — fails naming the row and feature.
 /// </summary>
+[Trait("Category", "Fault")]
 public class NonFiniteDataTests
 {
     public NonFiniteDataTests() => Torch.Init();

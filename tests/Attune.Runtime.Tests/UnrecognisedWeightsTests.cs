@@ -5,6 +5,7 @@ namespace Attune.Runtime.Tests;
 /// message as an "entry name"; now the message says the format is not recognised, which formats are read, and shows
 /// the first bytes as hex with a printable column.
 /// </summary>
+[Trait("Category", "Fault")]
 public class UnrecognisedWeightsTests
 {
     public UnrecognisedWeightsTests() => Torch.Init();
