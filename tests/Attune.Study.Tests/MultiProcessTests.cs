@@ -10,18 +10,7 @@ public sealed class MultiProcessTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     private static Process Start(string db, string study, int trials, int sleepMs, double? staleSeconds = null)
-    {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { Studies.WorkerDll, db, study, trials.ToString(System.Globalization.CultureInfo.InvariantCulture), sleepMs.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-            info.ArgumentList.Add(a);
-        if (staleSeconds is { } s) info.Environment["ATTUNE_STALE_TRIAL_SECONDS"] = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Process.Start(info)!;
-    }
+        => Studies.StartWorker(db, study, trials, sleepMs, staleSeconds);
 
     private static (string Out, string Err) Finish(Process p)
     {

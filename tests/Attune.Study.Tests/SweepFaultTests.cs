@@ -177,6 +177,24 @@ public sealed class SweepFaultTests : IDisposable
     }
 
     [Fact]
+    public void A_sweep_that_waits_for_another_workers_trial_says_which_whose_and_for_how_long_at_most()
+    {
+        using var storage = new SqliteStudyStorage(dir.File("wait.db"));
+        var study = storage.OpenStudy("Knobs", Knobs.Space, Direction.Minimize);
+        var other = storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);         // another worker's trial, alive:
+        using var alive = new Timer(_ => storage.Heartbeat([other.Id]), null, 0, 50);
+        var log = new ListLogger();
+
+        var result = Sweep.Run<Knobs>(t => 1.0, Knobs.DefaultSweepOptions with { Trials = 3 }, sampler: null, storage: storage, logger: log);
+
+        Assert.Equal(TrialState.Running, result.Trials[0].State);                 // left to its worker
+        var wait = Assert.Single(log.Messages, m => m.Contains("waiting for trial 0", StringComparison.Ordinal));
+        Assert.StartsWith($"Study 'Knobs': waiting for trial 0, run by {Environment.MachineName}:{Environment.ProcessId} (last heartbeat ", wait);
+        Assert.Contains("if that worker is alive it finishes the trial; if it stopped, the trial is failed as abandoned in at most 1", wait);
+        Assert.EndsWith("s (ATTUNE_STALE_TRIAL_SECONDS sets the grace period).", wait);
+    }
+
+    [Fact]
     public void The_timeout_ends_a_sweep_whose_objective_ignores_its_token_and_says_what_it_waits_for()
     {
         var log = new ListLogger();

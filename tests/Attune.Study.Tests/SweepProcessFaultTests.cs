@@ -18,20 +18,8 @@ public sealed class SweepProcessFaultTests : IDisposable
     public SweepProcessFaultTests(ITestOutputHelper output) => this.output = output;
     public void Dispose() => dir.Dispose();
 
-    private static Process Start(string db, string study, int trials, int sleepMs)
-    {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { Studies.WorkerDll, db, study, trials.ToString(CultureInfo.InvariantCulture), sleepMs.ToString(CultureInfo.InvariantCulture) })
-            info.ArgumentList.Add(a);
-        // The grace period for silent workers stays at its default (2 minutes): nothing here may wait for it.
-        info.Environment.Remove("ATTUNE_STALE_TRIAL_SECONDS");
-        return Process.Start(info)!;
-    }
+    // The grace period for silent workers stays at its default (2 minutes): nothing here may wait for it.
+    private static Process Start(string db, string study, int trials, int sleepMs) => Studies.StartWorker(db, study, trials, sleepMs);
 
     private static string Finish(Process p, TimeSpan within)
     {

@@ -124,5 +124,23 @@ internal static class Studies
         return storage.FindStudy(study) is null ? null : Trials(storage, study);
     }
 
+    /// <summary>Starts tests/Attune.SweepWorker on <paramref name="db"/> (output redirected): <paramref name="trials"/>
+    /// to reach, trials of <paramref name="sleepMs"/> each, and the grace period for silent workers
+    /// (<paramref name="staleSeconds"/>; null: the default, 2 minutes).</summary>
+    public static System.Diagnostics.Process StartWorker(string db, string study, int trials, int sleepMs, double? staleSeconds = null)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { WorkerDll, db, study, trials.ToString(System.Globalization.CultureInfo.InvariantCulture), sleepMs.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        if (staleSeconds is { } s) info.Environment["ATTUNE_STALE_TRIAL_SECONDS"] = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        else info.Environment.Remove("ATTUNE_STALE_TRIAL_SECONDS");
+        return System.Diagnostics.Process.Start(info)!;
+    }
+
     public static string WorkerDll => typeof(Studies).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SweepWorkerDll").Value!;
 }
