@@ -88,7 +88,7 @@ public sealed class CreateAheadTests : IDisposable
             Sweep.Run<Knobs>(t => throw new InvalidOperationException("boom " + t.Number), options, sampler: null, storage: kept));
         Assert.Contains("3 trials failed in this run, more than MaxFailedTrials (2)", e.Message);
         using var reopened = kept is null ? StudyStorage.Open(options.Storage) : null;
-        var stored = Studies.Trials(kept ?? reopened!, "ahead");
+        var stored = TestStudies.Trials(kept ?? reopened!, "ahead");
         // Trials 0-2 ran and failed; trial 3 was created ahead while trial 2 ran and never began.
         Assert.Equal([0, 1, 2, 3], stored.Select(t => t.Number));
         Assert.All(stored, t => Assert.Equal(TrialState.Failed, t.State));

@@ -33,14 +33,14 @@ public abstract class FinishAndCreateBehaviour : IDisposable
         {
             seen = changes;
             Assert.Equal(1, n);
-            return [0.02, 2, 1, 1];
+            return new double[] { 0.02, 2, 1, 1 };
         });
         Assert.NotNull(t1);
         Assert.Equal(1, t1.Number);
         // The decision knew trial 0; whether as Running or already Complete depends on the storage (PostgreSQL commits
         // the finish with the creation, one commit per trial; the caller applies its own outcome to its cache).
         Assert.Equal(0, Assert.Single(seen!.Trials).Number);
-        var trials = Studies.Trials(storage, "s");
+        var trials = TestStudies.Trials(storage, "s");
         Assert.Equal([TrialState.Complete, TrialState.Running], trials.Select(t => t.State));
         Assert.Equal((double?)0.5, trials[0].Value);
         Assert.Equal([0.02, 2, 1, 1], trials[1].Values);
@@ -57,7 +57,7 @@ public abstract class FinishAndCreateBehaviour : IDisposable
         Assert.Null(storage.FinishAndCreate(study.Id, new TrialOutcome(t0.Id, TrialState.Complete, 1.5, null), 0, (_, _) => null));
         Assert.Throws<InvalidOperationException>(() =>
             storage.FinishAndCreate(study.Id, new TrialOutcome(t1.Id, TrialState.Pruned, 2.5, null), 0, (_, _) => throw new InvalidOperationException("sampler bug")));
-        var trials = Studies.Trials(storage, "s");
+        var trials = TestStudies.Trials(storage, "s");
         Assert.Equal(2, trials.Count);
         Assert.Equal((TrialState.Complete, (double?)1.5), (trials[0].State, trials[0].Value));
         Assert.Equal((TrialState.Pruned, (double?)2.5), (trials[1].State, trials[1].Value));
@@ -81,16 +81,16 @@ public abstract class FinishAndCreateBehaviour : IDisposable
                 {
                     foreach (var c in changes.Trials) known.Add(c.Number);
                     Assert.True(known.Count >= n, $"trial {n} was decided knowing {known.Count} trials");
-                    return [0.01, worker + 1, 0, 0];
+                    return new double[] { 0.01, worker + 1, 0, 0 };
                 })!;
                 Assert.Equal(Enumerable.Range(0, t.Number), known.Order());   // nothing was created between that read and this trial
                 numbers.Add(t.Number);
                 finish = new TrialOutcome(t.Id, TrialState.Complete, i, null);
             }
-            storage.FinishTrial(finish!.TrialId, finish.State, finish.Value, finish.Error);
+            storage.FinishTrial(finish!);
         });
         Assert.Equal(Enumerable.Range(0, 40), numbers.OrderBy(n => n));
-        Assert.All(Studies.Trials(storage, "s"), t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.All(TestStudies.Trials(storage, "s"), t => Assert.Equal(TrialState.Complete, t.State));
     }
 }
 
@@ -128,7 +128,7 @@ public sealed class PostgresFinishAndCreateTests : FinishAndCreateBehaviour
         // without a proxy; the server-restart process test covers the retry path as a whole).
         using var storage = (PostgresStudyStorage)Create();
         var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
-        var created = storage.FinishAndCreate(study.Id, null, 0, (_, _) => [0.01, 1, 0, 0])!;
+        var created = storage.FinishAndCreate(study.Id, null, 0, (_, _) => new double[] { 0.01, 1, 0, 0 })!;
         var started = created.Started.UtcDateTime;
         Assert.Equal(created.Id, storage.FindOwnCreation(study.Id, created.Number, started)?.Id);
         Assert.Null(storage.FindOwnCreation(study.Id, created.Number, started.AddTicks(10)));   // another attempt's time
@@ -148,11 +148,11 @@ public sealed class PostgresFinishAndCreateTests : FinishAndCreateBehaviour
             calls.Add((n, changes.Trials.Count));
             // The first time, another worker is quicker: its trial takes number 0 while this one samples.
             if (calls.Count == 1) other.CreateTrial(study.Id, _ => [0.01, 5, 0, 0]);
-            return [0.02, 6, 0, 0];
+            return new double[] { 0.02, 6, 0, 0 };
         })!;
         Assert.Equal([(0, 0), (1, 1)], calls);
         Assert.Equal(1, created.Number);
-        var trials = Studies.Trials(storage, "s");
+        var trials = TestStudies.Trials(storage, "s");
         Assert.Equal([5.0, 6.0], trials.Select(t => t.Values[1]));
     }
 }

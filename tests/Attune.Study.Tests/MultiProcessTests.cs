@@ -10,7 +10,7 @@ public sealed class MultiProcessTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     private static Process Start(string db, string study, int trials, int sleepMs, double? staleSeconds = null)
-        => Studies.StartWorker(db, study, trials, sleepMs, staleSeconds);
+        => TestStudies.StartWorker(db, study, trials, sleepMs, staleSeconds);
 
     private static (string Out, string Err) Finish(Process p)
     {
@@ -24,14 +24,14 @@ public sealed class MultiProcessTests : IDisposable
     [Fact]
     public void Two_processes_share_a_study_without_duplicate_numbers()
     {
-        Assert.True(File.Exists(Studies.WorkerDll), $"worker not built at {Studies.WorkerDll}");
+        Assert.True(File.Exists(TestStudies.WorkerDll), $"worker not built at {TestStudies.WorkerDll}");
         string db = dir.File("shared.db");
         using var a = Start(db, "shared", 16, 40);
         using var b = Start(db, "shared", 16, 40);
         var (outA, _) = Finish(a);
         var (outB, _) = Finish(b);
 
-        var trials = Studies.Trials(db, "shared");
+        var trials = TestStudies.Trials(db, "shared");
         Assert.Equal(16, trials.Count(t => t.State == TrialState.Complete));
         Assert.Equal(Enumerable.Range(0, 16), trials.Select(t => t.Number));
         // Both processes did some of the work.
@@ -55,7 +55,7 @@ public sealed class MultiProcessTests : IDisposable
             string? line;
             while ((line = victim.StandardOutput.ReadLine()) is not null && line != "started 2") { }
             Assert.Equal("started 2", line);
-            Assert.Equal(TrialState.Running, Studies.Trials(db, "k")[2].State);
+            Assert.Equal(TrialState.Running, TestStudies.Trials(db, "k")[2].State);
             victim.Kill(entireProcessTree: true);
             victim.WaitForExit(30_000);
         }
@@ -64,7 +64,7 @@ public sealed class MultiProcessTests : IDisposable
         using (var rerun = Start(db, "k", 4, 10, staleSeconds: 1))
             Finish(rerun);
 
-        var trials = Studies.Trials(db, "k");
+        var trials = TestStudies.Trials(db, "k");
         Assert.Equal(Enumerable.Range(0, trials.Count), trials.Select(t => t.Number));   // unique, no gaps
         Assert.Equal(done.Trials.Select(t => t.Value), trials.Take(2).Select(t => t.Value)); // earlier results intact
         Assert.Equal(TrialState.Failed, trials[2].State);

@@ -35,7 +35,7 @@ public sealed class PostgresProcessTests : IDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var a in new[] { Studies.WorkerDll, storage, study, trials.ToString(CultureInfo.InvariantCulture), sleepMs.ToString(CultureInfo.InvariantCulture) })
+            foreach (var a in new[] { TestStudies.WorkerDll, storage, study, trials.ToString(CultureInfo.InvariantCulture), sleepMs.ToString(CultureInfo.InvariantCulture) })
                 info.ArgumentList.Add(a);
             info.Environment["ATTUNE_STALE_TRIAL_SECONDS"] = staleSeconds.ToString(CultureInfo.InvariantCulture);
             if (retryAbandoned) info.Environment["ATTUNE_WORKER_RETRY"] = "1";
@@ -76,7 +76,7 @@ public sealed class PostgresProcessTests : IDisposable
     private IReadOnlyList<StoredTrial> Trials(string study)
     {
         using var storage = new PostgresStudyStorage(Connection);
-        return Studies.Trials(storage, study);
+        return TestStudies.Trials(storage, study);
     }
 
     [SkippableFact]

@@ -30,7 +30,9 @@ public sealed class RetryAbandonedTests
         using var storage = WithAbandonedTrial(out _);
         var result = Sweep.Run<Knobs>(t => Loss(t.Parameters), Options(4, retry: true), sampler: null, storage: storage);
         Assert.Equal((TrialState.Failed, "abandoned: the process running it stopped"), (result.Trials[0].State, result.Trials[0].Error));
+        Assert.Equal(TrialFailure.Abandoned, result.Trials[0].Failure);
         Assert.Equal(Knobs.Decode(Lost), result.Trials[1].Parameters);        // the first trial of this run is the rerun
+        Assert.Equal(0, result.Trials[1].RetryOf);                             // and says which trial it reruns
         Assert.Equal(TrialState.Complete, result.Trials[1].State);
         Assert.Equal(4, result.Trials.Count(t => t.State == TrialState.Complete));
         Assert.Single(result.Trials, t => t.Number > 0 && t.Parameters == Knobs.Decode(Lost));
@@ -42,7 +44,7 @@ public sealed class RetryAbandonedTests
         using var storage = WithAbandonedTrial(out long studyId);
         storage.FailStaleTrials(studyId, DateTimeOffset.UtcNow.AddMinutes(-1), "abandoned: the process running it stopped");
         storage.Clock = () => DateTimeOffset.UtcNow.AddMinutes(-10);
-        storage.CreateTrial(studyId, _ => Lost);                                // its rerun, abandoned too
+        storage.FinishAndCreate(studyId, null, 0, (_, _) => new NewTrial(Lost, RetryOf: 0));   // its rerun (as a sweep makes one), abandoned too
         storage.Clock = () => DateTimeOffset.UtcNow;
         var result = Sweep.Run<Knobs>(t => Loss(t.Parameters), Options(3, retry: true), sampler: null, storage: storage);
         Assert.Equal([TrialState.Failed, TrialState.Failed], result.Trials.Take(2).Select(t => t.State));

@@ -36,11 +36,11 @@ public abstract class StorageBehaviourTests : IDisposable
         storage.ReportIntermediate(t0.Id, 0, 0.5);
         storage.ReportIntermediate(t0.Id, 1, 0.75);
         storage.ReportIntermediate(t0.Id, 1, 0.8); // a step reported again replaces the value
-        storage.FinishTrial(t0.Id, TrialState.Complete, 0.9, null);
-        storage.FinishTrial(t1.Id, TrialState.Failed, null, "System.Exception: boom");
+        storage.FinishTrial(new TrialOutcome(t0.Id, TrialState.Complete, 0.9, null));
+        storage.FinishTrial(new TrialOutcome(t1.Id, TrialState.Failed, null, "System.Exception: boom"));
 
         using var other = Reopen(storage);
-        var trials = Studies.Trials(other, "s");
+        var trials = TestStudies.Trials(other, "s");
         Assert.Equal(2, trials.Count);
         Assert.Equal(TrialState.Complete, trials[0].State);
         Assert.Equal(0.9, trials[0].Value);
@@ -59,7 +59,7 @@ public abstract class StorageBehaviourTests : IDisposable
         using var storage = Create();
         var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
         storage.CreateTrial(study.Id, _ => [double.NaN, 1, 0, 0]);
-        Assert.True(double.IsNaN(Studies.Trials(storage, "s")[0].Values[0]));
+        Assert.True(double.IsNaN(TestStudies.Trials(storage, "s")[0].Values[0]));
     }
 
     [SkippableFact]
@@ -78,7 +78,7 @@ public abstract class StorageBehaviourTests : IDisposable
         Assert.Equal(1, Assert.Single(afterReport.Trials).Number);
         Assert.Equal(3.0, afterReport.Trials[0].Intermediate[0]);
 
-        storage.FinishTrial(t0.Id, TrialState.Complete, 1.0, null);
+        storage.FinishTrial(new TrialOutcome(t0.Id, TrialState.Complete, 1.0, null));
         var afterFinish = storage.GetTrialsChangedSince(study.Id, afterReport.LastSeq);
         Assert.Equal(0, Assert.Single(afterFinish.Trials).Number);
         Assert.True(afterFinish.LastSeq > afterReport.LastSeq);
@@ -115,11 +115,11 @@ public abstract class StorageBehaviourTests : IDisposable
         using var storage = Create();
         var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
         var done = storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);
-        storage.FinishTrial(done.Id, TrialState.Complete, 1, null);
+        storage.FinishTrial(new TrialOutcome(done.Id, TrialState.Complete, 1, null));
         storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);
         Assert.Empty(storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow.AddMinutes(-2), "abandoned"));
         Assert.Equal([1], storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow.AddSeconds(1), "abandoned"));
-        var trials = Studies.Trials(storage, "s");
+        var trials = TestStudies.Trials(storage, "s");
         Assert.Equal(TrialState.Complete, trials[0].State);
         Assert.Equal((TrialState.Failed, "abandoned"), (trials[1].State, trials[1].Error));
     }
@@ -134,7 +134,7 @@ public abstract class StorageBehaviourTests : IDisposable
         var before = DateTimeOffset.UtcNow;
         storage.Heartbeat([t.Id]);
         Assert.Empty(storage.FailStaleTrials(study.Id, before.AddMilliseconds(-5), "abandoned"));
-        Assert.True(Studies.Trials(storage, "s")[0].Heartbeat >= before.AddMilliseconds(-5));
+        Assert.True(TestStudies.Trials(storage, "s")[0].Heartbeat >= before.AddMilliseconds(-5));
     }
 
     [SkippableFact]
@@ -190,7 +190,7 @@ public abstract class StorageBehaviourTests : IDisposable
         var ended = began.AddMilliseconds(25);   // and ended well before this write (its result was stored later)
         storage.FinishTrial(new TrialOutcome(first.Id, TrialState.Complete, 1.0, null) { Started = began, Finished = ended });
         var began2 = second.Started.AddMilliseconds(40);
-        var third = storage.FinishAndCreate(study.Id, new TrialOutcome(second.Id, TrialState.Complete, 2.0, null) { Started = began2 }, 0, (n, c) => [0.02, 1, 0, 1])!;
+        var third = storage.FinishAndCreate(study.Id, new TrialOutcome(second.Id, TrialState.Complete, 2.0, null) { Started = began2 }, 0, (n, c) => new double[] { 0.02, 1, 0, 1 })!;
         // Without a start time a finish keeps the one stored at creation; without an end time, the time of the write.
         var beforeWrite = DateTimeOffset.UtcNow;
         storage.FinishAndCreate(study.Id, new TrialOutcome(third.Id, TrialState.Complete, 3.0, null), 0, (n, c) => null);
@@ -232,8 +232,10 @@ public sealed class InMemoryStorageTests : StorageBehaviourTests
         public StoredTrial CreateTrial(long studyId, Func<int, double[]> sample) => inner.CreateTrial(studyId, sample);
         public void ReportIntermediate(long trialId, int step, double value) => inner.ReportIntermediate(trialId, step, value);
         public void Heartbeat(IReadOnlyCollection<long> trialIds) => inner.Heartbeat(trialIds);
-        public void FinishTrial(long trialId, TrialState state, double? value, string? error) => inner.FinishTrial(trialId, state, value, error);
         public void FinishTrial(TrialOutcome outcome) => inner.FinishTrial(outcome);
+        public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, NewTrial?> decide)
+            => inner.FinishAndCreate(studyId, finish, afterSeq, decide);
+        public IReadOnlyList<StudyInfo> ListStudies() => inner.ListStudies();
         public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error) => inner.FailStaleTrials(studyId, olderThan, error);
         public TrialChanges GetTrialsChangedSince(long studyId, long afterSeq) => inner.GetTrialsChangedSince(studyId, afterSeq);
         public void Dispose() { }
@@ -276,7 +278,7 @@ public sealed class SqliteStorageTests : StorageBehaviourTests
         c.Open();
         string Scalar(string sql) { using var cmd = c.CreateCommand(); cmd.CommandText = sql; return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!; }
         Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
-        Assert.Equal("1", Scalar("SELECT version FROM schema_version"));
+        Assert.Equal("2", Scalar("SELECT version FROM schema_version"));
         Assert.Equal("1", Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='trials_study_number'"));
         Assert.Contains("trials_study_seq", Detail(c));
     }
@@ -352,7 +354,7 @@ public sealed class PostgresStorageTests : StorageBehaviourTests, IDisposable
             var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
             for (int i = 0; i < 50; i++) storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);
         }
-        Assert.Equal(1, PostgresServer.Scalar(Connection, "SELECT version FROM schema_version"));
+        Assert.Equal(2, PostgresServer.Scalar(Connection, "SELECT version FROM schema_version"));
         Assert.Equal(1L, PostgresServer.Scalar(Connection, $"SELECT COUNT(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'trials_study_number'"));
         PostgresServer.Exec(Connection, "ANALYZE trials");
         string Plan(string sql)

@@ -145,7 +145,7 @@ public sealed class SweepFaultTests : IDisposable
             "Every trial stored before it is kept.", e.Message);
         Assert.NotEmpty(stored);
         File.Delete(filler);                                           // space freed: the study resumes with everything it had
-        var trials = Studies.Trials(db, "Knobs");
+        var trials = TestStudies.Trials(db, "Knobs");
         Assert.Equal(stored.Order(), trials.Where(t => t.State == TrialState.Complete).Select(t => t.Number));
         var resumed = Sweep.Run<Knobs>(t => t.Parameters.Lr, Knobs.DefaultSweepOptions with { Storage = db, Trials = stored.Count + 2 });
         Assert.Equal(stored.Count + 2, resumed.Trials.Count(t => t.State == TrialState.Complete));

@@ -19,7 +19,7 @@ public sealed class SweepProcessFaultTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     // The grace period for silent workers stays at its default (2 minutes): nothing here may wait for it.
-    private static Process Start(string db, string study, int trials, int sleepMs) => Studies.StartWorker(db, study, trials, sleepMs);
+    private static Process Start(string db, string study, int trials, int sleepMs) => TestStudies.StartWorker(db, study, trials, sleepMs);
 
     private static string Finish(Process p, TimeSpan within)
     {
@@ -51,7 +51,7 @@ public sealed class SweepProcessFaultTests : IDisposable
             Assert.True(victim.WaitForExit(30_000));
             pid = victim.Id;
         }
-        Assert.Equal(TrialState.Running, Studies.Trials(db, "crash")[0].State);
+        Assert.Equal(TrialState.Running, TestStudies.Trials(db, "crash")[0].State);
 
         var clock = Stopwatch.StartNew();
         using (var rerun = Start(db, "crash", 3, 10))
@@ -59,7 +59,7 @@ public sealed class SweepProcessFaultTests : IDisposable
         output.WriteLine($"rerun took {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the rerun took {clock.Elapsed.TotalSeconds:0.0} s");
 
-        var trials = Studies.Trials(db, "crash");
+        var trials = TestStudies.Trials(db, "crash");
         Assert.Equal($"abandoned: the process running it stopped ({Environment.MachineName}:{pid.ToString(CultureInfo.InvariantCulture)} is no longer running)", trials[0].Error);
         Assert.Equal(3, trials.Count(t => t.State == TrialState.Complete));
         Assert.Equal(Enumerable.Range(0, 4), trials.Select(t => t.Number));
@@ -82,7 +82,7 @@ public sealed class SweepProcessFaultTests : IDisposable
             Thread.Sleep(random.Next(150, 1500));
             victim.Kill();
             Assert.True(victim.WaitForExit(30_000));
-            var now = File.Exists(db) ? Studies.TryTrials(db, "killed") : null;
+            var now = File.Exists(db) ? TestStudies.TryTrials(db, "killed") : null;
             int running = now?.Count(t => t.State == TrialState.Running) ?? 0;
             leftRunning += running;
             output.WriteLine($"round {round}: killed at a random moment; {running} trial(s) left Running, {now?.Count(t => t.State == TrialState.Complete) ?? 0} complete so far");
@@ -94,7 +94,7 @@ public sealed class SweepProcessFaultTests : IDisposable
             Finish(rerun, TimeSpan.FromSeconds(90));
         output.WriteLine($"final run took {clock.Elapsed.TotalSeconds:0.0} s");
 
-        var trials = Studies.Trials(db, "killed");
+        var trials = TestStudies.Trials(db, "killed");
         Assert.Equal(n, trials.Count(t => t.State == TrialState.Complete));
         Assert.Equal(Enumerable.Range(0, trials.Count), trials.Select(t => t.Number));        // unique, no gaps
         Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
@@ -124,7 +124,7 @@ public sealed class SweepProcessFaultTests : IDisposable
         string outB = Finish(b, TimeSpan.FromSeconds(90));
         output.WriteLine($"three processes took {clock.Elapsed.TotalSeconds:0.0} s");
 
-        var trials = Studies.Trials(db, "three");
+        var trials = TestStudies.Trials(db, "three");
         Assert.Equal(n, trials.Count(t => t.State == TrialState.Complete));
         Assert.Equal(Enumerable.Range(0, trials.Count), trials.Select(t => t.Number));
         Assert.Equal(GoneError(victim), trials[inFlight].Error);

@@ -27,7 +27,7 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(result.Best.Value, progress[^1].BestValue);
         Assert.Equal(result.Best.Number, progress[^1].BestTrialNumber);
         Assert.False(result.Cancelled || result.TimedOut);
-        Assert.Equal(5, Studies.Trials(dir.File("studies.db"), "knobs").Count);
+        Assert.Equal(5, TestStudies.Trials(dir.File("studies.db"), "knobs").Count);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class SweepTests : IDisposable
         Assert.Equal("System.InvalidOperationException: boom in trial 1", result.Trials[1].Error);
         Assert.Equal(TrialState.Failed, result.Trials[2].State);
         Assert.Contains("NaN", result.Trials[2].Error);
-        var stored = Studies.Trials(dir.File("studies.db"), "knobs");
+        var stored = TestStudies.Trials(dir.File("studies.db"), "knobs");
         Assert.Equal("System.InvalidOperationException: boom in trial 1", stored[1].Error);
     }
 
@@ -82,7 +82,7 @@ public sealed class SweepTests : IDisposable
         Assert.Contains("3 trials failed in this run, more than MaxFailedTrials (2)", e.Message);
         Assert.Contains("trial 2: System.FormatException: bad input 2", e.Message);
         Assert.Contains("trial 4: System.FormatException: bad input 4", e.Message);
-        var stored = Studies.Trials(dir.File("studies.db"), "knobs");
+        var stored = TestStudies.Trials(dir.File("studies.db"), "knobs");
         Assert.Equal(2, stored.Count(t => t.State == TrialState.Complete));
         Assert.Equal(3, stored.Count(t => t.State == TrialState.Failed));
     }
@@ -166,7 +166,7 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(8.0, result.Trials[1].Value);                          // the last intermediate value (step 2)
         Assert.Equal([0, 1, 2], result.Trials[1].Intermediate.Keys.OrderBy(k => k));
         Assert.Equal(5, result.Trials[0].Intermediate.Count);
-        Assert.Equal(6.0, Studies.Trials(dir.File("studies.db"), "knobs")[0].Intermediate[4]);
+        Assert.Equal(6.0, TestStudies.Trials(dir.File("studies.db"), "knobs")[0].Intermediate[4]);
         Assert.Equal(16, pruner.Calls);                                      // 5 + 3 + 5 + 3 reports
         Assert.Equal(4, pruner.LastHistoryCount);                           // it saw every trial of the study
     }

@@ -102,7 +102,7 @@ public sealed class TempDir : IDisposable
     }
 }
 
-internal static class Studies
+internal static class TestStudies
 {
     /// <summary>Every trial of a study, read straight from storage.</summary>
     public static IReadOnlyList<StoredTrial> Trials(IStudyStorage storage, string study)
@@ -142,5 +142,5 @@ internal static class Studies
         return System.Diagnostics.Process.Start(info)!;
     }
 
-    public static string WorkerDll => typeof(Studies).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SweepWorkerDll").Value!;
+    public static string WorkerDll => typeof(TestStudies).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SweepWorkerDll").Value!;
 }

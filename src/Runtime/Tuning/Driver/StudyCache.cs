@@ -79,7 +79,7 @@ internal sealed class StudyCache
         {
             if (number >= byNumber.Count || byNumber[number] is not { } old || old.Id != outcome.TrialId || old.State != TrialState.Running) return;
             double? value = outcome.Value is { } v && double.IsFinite(v) ? v : null;
-            var t = old with { State = outcome.State, Value = value, Error = outcome.Error, Finished = outcome.Finished ?? DateTimeOffset.UtcNow, Started = outcome.Started ?? old.Started };
+            var t = old with { State = outcome.State, Value = value, Error = outcome.Error, Failure = outcome.StoredFailure, Finished = outcome.Finished ?? DateTimeOffset.UtcNow, Started = outcome.Started ?? old.Started };
             Count(old, -1);
             byNumber[number] = t;
             frozen[number] = t.ToFrozen();

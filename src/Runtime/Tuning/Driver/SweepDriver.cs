@@ -186,14 +186,14 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
                 string error = $"cancelled: the sweep {why} and the objective did not return within CancellationGrace ({Seconds(grace.Value)} s) of its cancellation token " +
                     "firing; it was left running in the background and its result is discarded (pass trial.CancellationToken to the work it does)";
                 running.TryRemove(trial.Id, out _);
-                storage.FinishTrial(new TrialOutcome(trial.Id, TrialState.Failed, null, error) { Started = trial.Since, Finished = DateTimeOffset.UtcNow });
+                storage.FinishTrial(new TrialOutcome(trial.Id, TrialState.Failed, null, error) { Failure = TrialFailure.Cancelled, Started = trial.Since, Finished = DateTimeOffset.UtcNow });
                 if (logger is not null) LogWarning(logger, study.Name, $"trial {trial.Number} did not return within {Seconds(grace.Value)} s of cancellation; stored as cancelled and left behind.", null);
             }
             // Anything else the stuck workers held (a trial created ahead) never began.
             foreach (var id in running.Keys.ToArray())
             {
                 running.TryRemove(id, out _);
-                storage.FinishTrial(new TrialOutcome(id, TrialState.Failed, null, NotStartedError));
+                storage.FinishTrial(new TrialOutcome(id, TrialState.Failed, null, NotStartedError) { Failure = TrialFailure.Cancelled });
             }
         }
     }
@@ -201,7 +201,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static TrialResult<T> ToResult(StoredTrial t)
-        => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null);
+        => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null) { Failure = t.Failure, RetryOf = t.RetryOf };
 
     /// <summary>A trial this worker ran whose result is not stored yet.</summary>
     private sealed record Ran(TrialOutcome Outcome, int Number, IReadOnlyList<double> Values, long DurationMs);
@@ -346,7 +346,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
                 // A trial created ahead that never started: kept, as a cancelled one is, so its number is accounted for.
                 if (next is not null)
                 {
-                    try { storage.FinishTrial(new TrialOutcome(next.Id, TrialState.Failed, null, NotStartedError)); }
+                    try { storage.FinishTrial(new TrialOutcome(next.Id, TrialState.Failed, null, NotStartedError) { Failure = TrialFailure.Cancelled }); }
                     finally { running.TryRemove(next.Id, out _); }
                     cache.Refresh();
                 }
@@ -355,21 +355,17 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     }
 
     /// <summary>
-    /// The lowest-numbered trial failed as abandoned that has not been run again and is not itself a rerun, or null. A
-    /// rerun is recognised by its parameters: another trial with exactly the same internal values (a later one: it was
-    /// rerun; an earlier one: it is a rerun). Continuous values do not repeat by chance; where a small discrete space
-    /// repeats one, that abandoned trial is simply not rerun.
+    /// The lowest-numbered trial failed as abandoned that has not been run again and is not itself a rerun, or null. Both
+    /// are read from the trials' stored <see cref="FrozenTrial.RetryOf"/> (written with the rerun's creation, in the same
+    /// transaction as the decision), never from the error's wording or from equal parameters.
     /// </summary>
     internal static FrozenTrial? AbandonedToRetry(IReadOnlyList<FrozenTrial> history)
     {
+        HashSet<int>? rerun = null;
+        foreach (var t in history)
+            if (t.RetryOf is { } of) (rerun ??= new HashSet<int>()).Add(of);
         foreach (var a in history)
-        {
-            if (a.State != TrialState.Failed || a.Error is not { } e || !e.StartsWith("abandoned:", StringComparison.Ordinal)) continue;
-            bool repeated = false;
-            foreach (var t in history)
-                if (t.Number != a.Number && t.Values.SequenceEqual(a.Values)) { repeated = true; break; }
-            if (!repeated) return a;
-        }
+            if (a is { State: TrialState.Failed, Failure: TrialFailure.Abandoned, RetryOf: null } && rerun?.Contains(a.Number) != true) return a;
         return null;
     }
 
@@ -442,7 +438,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
                 if (options.RetryAbandoned && AbandonedToRetry(history) is { } abandoned)
                 {
                     retryOf = abandoned.Number;
-                    return abandoned.Values.ToArray();
+                    return new NewTrial(abandoned.Values.ToArray(), abandoned.Number);
                 }
                 // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
                 if (sampler is GridSampler grid && grid.IsExhausted(space, history)) { final = true; return null; }
@@ -598,9 +594,11 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         TrialState state;
         double? value = null;
         string? message = null;
+        TrialFailure? failure = null;
         if (leftBehind)
         {
             state = TrialState.Failed;
+            failure = TrialFailure.Timeout;
             message = $"timeout: the trial ran longer than TrialTimeout ({Seconds(options.TrialTimeout!.Value)} s) and did not return within CancellationGrace " +
                 $"({Seconds(options.CancellationGrace!.Value)} s) of its cancellation token firing; it was left running in the background and its result is discarded " +
                 "(pass trial.CancellationToken to the work it does)";
@@ -613,6 +611,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         else if (cancelled && trialTimedOut)
         {
             state = TrialState.Failed;
+            failure = TrialFailure.Timeout;
             message = $"timeout: the trial ran longer than TrialTimeout ({Seconds(options.TrialTimeout!.Value)} s) and stopped at its cancellation token";
         }
         else if (cancelled)
@@ -621,17 +620,20 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
             // it does not count toward MaxFailedTrials. An objective that waits with Task.Wait() throws the
             // cancellation wrapped in an AggregateException; one that catches it may return NaN: both are cancellations.
             state = TrialState.Failed;
+            failure = TrialFailure.Cancelled;
             message = "cancelled: the sweep was cancelled or timed out while the trial ran";
         }
         else if (error is not null)
         {
             state = TrialState.Failed;
+            failure = TrialFailure.Error;
             var shown = error is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : error;
             message = $"{shown.GetType().FullName}: {shown.Message}";
         }
         else if (!double.IsFinite(result))
         {
             state = TrialState.Failed;
+            failure = TrialFailure.Error;
             message = $"the objective returned {result.ToString(CultureInfo.InvariantCulture)}, not a finite value";
         }
         else
@@ -640,7 +642,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
             value = result;
         }
 
-        if (state == TrialState.Failed && message is not null && !message.StartsWith("cancelled:", StringComparison.Ordinal))
+        if (failure is TrialFailure.Error or TrialFailure.Timeout)
         {
             failures.Enqueue($"trial {created.Number}: {message}");
             while (failures.Count > 20) failures.TryDequeue(out _);
@@ -649,7 +651,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         }
         if (leftBehind && logger is not null)
             LogWarning(logger, study.Name, $"trial {created.Number} ignored its cancellation token for {Seconds(options.CancellationGrace!.Value)} s after its TrialTimeout; stored as Failed and left behind.", null);
-        return (new TrialOutcome(created.Id, state, value, message), clock.ElapsedMilliseconds);
+        return (new TrialOutcome(created.Id, state, value, message) { Failure = failure }, clock.ElapsedMilliseconds);
     }
 
     /// <summary>Whether <paramref name="e"/> is a cancellation: an <see cref="OperationCanceledException"/>, or an

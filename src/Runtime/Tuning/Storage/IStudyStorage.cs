@@ -25,8 +25,22 @@ public sealed record StoredTrial(
     string? Error,
     long UpdatedSeq)
 {
+    /// <summary>Why it failed (Failed trials only).</summary>
+    public TrialFailure? Failure { get; init; }
+
+    /// <summary>The number of the abandoned trial this one runs again, or null.</summary>
+    public int? RetryOf { get; init; }
+
     /// <summary>What samplers and pruners see of this trial.</summary>
-    public FrozenTrial ToFrozen() => new(Number, State, Values, Value, Intermediate, Started, Finished, Error);
+    public FrozenTrial ToFrozen() => new(Number, State, Values, Value, Intermediate, Started, Finished, Error) { Failure = Failure, RetryOf = RetryOf };
+}
+
+/// <summary>The trial <see cref="IStudyStorage.FinishAndCreate"/> is to create: its internal values and, for a rerun of
+/// an abandoned trial, that trial's number (stored with it, in the same transaction, so no two workers rerun one trial).</summary>
+public sealed record NewTrial(double[] Values, int? RetryOf = null)
+{
+    /// <summary>A new trial with these values (not a rerun).</summary>
+    public static implicit operator NewTrial(double[] values) => new(values);
 }
 
 /// <summary>Trials that changed after a given sequence number, and the sequence number to ask from next time.</summary>
@@ -78,20 +92,19 @@ public interface IStudyStorage : IDisposable
     /// <summary>Records that the worker running these trials is alive.</summary>
     void Heartbeat(IReadOnlyCollection<long> trialIds);
 
-    /// <summary>Ends a trial: Complete, Pruned or Failed, with its value (finite or null) and error.</summary>
-    void FinishTrial(long trialId, TrialState state, double? value, string? error);
+    /// <summary>Ends a trial as <paramref name="outcome"/> says: Complete, Pruned or Failed (with its
+    /// <see cref="TrialOutcome.Failure"/> kind; <see cref="TrialFailure.Error"/> when none is given), its value (finite
+    /// or null) and error text; where it carries <see cref="TrialOutcome.Started"/> (a trial created ahead, whose
+    /// objective began later than its creation), the trial's start becomes that time.</summary>
+    /// <exception cref="ArgumentException">The outcome's state is Running.</exception>
+    void FinishTrial(TrialOutcome outcome);
 
-    /// <summary>Ends a trial as <paramref name="outcome"/> says; where it carries <see cref="TrialOutcome.Started"/> (a
-    /// trial created ahead, whose objective began later than its creation), the trial's start becomes that time. The
-    /// default ignores <see cref="TrialOutcome.Started"/>.</summary>
-    void FinishTrial(TrialOutcome outcome) => FinishTrial(outcome.TrialId, outcome.State, outcome.Value, outcome.Error);
-
-    /// <summary>Marks Failed, with <paramref name="error"/>, every Running trial of the study whose last heartbeat is
-    /// older than <paramref name="olderThan"/>; returns their numbers.</summary>
+    /// <summary>Marks Failed as <see cref="TrialFailure.Abandoned"/>, with <paramref name="error"/>, every Running trial
+    /// of the study whose last heartbeat is older than <paramref name="olderThan"/>; returns their numbers.</summary>
     IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error);
 
-    /// <summary>Marks Failed, with <paramref name="error"/>, those of <paramref name="trialIds"/> that are still Running
-    /// (their worker is known to be gone); returns their numbers. A trial that finished meanwhile is left as it is. The
+    /// <summary>Marks Failed as <see cref="TrialFailure.Abandoned"/>, with <paramref name="error"/>, those of
+    /// <paramref name="trialIds"/> that are still Running (their worker is known to be gone); returns their numbers. A trial that finished meanwhile is left as it is. The
     /// default finishes each one found Running by <see cref="RunningTrials"/>; storages do it in one transaction.</summary>
     IReadOnlyList<int> FailTrials(long studyId, IReadOnlyCollection<long> trialIds, string error)
     {
@@ -99,7 +112,7 @@ public interface IStudyStorage : IDisposable
         foreach (var t in RunningTrials(studyId))
         {
             if (!trialIds.Contains(t.Id)) continue;
-            FinishTrial(t.Id, TrialState.Failed, null, error);
+            FinishTrial(new TrialOutcome(t.Id, TrialState.Failed, null, error) { Failure = TrialFailure.Abandoned });
             failed.Add(t.Number);
         }
         return failed;
@@ -113,26 +126,15 @@ public interface IStudyStorage : IDisposable
     /// what changed since <paramref name="afterSeq"/>, and creates the next trial, in as few round trips and as short a
     /// lock as the storage allows. <paramref name="decide"/> gets the next trial's number and the changes (which may not
     /// include <paramref name="finish"/> yet: a storage may commit it together with the creation) and returns the new
-    /// trial's values, or null to create none. The finish is stored whatever the decision: a null or an exception from
-    /// <paramref name="decide"/> never loses the result.
+    /// trial (its values, and for a rerun of an abandoned trial that trial's number, stored with it), or null to create
+    /// none. The finish is stored whatever the decision: a null or an exception from <paramref name="decide"/> never
+    /// loses the result.
     /// <para>Guarantees as <see cref="CreateTrial"/>: the number is unique, and no trial was created between the read the
     /// changes come from and the new one; a storage that finds one was (another worker was quicker) calls
     /// <paramref name="decide"/> again with the newer changes. So decide may run more than once; it should be quick and
     /// have no effect other than applying the changes it is given.</para>
-    /// The default runs <see cref="FinishTrial(TrialOutcome)"/>, then <see cref="CreateTrial"/> with the changes read inside it.
     /// </summary>
-    StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, double[]?> decide)
-    {
-        if (finish is { } f) FinishTrial(f);
-        try
-        {
-            return CreateTrial(studyId, number => decide(number, GetTrialsChangedSince(studyId, afterSeq)) ?? throw new NoTrialWanted());
-        }
-        catch (NoTrialWanted)
-        {
-            return null;
-        }
-    }
+    StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, NewTrial?> decide);
 
     /// <summary>The study's Running trials with their last heartbeat (heartbeats do not change
     /// <see cref="StoredTrial.UpdatedSeq"/>, so <see cref="GetTrialsChangedSince"/> does not report them). The driver
@@ -140,11 +142,21 @@ public interface IStudyStorage : IDisposable
     /// trial, storages with an index on Running trials answer directly.</summary>
     IReadOnlyList<RunningTrial> RunningTrials(long studyId)
         => GetTrialsChangedSince(studyId, 0).Trials.Where(t => t.State == TrialState.Running).Select(t => new RunningTrial(t.Id, t.Number, t.Heartbeat)).ToList();
+
+    /// <summary>Every study in this storage, by name (for listing; <see cref="FindStudy"/> reads one).</summary>
+    IReadOnlyList<StudyInfo> ListStudies();
 }
 
 /// <summary>How a trial ended, as <see cref="IStudyStorage.FinishTrial(TrialOutcome)"/> stores it.</summary>
 public sealed record TrialOutcome(long TrialId, TrialState State, double? Value, string? Error)
 {
+    /// <summary>Why a Failed trial failed; null for one that did not fail (a Failed outcome without it is stored as
+    /// <see cref="TrialFailure.Error"/>).</summary>
+    public TrialFailure? Failure { get; init; }
+
+    /// <summary>The kind stored for this outcome: <see cref="Failure"/> for a Failed one (Error by default), else null.</summary>
+    public TrialFailure? StoredFailure => State == TrialState.Failed ? Failure ?? TrialFailure.Error : null;
+
     /// <summary>When its objective began, which the sweep driver always gives: later than the trial's creation, by the
     /// step that created it or, for a trial created ahead (<see cref="SweepOptions.CreateAhead"/>), by the whole trial
     /// before it. Null keeps the start stored at creation.</summary>
@@ -156,11 +168,6 @@ public sealed record TrialOutcome(long TrialId, TrialState State, double? Value,
     public DateTimeOffset? Finished { get; init; }
 }
 
-/// <summary>Rolls back <see cref="IStudyStorage.CreateTrial"/> when <see cref="IStudyStorage.FinishAndCreate"/>'s
-/// decision is to create no trial.</summary>
-internal sealed class NoTrialWanted : Exception
-{
-}
 
 /// <summary>A Running trial, its last heartbeat and, where the storage records it, its worker: "host:pid" followed by a
 /// key that tells another process of the same machine whether that process is still running.</summary>

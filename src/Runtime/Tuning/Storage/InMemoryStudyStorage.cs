@@ -29,6 +29,8 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         public DateTimeOffset? Finished;
         public DateTimeOffset Heartbeat;
         public string? Error;
+        public TrialFailure? Failure;
+        public int? RetryOf;
         public long Seq;
         public required Study Study;
     }
@@ -81,17 +83,37 @@ public sealed class InMemoryStudyStorage : IStudyStorage
 
     public StoredTrial CreateTrial(long studyId, Func<int, double[]> sample)
     {
+        lock (gate) return Insert(GetStudy(studyId), new NewTrial(sample(GetStudy(studyId).Trials.Count)));
+    }
+
+    /// <summary>Under the one lock: store the finish, read the changes, decide, insert. An exception from
+    /// <paramref name="decide"/> still keeps the finish, then is rethrown.</summary>
+    public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, NewTrial?> decide)
+    {
         lock (gate)
         {
+            if (finish is { } f) FinishTrial(f);
             var study = GetStudy(studyId);
-            int number = study.Trials.Count;
-            double[] values = sample(number);
-            var now = Clock();
-            var row = new Row { Id = nextTrialId++, Number = number, Values = (double[])values.Clone(), Study = study, State = TrialState.Running, Started = now, Heartbeat = now, Seq = ++study.Seq };
-            study.Trials.Add(row);
-            trials.Add(row.Id, row);
-            return Snapshot(row);
+            return decide(study.Trials.Count, GetTrialsChangedSince(studyId, afterSeq)) is { } wanted ? Insert(study, wanted) : null;
         }
+    }
+
+    private StoredTrial Insert(Study study, NewTrial trial)
+    {
+        var now = Clock();
+        var row = new Row
+        {
+            Id = nextTrialId++, Number = study.Trials.Count, Values = (double[])trial.Values.Clone(), Study = study, State = TrialState.Running,
+            Started = now, Heartbeat = now, Seq = ++study.Seq, RetryOf = trial.RetryOf,
+        };
+        study.Trials.Add(row);
+        trials.Add(row.Id, row);
+        return Snapshot(row);
+    }
+
+    public IReadOnlyList<StudyInfo> ListStudies()
+    {
+        lock (gate) return byName.Values.Select(s => s.Info).OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
     }
 
     public void ReportIntermediate(long trialId, int step, double value)
@@ -114,9 +136,6 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         }
     }
 
-    public void FinishTrial(long trialId, TrialState state, double? value, string? error)
-        => FinishTrial(new TrialOutcome(trialId, state, value, error));
-
     public void FinishTrial(TrialOutcome outcome)
     {
         var (trialId, state, value, error) = outcome;
@@ -128,6 +147,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
             row.State = state;
             row.Value = value is { } v && double.IsFinite(v) ? v : null;
             row.Error = error;
+            row.Failure = outcome.StoredFailure;
             row.Finished = outcome.Finished ?? Clock();
             row.Seq = ++row.Study.Seq;
         }
@@ -144,6 +164,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
                 if (row.State != TrialState.Running || row.Heartbeat >= olderThan) continue;
                 row.State = TrialState.Failed;
                 row.Error = error;
+                row.Failure = TrialFailure.Abandoned;
                 row.Finished = Clock();
                 row.Seq = ++study.Seq;
                 failed.Add(row.Number);
@@ -169,5 +190,6 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     private Row GetTrial(long id) => trials.TryGetValue(id, out var r) ? r : throw new InvalidOperationException($"No trial with id {id} in {Location} (was its study deleted?).");
 
     private static StoredTrial Snapshot(Row r)
-        => new(r.Id, r.Number, r.State, (double[])r.Values.Clone(), r.Value, new Dictionary<int, double>(r.Intermediate), r.Started, r.Finished, r.Heartbeat, r.Error, r.Seq);
+        => new(r.Id, r.Number, r.State, (double[])r.Values.Clone(), r.Value, new Dictionary<int, double>(r.Intermediate), r.Started, r.Finished, r.Heartbeat, r.Error, r.Seq)
+        { Failure = r.Failure, RetryOf = r.RetryOf };
 }

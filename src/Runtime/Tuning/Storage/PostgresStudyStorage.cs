@@ -29,7 +29,7 @@ namespace Attune;
 public sealed class PostgresStudyStorage : IStudyStorage
 {
     /// <summary>The schema this version reads and writes; a database with a newer one is refused.</summary>
-    internal const int SchemaVersion = 1;
+    internal const int SchemaVersion = 2;
 
     /// <summary>The DDL that creates the schema (version <see cref="SchemaVersion"/>), for an administrator to run
     /// once; idempotent.</summary>
@@ -57,7 +57,9 @@ public sealed class PostgresStudyStorage : IStudyStorage
             finished timestamptz,
             heartbeat timestamptz NOT NULL,
             worker text,
-            updated_seq bigint NOT NULL);
+            updated_seq bigint NOT NULL,
+            failure text,
+            retry_of integer);
         CREATE UNIQUE INDEX IF NOT EXISTS trials_study_number ON trials(study_id, number);
         CREATE INDEX IF NOT EXISTS trials_study_seq ON trials(study_id, updated_seq);
         CREATE INDEX IF NOT EXISTS trials_study_running ON trials(study_id, heartbeat) WHERE state = 'Running';
@@ -66,10 +68,25 @@ public sealed class PostgresStudyStorage : IStudyStorage
             step integer NOT NULL,
             value double precision,
             PRIMARY KEY (trial_id, step));
-        INSERT INTO schema_version(version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
+        INSERT INTO schema_version(version) SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
         """;
 
-    private const string TrialColumns = "t.id, t.number, t.state, t.value, t.values_json, t.started, t.finished, t.heartbeat, t.error, t.updated_seq";
+    /// <summary>Schema version 1 to 2, in place, for an administrator where workers may not ALTER the tables (Attune
+    /// runs it itself when it may): a Failed trial's kind and a rerun's original become columns (version 1 kept them in
+    /// the error's words and in equal parameter values).</summary>
+    public const string MigrateVersion1Sql = $"""
+        ALTER TABLE trials ADD COLUMN IF NOT EXISTS failure text;
+        ALTER TABLE trials ADD COLUMN IF NOT EXISTS retry_of integer;
+        {StudyCodec.FailureFromErrorSql}
+        UPDATE trials t SET retry_of = a.number
+        FROM (SELECT b.id, MIN(a.number) AS number FROM trials b JOIN trials a
+                ON a.study_id = b.study_id AND a.failure = 'Abandoned' AND a.values_json = b.values_json AND a.number < b.number
+              GROUP BY b.id) a
+        WHERE t.id = a.id;
+        UPDATE schema_version SET version = 2;
+        """;
+
+    private const string TrialColumns = "t.id, t.number, t.state, t.value, t.values_json, t.started, t.finished, t.heartbeat, t.error, t.updated_seq, t.failure, t.retry_of";
 
     private readonly string connectionString;
     private readonly PostgresRetry retry;
@@ -140,7 +157,21 @@ public sealed class PostgresStudyStorage : IStudyStorage
                     "Ask an administrator to create them once (PostgresStudyStorage.SchemaSql; see docs/postgresql.md), or grant CREATE on the schema.", e);
             }
         }
-        // Version 1 is the first; later versions migrate here, step by step, inside this transaction.
+        else if (found == 1)
+        {
+            // Step by step, inside this transaction, under the advisory lock: other workers wait, then find version 2.
+            try
+            {
+                using var migrate = new NpgsqlCommand(MigrateVersion1Sql, c, tx);
+                migrate.ExecuteNonQuery();
+            }
+            catch (PostgresException e) when (e.SqlState == "42501")
+            {
+                throw new InvalidOperationException($"{Location} holds studies in schema version 1; this version of Attune reads version 2 and this user may not " +
+                    $"migrate the tables ({e.MessageText}). Ask an administrator to run PostgresStudyStorage.MigrateVersion1Sql once (docs/postgresql.md); " +
+                    "nothing was changed and every trial is kept.", e);
+            }
+        }
         tx.Commit();
     }
 
@@ -207,9 +238,22 @@ public sealed class PostgresStudyStorage : IStudyStorage
         using var cmd = Cmd(c, "SELECT id, name, fingerprint, space_text, direction, created FROM studies WHERE name = @name");
         Add(cmd, "name", name);
         using var r = cmd.ExecuteReader();
-        if (!r.Read()) return null;
-        return new StudyInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Enum.Parse<Direction>(r.GetString(4)), Time(r.GetDateTime(5)));
+        return r.Read() ? ReadStudy(r) : null;
     }
+
+    private static StudyInfo ReadStudy(NpgsqlDataReader r)
+        => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Enum.Parse<Direction>(r.GetString(4)), Time(r.GetDateTime(5)));
+
+    public IReadOnlyList<StudyInfo> ListStudies()
+        => retry.Run("list the studies", () =>
+        {
+            using var c = Open();
+            using var cmd = Cmd(c, "SELECT id, name, fingerprint, space_text, direction, created FROM studies ORDER BY name");
+            using var r = cmd.ExecuteReader();
+            var list = new List<StudyInfo>();
+            while (r.Read()) list.Add(ReadStudy(r));
+            return (IReadOnlyList<StudyInfo>)list;
+        });
 
     public bool DeleteStudy(string name)
     {
@@ -242,6 +286,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
             }
             double[] values = sample(number);
             var now = DateTime.UtcNow;
+            // A plain creation (CreateTrial): never a rerun, so no retry_of.
             long id;
             using (var insert = Cmd(c, """
                 INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
@@ -314,12 +359,6 @@ public sealed class PostgresStudyStorage : IStudyStorage
         });
     }
 
-    public void FinishTrial(long trialId, TrialState state, double? value, string? error)
-    {
-        if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(state));
-        FinishTrial(new TrialOutcome(trialId, state, value, error));
-    }
-
     public void FinishTrial(TrialOutcome outcome)
     {
         if (outcome.State == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(outcome));
@@ -336,9 +375,9 @@ public sealed class PostgresStudyStorage : IStudyStorage
     // Idempotent: a retried write that already committed finds the same outcome and changes nothing.
     private const string FinishSql = """
         WITH cur AS (SELECT id, study_id FROM trials WHERE id = @id
-                     AND NOT (state = @state AND value IS NOT DISTINCT FROM @v AND error IS NOT DISTINCT FROM @e)),
+                     AND NOT (state = @state AND value IS NOT DISTINCT FROM @v AND error IS NOT DISTINCT FROM @e AND failure IS NOT DISTINCT FROM @kind)),
              s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM cur) RETURNING last_seq)
-        UPDATE trials SET state = @state, value = @v, error = @e, finished = @t, started = COALESCE(@started, started), updated_seq = (SELECT last_seq FROM s)
+        UPDATE trials SET state = @state, value = @v, error = @e, failure = @kind, finished = @t, started = COALESCE(@started, started), updated_seq = (SELECT last_seq FROM s)
         WHERE id = (SELECT id FROM cur)
         """;
 
@@ -351,6 +390,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
         p.Add(new NpgsqlParameter("e", NpgsqlDbType.Text) { Value = f.Error ?? (object)DBNull.Value });
         p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = (f.Finished ?? DateTimeOffset.UtcNow).UtcDateTime });
         p.Add(new NpgsqlParameter("started", NpgsqlDbType.TimestampTz) { Value = f.Started is { } s ? s.UtcDateTime : DBNull.Value });
+        p.Add(new NpgsqlParameter("kind", NpgsqlDbType.Text) { Value = f.StoredFailure?.ToString() ?? (object)DBNull.Value });
     }
 
     /// <summary>
@@ -370,7 +410,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
     /// The changes given to <paramref name="decide"/> may not include <paramref name="finish"/> (it is committed with the
     /// creation); the caller knows its own outcome. When decide creates nothing or throws, the finish is stored alone.
     /// </summary>
-    public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, double[]?> decide)
+    public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, NewTrial?> decide)
     {
         var space = spaces.TryGetValue(studyId, out var found) ? found : throw new InvalidOperationException($"Study {studyId} was not opened through this storage object; call OpenStudy first.");
         if (finish is { State: TrialState.Running }) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(finish));
@@ -392,18 +432,19 @@ public sealed class PostgresStudyStorage : IStudyStorage
                 SweepProfile.Add("pg: read", read);
                 return result;
             });
-            double[]? values;
-            try { values = decide(number, changes); }
+            NewTrial? wanted;
+            try { wanted = decide(number, changes); }
             catch
             {
                 if (finish is { } f) FinishTrial(f);
                 throw;
             }
-            if (values is null)
+            if (wanted is null)
             {
                 if (finish is { } f) FinishTrial(f);
                 return null;
             }
+            var values = wanted.Values;
             var pending = finish;
             // The creation's start time, fixed across retries and kept to the microsecond PostgreSQL stores: with the
             // number and this process's worker name it identifies this worker's own insert.
@@ -417,7 +458,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
                 // is there, it is this worker's (another worker has another name; another thread of this process would need
                 // the same number in the same microsecond), so take it instead of deciding
                 // again and leaving it Running with nobody to run it. The finish in that batch is safe to repeat.
-                if (attempts++ > 0 && FindOwnCreation(c, studyId, number, started) is { } earlier) return earlier with { Values = (double[])values.Clone() };
+                if (attempts++ > 0 && FindOwnCreation(c, studyId, number, started) is { } earlier) return earlier with { Values = (double[])values.Clone(), RetryOf = wanted.RetryOf };
                 using var batch = new NpgsqlBatch(c);
                 if (pending is not null)
                 {
@@ -425,7 +466,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
                     AddFinish(fin.Parameters, pending);
                     batch.BatchCommands.Add(fin);
                 }
-                batch.BatchCommands.Add(CasInsert(space, studyId, number, values, started));
+                batch.BatchCommands.Add(CasInsert(space, studyId, number, wanted, started));
                 var now = started;
                 // One implicit transaction: the finish (which returns no rows) and the creation commit together.
                 using var r = batch.ExecuteReader();
@@ -433,7 +474,8 @@ public sealed class PostgresStudyStorage : IStudyStorage
                 if (r.Read())
                 {
                     var at = Time(now);
-                    made = new StoredTrial(r.GetInt64(0), number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, r.GetInt64(1));
+                    made = new StoredTrial(r.GetInt64(0), number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, r.GetInt64(1))
+                        { RetryOf = wanted.RetryOf };
                 }
                 while (r.NextResult()) { }   // read to the end: the commit's outcome comes after the rows
                 SweepProfile.Add(pending is null ? "pg: create" : "pg: finish + create", insert);
@@ -466,16 +508,17 @@ public sealed class PostgresStudyStorage : IStudyStorage
     }
 
     /// <summary>Creation with the study's row locked from the read to the commit (other creations wait; no conflict).</summary>
-    private StoredTrial? CreateLocked(SearchSpace space, long studyId, long afterSeq, Func<int, TrialChanges, double[]?> decide)
+    private StoredTrial? CreateLocked(SearchSpace space, long studyId, long afterSeq, Func<int, TrialChanges, NewTrial?> decide)
     {
         using var c = Open();
         using var tx = c.BeginTransaction();
         var (number, changes) = ReadCountAndChanges(c, tx, studyId, afterSeq, forUpdate: true);
-        double[]? values = decide(number, changes);
-        if (values is null) return null;   // nothing written: disposing the transaction rolls back the lock
+        var wanted = decide(number, changes);
+        if (wanted is null) return null;   // nothing written: disposing the transaction rolls back the lock
+        var values = wanted.Values;
         using var batch = new NpgsqlBatch(c, tx);
         var now = new DateTime(DateTime.UtcNow.Ticks / 10 * 10, DateTimeKind.Utc);
-        batch.BatchCommands.Add(CasInsert(space, studyId, number, values, now));
+        batch.BatchCommands.Add(CasInsert(space, studyId, number, wanted, now));
         long id, seq;
         using (var r = batch.ExecuteReader())
         {
@@ -484,7 +527,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
         }
         tx.Commit();
         var at = Time(now);
-        return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq);
+        return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq) { RetryOf = wanted.RetryOf };
     }
 
     /// <summary>The trial <paramref name="number"/> of the study if this process created it at <paramref name="started"/>
@@ -494,10 +537,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
         using var cmd = Cmd(c, $"SELECT {TrialColumns} FROM trials t WHERE t.study_id = @s AND t.number = @n AND t.worker = @w AND t.started = @t");
         Add(cmd, "s", studyId); Add(cmd, "n", number); Add(cmd, "w", WorkerName); Add(cmd, "t", started, NpgsqlDbType.TimestampTz);
         using var r = cmd.ExecuteReader();
-        if (!r.Read()) return null;
-        return new StoredTrial(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
-            r.IsDBNull(3) ? null : r.GetDouble(3), new Dictionary<int, double>(), Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
-            Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9));
+        return r.Read() ? ReadTrial(r, new Dictionary<int, double>()) : null;
     }
 
     /// <summary><see cref="FindOwnCreation(NpgsqlConnection, long, int, DateTime)"/> on a connection of its own (tests).</summary>
@@ -507,16 +547,18 @@ public sealed class PostgresStudyStorage : IStudyStorage
         return FindOwnCreation(c, studyId, number, started);
     }
 
-    private static NpgsqlBatchCommand CasInsert(SearchSpace space, long studyId, int number, double[] values, DateTime now)
+    private static NpgsqlBatchCommand CasInsert(SearchSpace space, long studyId, int number, NewTrial trial, DateTime now)
     {
+        var values = trial.Values;
         var cas = new NpgsqlBatchCommand("""
             WITH s AS (UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1
                        WHERE id = @s AND trial_count = @n RETURNING last_seq)
-            INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
-            SELECT @s, @n, 'Running', NULL, @params::json, @values, NULL, @t, NULL, @t, @w, s.last_seq FROM s
+            INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq, retry_of)
+            SELECT @s, @n, 'Running', NULL, @params::json, @values, NULL, @t, NULL, @t, @w, s.last_seq, @retry FROM s
             RETURNING id, updated_seq
             """);
         var p = cas.Parameters;
+        p.Add(new NpgsqlParameter("retry", NpgsqlDbType.Integer) { Value = trial.RetryOf ?? (object)DBNull.Value });
         p.Add(new NpgsqlParameter("s", studyId)); p.Add(new NpgsqlParameter("n", number));
         p.Add(new NpgsqlParameter("params", StudyCodec.ParamsJson(space, values))); p.Add(new NpgsqlParameter("values", StudyCodec.ValuesJson(values)));
         p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = now }); p.Add(new NpgsqlParameter("w", WorkerName));
@@ -561,7 +603,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
             using (var fail = Cmd(c, $"""
                 WITH stale AS (SELECT t.id, row_number() OVER (ORDER BY t.number) AS k FROM trials t
                                WHERE t.study_id = @s AND t.state = 'Running' AND {condition})
-                UPDATE trials t SET state = 'Failed', error = @e, finished = @now, updated_seq = @seq + stale.k
+                UPDATE trials t SET state = 'Failed', error = @e, failure = 'Abandoned', finished = @now, updated_seq = @seq + stale.k
                 FROM stale WHERE t.id = stale.id AND t.state = 'Running' AND {condition}
                 RETURNING t.number, t.updated_seq
                 """, tx))
@@ -612,18 +654,26 @@ public sealed class PostgresStudyStorage : IStudyStorage
         while (r.Read())
         {
             var intermediate = new Dictionary<int, double>();
-            if (!r.IsDBNull(10))
+            if (!r.IsDBNull(12))
             {
-                var steps = r.GetFieldValue<int[]>(10);
-                var vals = r.GetFieldValue<double?[]>(11);
+                var steps = r.GetFieldValue<int[]>(12);
+                var vals = r.GetFieldValue<double?[]>(13);
                 for (int k = 0; k < steps.Length; k++) intermediate[steps[k]] = vals[k] ?? double.NaN;
             }
-            result.Add(new StoredTrial(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
-                r.IsDBNull(3) ? null : r.GetDouble(3), intermediate, Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
-                Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
+            result.Add(ReadTrial(r, intermediate));
         }
         return result;
     }
+
+    /// <summary>A trial from a row that starts with <see cref="TrialColumns"/>.</summary>
+    private static StoredTrial ReadTrial(NpgsqlDataReader r, Dictionary<int, double> intermediate)
+        => new(r.GetInt64(0), r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), StudyCodec.ParseValues(r.GetString(4)),
+            r.IsDBNull(3) ? null : r.GetDouble(3), intermediate, Time(r.GetDateTime(5)), r.IsDBNull(6) ? null : Time(r.GetDateTime(6)),
+            Time(r.GetDateTime(7)), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9))
+        {
+            Failure = r.IsDBNull(10) ? null : Enum.Parse<TrialFailure>(r.GetString(10)),
+            RetryOf = r.IsDBNull(11) ? null : r.GetInt32(11),
+        };
 
     public IReadOnlyList<RunningTrial> RunningTrials(long studyId)
     {

@@ -17,9 +17,9 @@ namespace Attune;
 public sealed class SqliteStudyStorage : IStudyStorage
 {
     /// <summary>The schema this version reads and writes; a file with a newer one is refused.</summary>
-    internal const int SchemaVersion = 1;
+    internal const int SchemaVersion = 2;
 
-    private const string TrialColumns = "id, number, state, value, values_json, started, finished, heartbeat, error, updated_seq";
+    private const string TrialColumns = "id, number, state, value, values_json, started, finished, heartbeat, error, updated_seq, failure, retry_of";
 
     private readonly string connectionString;
     // Writes from this process go through one connection, one at a time: threads queue on this lock instead of
@@ -132,7 +132,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
                         finished TEXT,
                         heartbeat TEXT NOT NULL,
                         worker TEXT,
-                        updated_seq INTEGER NOT NULL);
+                        updated_seq INTEGER NOT NULL,
+                        failure TEXT,
+                        retry_of INTEGER);
                     CREATE UNIQUE INDEX IF NOT EXISTS trials_study_number ON trials(study_id, number);
                     CREATE INDEX IF NOT EXISTS trials_study_seq ON trials(study_id, updated_seq);
                     CREATE INDEX IF NOT EXISTS trials_study_state ON trials(study_id, state);
@@ -148,9 +150,31 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 if (found is null or DBNull) Exec(c, $"INSERT INTO schema_version(version) VALUES ({SchemaVersion});");
                 else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) > SchemaVersion)
                     throw new NotSupportedException($"{Location} holds studies in schema version {found}, written by a newer Attune; this version reads version {SchemaVersion}. Update Attune or use another file.");
+                else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) == 1)
+                    MigrateFromVersion1(c);
                 return 0;
             });
         }
+    }
+
+    /// <summary>
+    /// Version 1 to 2, in place, inside the schema transaction (another process opening the file waits for it): the
+    /// trials get <c>failure</c> and <c>retry_of</c> columns, filled from what version 1 could only say in words — the
+    /// error's prefix ("abandoned:", "cancelled:", "timeout:"; any other failure is an Error) and, for a rerun, the
+    /// earlier abandoned trial with exactly the same values (how version 1 recognised reruns).
+    /// </summary>
+    private static void MigrateFromVersion1(SqliteConnection c)
+    {
+        Exec(c, $"""
+            ALTER TABLE trials ADD COLUMN failure TEXT;
+            ALTER TABLE trials ADD COLUMN retry_of INTEGER;
+            {StudyCodec.FailureFromErrorSql}
+            UPDATE trials SET retry_of = (SELECT MIN(a.number) FROM trials a WHERE a.study_id = trials.study_id AND a.failure = 'Abandoned'
+                                          AND a.values_json = trials.values_json AND a.number < trials.number)
+            WHERE EXISTS (SELECT 1 FROM trials a WHERE a.study_id = trials.study_id AND a.failure = 'Abandoned'
+                          AND a.values_json = trials.values_json AND a.number < trials.number);
+            UPDATE schema_version SET version = 2;
+            """);
     }
 
     /// <summary>The columns Attune reads from its tables: a table of the same name without them is another tool's.</summary>
@@ -232,13 +256,30 @@ public sealed class SqliteStudyStorage : IStudyStorage
         finally { readers.Add(s); }
     }
 
+    public IReadOnlyList<StudyInfo> ListStudies()
+    {
+        var s = RentReader();
+        try
+        {
+            var cmd = s.Command("SELECT id, name, fingerprint, space_text, direction, created FROM studies ORDER BY name;");
+            var list = new List<StudyInfo>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) list.Add(ReadStudy(r));
+            return list;
+        }
+        catch (SqliteException e) when (SqliteErrors.Explains(e)) { throw Explain(e); }
+        finally { readers.Add(s); }
+    }
+
+    private static StudyInfo ReadStudy(SqliteDataReader r)
+        => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Enum.Parse<Direction>(r.GetString(4)), StudyCodec.ParseTime(r.GetString(5)));
+
     private static StudyInfo? FindStudy(Session s, string name)
     {
         var cmd = s.Command("SELECT id, name, fingerprint, space_text, direction, created FROM studies WHERE name = $name;");
         Set(cmd, "$name", name);
         using var r = cmd.ExecuteReader();
-        if (!r.Read()) return null;
-        return new StudyInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Enum.Parse<Direction>(r.GetString(4)), StudyCodec.ParseTime(r.GetString(5)));
+        return r.Read() ? ReadStudy(r) : null;
     }
 
     public bool DeleteStudy(string name)
@@ -277,7 +318,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 Set(next, "$s", studyId);
                 int number; long seq;
                 using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); }
-                return Insert(space, studyId, number, seq, sample(number));
+                return Insert(space, studyId, number, seq, new NewTrial(sample(number)));
             });
         }
     }
@@ -286,7 +327,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     /// on the writer connection, decide and sample, insert. The file's write lock is held while the sampler runs, as in
     /// <see cref="CreateTrial"/>; on one machine that costs microseconds, not round trips. An exception from
     /// <paramref name="decide"/> still commits the finish, then is rethrown.</summary>
-    public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, double[]?> decide)
+    public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, NewTrial?> decide)
     {
         var space = SpaceOf(studyId);
         if (finish is { State: TrialState.Running }) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(finish));
@@ -301,33 +342,35 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 Set(next, "$s", studyId);
                 int number; long seq;
                 using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); }
-                double[]? values;
-                try { values = decide(number, ReadChanges(writer, studyId, afterSeq)); }
+                NewTrial? wanted;
+                try { wanted = decide(number, ReadChanges(writer, studyId, afterSeq)); }
                 catch (Exception e)
                 {
                     failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
                     return null;
                 }
-                return values is null ? null : Insert(space, studyId, number, seq, values);
+                return wanted is null ? null : Insert(space, studyId, number, seq, wanted);
             });
         }
         failed?.Throw();
         return created;
     }
 
-    private StoredTrial Insert(SearchSpace space, long studyId, int number, long seq, double[] values)
+    private StoredTrial Insert(SearchSpace space, long studyId, int number, long seq, NewTrial trial)
     {
+        var values = trial.Values;
         var now = DateTimeOffset.UtcNow;
         string time = StudyCodec.Time(now);
         var insert = writer.Command("""
-            INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq)
-            VALUES ($s, $n, 'Running', NULL, $params, $values, NULL, $t, NULL, $t, $w, $seq) RETURNING id;
+            INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq, retry_of)
+            VALUES ($s, $n, 'Running', NULL, $params, $values, NULL, $t, NULL, $t, $w, $seq, $retry) RETURNING id;
             """);
         Set(insert, "$s", studyId); Set(insert, "$n", number); Set(insert, "$params", StudyCodec.ParamsJson(space, values));
         Set(insert, "$values", StudyCodec.ValuesJson(values)); Set(insert, "$t", time); Set(insert, "$w", WorkerName); Set(insert, "$seq", seq);
+        Set(insert, "$retry", trial.RetryOf);
         long id = (long)insert.ExecuteScalar()!;
         var at = StudyCodec.ParseTime(time);
-        return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq);
+        return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq) { RetryOf = trial.RetryOf };
     }
 
     public void ReportIntermediate(long trialId, int step, double value)
@@ -362,12 +405,6 @@ public sealed class SqliteStudyStorage : IStudyStorage
         }
     }
 
-    public void FinishTrial(long trialId, TrialState state, double? value, string? error)
-    {
-        if (state == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(state));
-        FinishTrial(new TrialOutcome(trialId, state, value, error));
-    }
-
     public void FinishTrial(TrialOutcome outcome)
     {
         if (outcome.State == TrialState.Running) throw new ArgumentException("A trial finishes as Complete, Pruned or Failed.", nameof(outcome));
@@ -377,13 +414,14 @@ public sealed class SqliteStudyStorage : IStudyStorage
     private void Finish(TrialOutcome f)
     {
         var cmd = writer.Command("""
-            UPDATE trials SET state = $state, value = $v, error = $e, finished = $t, started = COALESCE($started, started),
+            UPDATE trials SET state = $state, value = $v, error = $e, failure = $kind, finished = $t, started = COALESCE($started, started),
                 updated_seq = (SELECT MAX(updated_seq) + 1 FROM trials t WHERE t.study_id = trials.study_id)
             WHERE id = $id;
             """);
         Set(cmd, "$state", f.State.ToString()); Set(cmd, "$v", f.Value is { } v && double.IsFinite(v) ? v : null);
         Set(cmd, "$e", f.Error); Set(cmd, "$t", StudyCodec.Time(f.Finished ?? DateTimeOffset.UtcNow)); Set(cmd, "$id", f.TrialId);
         Set(cmd, "$started", f.Started is { } s ? StudyCodec.Time(s) : null);
+        Set(cmd, "$kind", f.StoredFailure?.ToString());
         cmd.ExecuteNonQuery();
     }
 
@@ -414,7 +452,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 var stale = new List<(long Id, int Number)>();
                 using (var r = find.ExecuteReader()) while (r.Read()) if (which(r.GetInt64(0))) stale.Add((r.GetInt64(0), r.GetInt32(1)));
                 var fail = writer.Command("""
-                    UPDATE trials SET state = 'Failed', error = $e, finished = $t,
+                    UPDATE trials SET state = 'Failed', error = $e, failure = 'Abandoned', finished = $t,
                         updated_seq = (SELECT MAX(updated_seq) + 1 FROM trials t WHERE t.study_id = trials.study_id)
                     WHERE id = $id AND state = 'Running';
                     """);
@@ -464,7 +502,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         var trials = s.Command($"SELECT {TrialColumns} FROM trials WHERE study_id = $s AND updated_seq > $seq ORDER BY updated_seq;");
         Set(trials, "$s", studyId); Set(trials, "$seq", afterSeq);
-        var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq)>();
+        var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq, TrialFailure? Failure, int? RetryOf)>();
         var intermediate = new Dictionary<long, Dictionary<int, double>>();
         using (var r = trials.ExecuteReader())
         {
@@ -473,7 +511,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 long id = r.GetInt64(0);
                 rows.Add((id, r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), r.IsDBNull(3) ? null : r.GetDouble(3), StudyCodec.ParseValues(r.GetString(4)),
                     StudyCodec.ParseTime(r.GetString(5)), r.IsDBNull(6) ? null : StudyCodec.ParseTime(r.GetString(6)), StudyCodec.ParseTime(r.GetString(7)),
-                    r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9)));
+                    r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9), r.IsDBNull(10) ? null : Enum.Parse<TrialFailure>(r.GetString(10)), r.IsDBNull(11) ? null : r.GetInt32(11)));
                 intermediate[id] = new Dictionary<int, double>();
             }
         }
@@ -485,7 +523,8 @@ public sealed class SqliteStudyStorage : IStudyStorage
             while (r.Read())
                 if (intermediate.TryGetValue(r.GetInt64(0), out var d)) d[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
         }
-        var result = rows.ConvertAll(t => new StoredTrial(t.Id, t.Number, t.State, t.Values, t.Value, intermediate[t.Id], t.Started, t.Finished, t.Heartbeat, t.Error, t.Seq));
+        var result = rows.ConvertAll(t => new StoredTrial(t.Id, t.Number, t.State, t.Values, t.Value, intermediate[t.Id], t.Started, t.Finished, t.Heartbeat, t.Error, t.Seq)
+            { Failure = t.Failure, RetryOf = t.RetryOf });
         return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
     }
 

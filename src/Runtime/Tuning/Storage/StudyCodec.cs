@@ -112,6 +112,17 @@ internal static class StudyCodec
     }
 
     /// <summary>UTC, millisecond precision, sortable as text (so "older than" is a plain comparison in SQL).</summary>
+    /// <summary>Schema version 1 to 2, both storages: a Failed trial's kind from the prefix of its error, the only place
+    /// version 1 kept it (and the same SQL text in SQLite and PostgreSQL).</summary>
+    public const string FailureFromErrorSql = """
+        UPDATE trials SET failure = CASE
+            WHEN error LIKE 'abandoned:%' THEN 'Abandoned'
+            WHEN error LIKE 'cancelled:%' THEN 'Cancelled'
+            WHEN error LIKE 'timeout:%' THEN 'Timeout'
+            ELSE 'Error' END
+        WHERE state = 'Failed';
+        """;
+
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     public static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

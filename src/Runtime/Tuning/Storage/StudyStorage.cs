@@ -27,12 +27,29 @@ public static class StudyStorage
         string s = storage.Trim();
         if (s == ":memory:") return new InMemoryStudyStorage();
         if (PostgresConnectionText.Looks(s)) return new PostgresStudyStorage(s);
-        if (s.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase) || s.StartsWith("DataSource=", StringComparison.OrdinalIgnoreCase) || s.StartsWith("Filename=", StringComparison.OrdinalIgnoreCase))
-            return SqliteStudyStorage.FromConnectionString(s);
-        if (s.EndsWith(".db", StringComparison.OrdinalIgnoreCase) || s.EndsWith(".sqlite", StringComparison.OrdinalIgnoreCase) || s.EndsWith(".sqlite3", StringComparison.OrdinalIgnoreCase))
-            return new SqliteStudyStorage(s);
+        if (IsSqliteConnectionString(s)) return SqliteStudyStorage.FromConnectionString(s);
+        if (IsSqlitePath(s)) return new SqliteStudyStorage(s);
         throw new ArgumentException($"SweepOptions.Storage {Shown(s)} is not a storage Attune knows. Expected {AcceptedForms}.", "options");
     }
+
+    /// <summary>
+    /// As <see cref="Open"/>, but null where the storage is a SQLite file that does not exist (nothing is created: a
+    /// listing or a load must not leave an empty study file behind), or ":memory:" (a new one holds no study).
+    /// </summary>
+    internal static IStudyStorage? OpenExisting(string? storage)
+    {
+        string s = (storage ?? DefaultFile).Trim();
+        if (s == ":memory:") return null;
+        string? file = IsSqliteConnectionString(s) ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(s).DataSource
+            : !PostgresConnectionText.Looks(s) && IsSqlitePath(s) ? s : null;
+        return file is not null && !System.IO.File.Exists(file) ? null : Open(storage);
+    }
+
+    private static bool IsSqliteConnectionString(string s)
+        => s.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase) || s.StartsWith("DataSource=", StringComparison.OrdinalIgnoreCase) || s.StartsWith("Filename=", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSqlitePath(string s)
+        => s.EndsWith(".db", StringComparison.OrdinalIgnoreCase) || s.EndsWith(".sqlite", StringComparison.OrdinalIgnoreCase) || s.EndsWith(".sqlite3", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The value as a message may show it: anything that looks like a connection string or URL is redacted.</summary>
     internal static string Shown(string storage)
