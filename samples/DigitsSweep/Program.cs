@@ -22,26 +22,15 @@ string work = Path.GetDirectoryName(studyFile)!;
 Directory.CreateDirectory(work);
 torch.set_num_threads(1);  // small models run faster on one thread than on two here
 
-if (args.Contains("--fresh"))
-{
-    foreach (var file in new[] { studyFile, studyFile + "-wal", studyFile + "-shm", studyFile + "-journal" })
-        File.Delete(file);
-    Console.WriteLine($"--fresh: deleted {studyFile}");
-}
+// --fresh deletes this study (and only it) from the study file; the API never leaves an empty file behind.
+if (args.Contains("--fresh") && Studies.Delete(options.Storage, studyName))
+    Console.WriteLine($"--fresh: deleted study {studyName} from {studyFile}");
 
 // A first look at the study: what an earlier run left (the sweep itself would resume without this).
-var (done, pruned, failed) = (0, 0, 0);
-if (File.Exists(studyFile))
-{
-    using var storage = StudyStorage.Open(studyFile);
-    if (storage.FindStudy(studyName) is { } study)
-    {
-        var stored = storage.GetTrialsChangedSince(study.Id, 0).Trials;
-        done = stored.Count(t => t.State is TrialState.Complete or TrialState.Pruned);
-        pruned = stored.Count(t => t.State == TrialState.Pruned);
-        failed = stored.Count(t => t.State == TrialState.Failed);
-    }
-}
+var earlier = Studies.Load<DigitSweep>(options);
+int done = earlier?.Trials.Count(t => t.State is TrialState.Complete or TrialState.Pruned) ?? 0;
+int pruned = earlier?.Trials.Count(t => t.State == TrialState.Pruned) ?? 0;
+int failed = earlier?.Trials.Count(t => t.State == TrialState.Failed) ?? 0;
 Console.WriteLine(done + failed > 0
     ? $"resuming study {studyName}: {done} trials already complete ({pruned} of them pruned, {failed} failed) in {studyFile}; target {options.Trials}, {Math.Max(0, options.Trials - done)} to run"
     : $"new study {studyName} in {studyFile}: {options.Trials} trials, {options.Sampler} sampler, {options.Pruner} pruner, seed {options.Seed}");

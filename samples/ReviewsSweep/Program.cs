@@ -17,13 +17,10 @@ const int MaxLength = 64, Seed = 7;
 string studyFile = options.Storage!;
 string work = Path.GetDirectoryName(studyFile)!;
 Directory.CreateDirectory(work);
-if (args.Contains("--fresh"))
-{
-    foreach (var file in new[] { studyFile, studyFile + "-wal", studyFile + "-shm", studyFile + "-journal" })
-        File.Delete(file);
-    Console.WriteLine($"--fresh: deleted {studyFile}");
-}
-Console.WriteLine($"study {options.StudyName} in {studyFile}: target {options.Trials} trials, {options.Sampler} sampler, seed {options.Seed} (a second run resumes it)");
+if (args.Contains("--fresh") && Studies.Delete(options.Storage, options.StudyName!))
+    Console.WriteLine($"--fresh: deleted study {options.StudyName} from {studyFile}");
+int already = Studies.Load<ReviewSweep>(options)?.Trials.Count(t => t.State is TrialState.Complete or TrialState.Pruned) ?? 0;
+Console.WriteLine($"study {options.StudyName} in {studyFile}: target {options.Trials} trials, {already} already done, {options.Sampler} sampler, seed {options.Seed} (a second run resumes it)");
 
 var tokenizer = TextTokenizer.FromPackage(ModelPackage.MiniLM(), new TextTokenizerOptions { ReplaceHtmlLineBreaks = true });
 var dataOptions = new TextDataOptions { TextColumn = "review", LabelColumn = "score", MaxLength = MaxLength, MaxPositions = 512, GroupByLength = true };

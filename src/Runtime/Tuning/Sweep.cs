@@ -47,7 +47,7 @@ public sealed class SweepResult<T>
 /// The study lives in <see cref="SweepOptions.Storage"/> (by default the SQLite file "attune-studies.db"): running the
 /// same sweep again resumes it. Trials that count toward <see cref="SweepOptions.Trials"/> are Complete and Pruned ones
 /// (a pruned trial is a finished, deliberately short evaluation); Failed ones do not. A trial cut short by cancellation or
-/// the timeout is recorded as Failed with an error starting "cancelled:" and does not count toward
+/// the timeout is recorded as Failed with <see cref="TrialResult{T}.Failure"/> <see cref="TrialFailure.Cancelled"/> and does not count toward
 /// <see cref="SweepOptions.MaxFailedTrials"/>; cancellation and timeout end the sweep normally, with
 /// <see cref="SweepResult{T}.Cancelled"/> or <see cref="SweepResult{T}.TimedOut"/> set.
 /// </remarks>
