@@ -195,6 +195,24 @@ public sealed class SweepFaultTests : IDisposable
     }
 
     [Fact]
+    public void AbandonAfter_sets_how_long_a_silent_workers_trial_is_waited_for()
+    {
+        var storage = new InMemoryStudyStorage();
+        var study = storage.OpenStudy("Knobs", Knobs.Space, Direction.Minimize);
+        storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);                     // another worker's trial, which never beats
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = Sweep.Run<Knobs>(t => 1.0, Knobs.DefaultSweepOptions with { Trials = 2, AbandonAfter = TimeSpan.FromSeconds(0.5) }, sampler: null, storage: storage);
+
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.3, 20);
+        Assert.Equal((TrialState.Failed, TrialFailure.Abandoned), (result.Trials[0].State, result.Trials[0].Failure));
+        Assert.Equal("abandoned: the process running it stopped (its worker was silent for more than 0.5 s)", result.Trials[0].Error);
+        Assert.Equal(2, result.Trials.Count(t => t.State == TrialState.Complete));
+        Assert.Contains("AbandonAfter is 00:00:00; expected a positive time or null", Assert.Throws<ArgumentException>(() =>
+            Sweep.Run<Knobs>(t => 1.0, Knobs.DefaultSweepOptions with { Storage = ":memory:", AbandonAfter = TimeSpan.Zero })).Message);
+    }
+
+    [Fact]
     public void The_timeout_ends_a_sweep_whose_objective_ignores_its_token_and_says_what_it_waits_for()
     {
         var log = new ListLogger();

@@ -51,6 +51,11 @@ public sealed record SweepOptions
     /// <summary>Whether a trial failed as abandoned (its worker stopped or fell silent) is run again once, as a new trial
     /// with the same parameters, before anything new is sampled. A retry that is abandoned in turn is not retried.</summary>
     public bool RetryAbandoned { get; init; }
+    /// <summary>How long another worker's Running trial may go without a heartbeat before any live worker fails it as
+    /// abandoned (its worker stopped: a crash, a lost machine); null means the ATTUNE_STALE_TRIAL_SECONDS environment
+    /// variable, else 2 minutes. Heartbeats are written every 10 s or a quarter of this, whichever is shorter. A worker
+    /// of this machine that is gone is seen at once, without waiting for this.</summary>
+    public TimeSpan? AbandonAfter { get; init; }
     /// <summary>Whether a worker creates its next trial while the current one runs (<see cref="Attune.CreateAhead"/>).</summary>
     public CreateAhead CreateAhead { get; init; } = CreateAhead.Auto;
 
@@ -60,6 +65,7 @@ public sealed record SweepOptions
         var errors = new List<string>();
         if (Trials <= 0) errors.Add($"Trials is {Trials}; expected at least 1.");
         if (Timeout is { } t && t <= TimeSpan.Zero) errors.Add($"Timeout is {t}; expected a positive time or null.");
+        if (AbandonAfter is { } aa && aa <= TimeSpan.Zero) errors.Add($"AbandonAfter is {aa}; expected a positive time or null (the environment's or 2 minutes).");
         if (TrialTimeout is { } tt && tt <= TimeSpan.Zero) errors.Add($"TrialTimeout is {tt}; expected a positive time or null.");
         if (CancellationGrace is { } g && g < TimeSpan.Zero) errors.Add($"CancellationGrace is {g}; expected zero or a positive time, or null (wait as long as it takes).");
         if (Direction == Direction.Auto) errors.Add("Direction is Auto; expected Maximize or Minimize (a sweep's objective has no known direction).");

@@ -10,47 +10,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Attune;
 
-/// <summary>Knobs of the driver that are not sweep options (tests shorten them).</summary>
-internal static class SweepDriverSettings
-{
-    /// <summary>Environment variable overriding <see cref="StaleAfter"/>, in seconds.</summary>
-    public const string StaleAfterVariable = "ATTUNE_STALE_TRIAL_SECONDS";
-
-    public const string AbandonedError = "abandoned: the process running it stopped";
-
-    /// <summary>A Running trial whose heartbeat is older than this when its study is opened is marked Failed as
-    /// abandoned. Default 2 minutes; <see cref="StaleAfterVariable"/> overrides it.</summary>
-    public static TimeSpan StaleAfter
-    {
-        get
-        {
-            if (staleAfter is { } set) return set;
-            string? text = Environment.GetEnvironmentVariable(StaleAfterVariable);
-            return text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0
-                ? TimeSpan.FromSeconds(seconds)
-                : TimeSpan.FromMinutes(2);
-        }
-        set => staleAfter = value;
-    }
-    private static TimeSpan? staleAfter;
-
-    /// <summary>How often running trials' heartbeats are written: every 10 s, or a quarter of the staleness threshold.
-    /// Each tick also fails other workers' trials whose heartbeat is older than <see cref="StaleAfter"/>.</summary>
-    public static TimeSpan HeartbeatInterval => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, StaleAfter.Ticks / 4));
-
-    /// <summary>The error of a trial whose worker, a process of this machine, is known to be gone.</summary>
-    public static string GoneError(string worker) => $"{AbandonedError} ({WorkerIdentity.Short(worker)} is no longer running)";
-
-    /// <summary>The error of a trial an earlier sweep of this same process left Running when it stopped with an error.</summary>
-    public const string OrphanError = AbandonedError + " (an earlier sweep of this process stopped with an error before it could store the trial)";
-
-    /// <summary>The error of a trial a live worker failed because its own worker fell silent.</summary>
-    public static string SilentError => $"{AbandonedError} (its worker was silent for more than {StaleAfter.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)";
-
-    /// <summary>How often a worker with nothing left to start looks at other workers' running trials.</summary>
-    public static TimeSpan TailPoll => TimeSpan.FromTicks(Math.Clamp(HeartbeatInterval.Ticks / 10, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromMilliseconds(500).Ticks));
-}
-
 /// <summary>Runs one sweep: opens the study, runs the workers' trial loops, and collects the result.</summary>
 internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
 {
@@ -88,7 +47,10 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         this.progress = progress;
         this.logger = logger;
         direction = options.Direction;
+        timings = SweepTimings.For(options);
     }
+
+    private readonly SweepTimings timings;
 
     private string StudyName => options.StudyName ?? space.Name;
 
@@ -101,7 +63,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         // A trial left Running by a process of this machine that is gone (a crash, kill -9) is failed at once; one whose
         // worker may be alive elsewhere waits for the heartbeat rule (logged where the sweep waits for it).
         FailTrialsOfGoneWorkers(storage.RunningTrials(study.Id));
-        var abandoned = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - SweepDriverSettings.StaleAfter, SweepDriverSettings.AbandonedError);
+        var abandoned = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - timings.StaleAfter, TrialErrors.AbandonedError);
         if (abandoned.Count > 0 && logger is not null)
             LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", abandoned)} were left Running by a process that stopped; marked Failed as abandoned.", null);
         // Empty until the first step: its read brings every trial of the study (changes since sequence 0), so a read here
@@ -113,7 +75,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         if (options.Timeout is { } limit) timeout.CancelAfter(limit);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked.Token;
-        using var heartbeat = new Timer(_ => Heartbeat(), null, SweepDriverSettings.HeartbeatInterval, SweepDriverSettings.HeartbeatInterval);
+        using var heartbeat = new Timer(_ => Heartbeat(), null, timings.HeartbeatInterval, timings.HeartbeatInterval);
 
         // A dedicated thread per worker: a synchronous objective blocks its thread for the whole trial, and waiting for
         // the thread pool to grow would serialise the workers (an async objective moves to the pool at its first await).
@@ -496,7 +458,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
             }
             if (foreign.All(t => alive.Contains(t.Id))) return false;
             if (FailSilentTrials() > 0) return true;
-            try { await Task.Delay(SweepDriverSettings.TailPoll, token).ConfigureAwait(false); }
+            try { await Task.Delay(timings.TailPoll, token).ConfigureAwait(false); }
             catch (OperationCanceledException) { return false; }
         }
         return false;
@@ -507,10 +469,10 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     {
         if (logger is null) return;
         var age = DateTimeOffset.UtcNow - t.Heartbeat;
-        var left = SweepDriverSettings.StaleAfter - age;
+        var left = timings.StaleAfter - age;
         LogWarning(logger, study.Name, $"waiting for trial {t.Number}, run by {WorkerIdentity.Short(t.Worker)} (last heartbeat {Seconds(age < TimeSpan.Zero ? TimeSpan.Zero : age)} s ago): " +
             (left > TimeSpan.Zero
-                ? $"if that worker is alive it finishes the trial; if it stopped, the trial is failed as abandoned in at most {Seconds(left)} s ({SweepDriverSettings.StaleAfterVariable} sets the grace period)."
+                ? $"if that worker is alive it finishes the trial; if it stopped, the trial is failed as abandoned in at most {Seconds(left)} s ({SweepTimings.StaleAfterVariable} sets the grace period)."
                 : "its worker is silent past the grace period; failing it as abandoned."), null);
     }
 
@@ -534,7 +496,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
                 : byWorker.Key == WorkerIdentity.Current ? byWorker.Where(t => t.Heartbeat < settled && !LiveSweeps.Hold(storage.Location, study.Id, t.Id)).ToList()
                 : null;
             if (orphans is not { Count: > 0 }) continue;
-            string error = gone ? SweepDriverSettings.GoneError(byWorker.Key) : SweepDriverSettings.OrphanError;
+            string error = gone ? TrialErrors.GoneError(byWorker.Key) : TrialErrors.OrphanError;
             var failed = storage.FailTrials(study.Id, orphans.Select(t => t.Id).ToList(), error);
             count += failed.Count;
             if (failed.Count > 0 && logger is not null)
@@ -548,9 +510,9 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     /// <summary>Fails other workers' Running trials whose heartbeat is older than the grace period; returns how many.</summary>
     private int FailSilentTrials()
     {
-        var failed = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - SweepDriverSettings.StaleAfter, SweepDriverSettings.SilentError);
+        var failed = storage.FailStaleTrials(study.Id, DateTimeOffset.UtcNow - timings.StaleAfter, timings.SilentError);
         if (failed.Count > 0 && logger is not null)
-            LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", failed)} showed no heartbeat for more than {SweepDriverSettings.StaleAfter.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; marked Failed as abandoned.", null);
+            LogWarning(logger, study.Name, $"trial(s) {string.Join(", ", failed)} showed no heartbeat for more than {timings.StaleAfter.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; marked Failed as abandoned.", null);
         return failed.Count;
     }
 
