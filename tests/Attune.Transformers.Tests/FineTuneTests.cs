@@ -27,6 +27,21 @@ public sealed class FineTuneTests
     }
 
     [Fact]
+    public void Text_data_with_more_labels_than_the_model_has_outputs_fails_before_the_first_step_naming_the_row_and_label()
+    {
+        // Labels 'a' and 'b' in the first rows (the dry batch sees only those), a third label 'c' from row 20 on.
+        var rows = Enumerable.Range(0, 24).Select(i => ($"review number {i} was {(i % 2 == 0 ? "good" : "fine")}", i >= 20 ? "c" : i % 2 == 0 ? "a" : "b"));
+        var data = TextClassificationData.FromRows(rows, TextFixtures.Tokenizer, new TextDataOptions { MaxLength = 16 });
+        using var model = new DecayClassifier(Small(3), classes: 2);
+
+        var e = Assert.Throws<FineTuneDataException>(() => model.RunFineTune(data, data));
+
+        Assert.Equal("The training data of Attune.Transformers.Tests.DecayClassifier (24 examples) holds class labels from 0 to 2, but CrossEntropy takes labels in [0, 2) for a " +
+            "model with 2 output classes: row 20 of the training data has 2 ('c'). Give the model's last layer as many outputs as the data has labels " +
+            "(e.g. train.Labels.Count), or drop those rows. Nothing was trained.", e.Message);
+    }
+
+    [Fact]
     public void A_few_full_fine_tune_steps_on_real_reviews_lower_the_real_encoders_loss()
     {
         using var model = new DecayClassifier(MiniLM.LoadEncoder());

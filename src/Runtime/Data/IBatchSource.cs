@@ -31,3 +31,18 @@ public interface IBatchSource<TInput> where TInput : notnull
 public interface IBatchSource : IBatchSource<Tensor>
 {
 }
+
+/// <summary>
+/// A batch source that knows every class label it holds without reading its batches (a text data set keeps its label
+/// indices in memory): a fine-tune then checks them all against the model's output classes before the first step, as it
+/// does for a <see cref="TensorDataset"/>, instead of finding a label the model cannot output in some later batch.
+/// </summary>
+public interface IClassLabelSource
+{
+    /// <summary>The smallest and largest class index among the examples, or null when there are none.</summary>
+    (long Min, long Max)? ClassLabelRange { get; }
+
+    /// <summary>The first row (0-based) whose class index is outside [0, <paramref name="classes"/>), with its index, or
+    /// null; and how the label reads to a person (e.g. "'other'").</summary>
+    (long Row, long Label, string Name)? FirstClassLabelOutside(long classes);
+}

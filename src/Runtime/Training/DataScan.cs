@@ -19,6 +19,7 @@ internal static class DataScan
     /// <paramref name="classes"/> is the model's output class count from the first batch (CrossEntropy only).</summary>
     public static void Check<TInput>(IBatchSource<TInput> source, string role, Loss loss, long classes, string modelName) where TInput : notnull
     {
+        if (source is IClassLabelSource labelled && loss == Loss.CrossEntropy && classes > 0) CheckClassLabels(labelled, source.Count, role, classes, modelName);
         if (source is not TensorDataset data) return;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -59,6 +60,17 @@ internal static class DataScan
                 }
             }
         }
+    }
+
+    /// <summary>A source that knows its class labels (text data) checked whole against the model's output classes: two
+    /// numbers it already holds, and a search only when they are out of range.</summary>
+    private static void CheckClassLabels(IClassLabelSource source, long count, string role, long classes, string modelName)
+    {
+        if (source.ClassLabelRange is not { } range || (range.Min >= 0 && range.Max < classes)) return;
+        var (row, label, name) = source.FirstClassLabelOutside(classes)!.Value;
+        throw new FineTuneDataException(string.Format(CultureInfo.InvariantCulture,
+            "The {0} data of {1} ({2} examples) holds class labels from {3} to {4}, but CrossEntropy takes labels in [0, {5}) for a model with {5} output classes: row {6} of the {0} data has {7} ({8}). Give the model's last layer as many outputs as the data has labels (e.g. train.Labels.Count), or drop those rows. Nothing was trained.",
+            role, modelName, count, range.Min, range.Max, classes, row, label, name));
     }
 
     /// <summary>

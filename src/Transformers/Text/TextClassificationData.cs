@@ -25,7 +25,7 @@ namespace Attune.Transformers;
 /// foreach (var (batch, labels) in train.Batches(16, shuffle: true, new Generator(42))) { /* batch.InputIds [16, T] */ }
 /// </code>
 /// </example>
-public sealed class TextClassificationData : IBatchSource<TextBatch>
+public sealed class TextClassificationData : IBatchSource<TextBatch>, IClassLabelSource
 {
     private readonly TokenStore _store;
     private TextDataStatistics? _statistics;
@@ -98,6 +98,19 @@ public sealed class TextClassificationData : IBatchSource<TextBatch>
 
     /// <summary>The label index of row <paramref name="row"/> (0-based).</summary>
     public int Label(int row) => _store.Labels[row];
+
+    (long Min, long Max)? IClassLabelSource.ClassLabelRange
+        => _store.Count == 0 ? null : (_store.Labels.Min(), _store.Labels.Max());
+
+    (long Row, long Label, string Name)? IClassLabelSource.FirstClassLabelOutside(long classes)
+    {
+        for (int row = 0; row < _store.Count; row++)
+        {
+            int label = _store.Labels[row];
+            if (label < 0 || label >= classes) return (row, label, $"'{Labels[label]}'");
+        }
+        return null;
+    }
 
     /// <summary>
     /// The batches of one pass. Each batch's tensors are made when it is reached, in the caller's dispose scope (the
