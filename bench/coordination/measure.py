@@ -8,7 +8,7 @@
 # (SweepOptions.CreateAhead). Optuna does the step between trials (and writes each suggested parameter from inside
 # the objective), so for it the gap is the storage latency.
 # Also printed, without changing the figures above: the start skew and tail as shares of the workers' capacity, and
-# with ATTUNE_BENCH_VERBOSE=1 the Attune workers' per-phase profile (docs/benchmarks.md, coordination breakdown).
+# with ATTUNE_BENCH_VERBOSE=1 the Attune workers' per-phase profile (docs/benchmark-logs/2026-11-24-coordination.md, the breakdown).
 # Usage: measure.py <label> <T> <S> <W> -- <worker command, {storage} {study} {trials} {sleep} substituted>
 import subprocess, sys, statistics, os
 

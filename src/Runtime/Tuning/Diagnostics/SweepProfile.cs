@@ -10,7 +10,7 @@ namespace Attune;
 
 /// <summary>
 /// Where a sweep's coordination time goes, per phase (storage round trips, lock waits, sampling), for the coordination
-/// benchmark's breakdown (docs/benchmarks.md). Off unless <see cref="Variable"/> is "1"; then each phase's count, total
+/// benchmark's breakdown (docs/benchmark-logs/2026-11-24-coordination.md). Off unless <see cref="Variable"/> is "1"; then each phase's count, total
 /// and largest duration are written to standard error when the sweep ends. Costs one static read per phase when off.
 /// </summary>
 internal static class SweepProfile
