@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Attune.Generator.Common;
 using Attune.Generator.Diagnostics;
 using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -32,7 +33,7 @@ namespace Attune.Generator.Parsing
 
             FaultInjection?.Invoke(type);
             var attribute = context.Attributes[0];
-            if (!IsPrimaryDeclaration(type, attribute, declaration, context.SemanticModel.Compilation, cancellationToken))
+            if (!DeclarationChecks.IsPrimaryDeclaration(type, attribute, declaration, context.SemanticModel.Compilation, cancellationToken))
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // duplicate [FineTune] on another part: CS0579
 
             var known = new KnownTypes(context.SemanticModel.Compilation);
@@ -40,7 +41,7 @@ namespace Attune.Generator.Parsing
             var identifier = LocationInfo.From(declaration.Identifier);
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 
-            var canEmit = CheckPartial(type, identifier, diagnostics);
+            var canEmit = DeclarationChecks.IsPartial(type, DiagnosticDescriptors.NotPartial, identifier, diagnostics);
             canEmit &= CheckModule(type, known, identifier, diagnostics, out var inputType);
 
             var options = OptionsParser.Parse(attribute, attributeSyntax, diagnostics);
@@ -72,55 +73,7 @@ namespace Attune.Generator.Parsing
                     inputType);
             }
 
-            return new FineTuneParseResult(model, Distinct(diagnostics).ToEquatableArray());
-        }
-
-        /// <summary>
-        /// With [FineTune] on several declarations of one partial class (CS0579), each declaration is a separate
-        /// pipeline item; only the first declaration that carries it is parsed, so that a hint name is added once.
-        /// </summary>
-        internal static bool IsPrimaryDeclaration(INamedTypeSymbol type, AttributeData attribute, SyntaxNode target, Compilation compilation, CancellationToken cancellationToken)
-        {
-            if (type.DeclaringSyntaxReferences.Length < 2 || attribute.AttributeClass is null)
-                return true;
-            foreach (var reference in type.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration || declaration.AttributeLists.Count == 0)
-                    continue;
-                var semanticModel = compilation.GetSemanticModel(declaration.SyntaxTree);
-                foreach (var list in declaration.AttributeLists)
-                {
-                    foreach (var candidate in list.Attributes)
-                    {
-                        var constructor = semanticModel.GetSymbolInfo(candidate, cancellationToken).Symbol;
-                        if (SymbolEqualityComparer.Default.Equals(constructor?.ContainingType, attribute.AttributeClass))
-                            return declaration == target;
-                    }
-                }
-            }
-            return true;
-        }
-
-        /// <summary>AT0001 for the model type or a containing type declared once without <c>partial</c>. A type
-        /// declared in several parts where one lacks the modifier is CS0260 already, so it is left to the compiler.</summary>
-        private static bool CheckPartial(INamedTypeSymbol type, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
-        {
-            var ok = true;
-            foreach (var current in HierarchyParser.Chain(type))
-            {
-                var references = current.DeclaringSyntaxReferences;
-                if (references.Length != 1)
-                    continue;
-                if (references[0].GetSyntax() is TypeDeclarationSyntax syntax && !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
-                {
-                    var which = SymbolEqualityComparer.Default.Equals(current, type)
-                        ? "'" + type.Name + "'"
-                        : "its containing type '" + current.Name + "'";
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, identifier, type.Name, which));
-                    ok = false;
-                }
-            }
-            return ok;
+            return new FineTuneParseResult(model, DeclarationChecks.Distinct(diagnostics));
         }
 
         /// <summary>
@@ -226,17 +179,6 @@ namespace Attune.Generator.Parsing
                     options.ArgumentLocation("WarmupRatio"),
                     Literals.Integer((long)steps),
                     Literals.Double(ratio)));
-            }
-        }
-
-        /// <summary>Drops repeats, e.g. one attribute on <c>Linear a, b;</c> seen through both fields.</summary>
-        private static IEnumerable<DiagnosticInfo> Distinct(List<DiagnosticInfo> diagnostics)
-        {
-            var seen = new HashSet<DiagnosticInfo>();
-            foreach (var diagnostic in diagnostics)
-            {
-                if (seen.Add(diagnostic))
-                    yield return diagnostic;
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using Attune.Generator.Common;
 using Attune.Generator.Diagnostics;
 using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -42,7 +43,7 @@ namespace Attune.Generator.Parsing
             FaultInjection?.Invoke(type);
             var attribute = context.Attributes[0];
             var compilation = context.SemanticModel.Compilation;
-            if (!FineTuneParser.IsPrimaryDeclaration(type, attribute, declaration, compilation, cancellationToken))
+            if (!DeclarationChecks.IsPrimaryDeclaration(type, attribute, declaration, compilation, cancellationToken))
                 return new TuneSpaceParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // repeated attribute: CS0579
 
             var diagnostics = new List<DiagnosticInfo>();
@@ -50,7 +51,7 @@ namespace Attune.Generator.Parsing
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             var spaceName = type.ToDisplayString(NameFormat);
 
-            var canEmit = CheckPartial(type, identifier, diagnostics);
+            var canEmit = DeclarationChecks.IsPartial(type, DiagnosticDescriptors.SpaceNotPartial, identifier, diagnostics);
             canEmit &= CheckShape(type, identifier, diagnostics);
 
             var options = SweepOptionsParser.Parse(attribute, attributeSyntax, type.Name, spaceName, diagnostics);
@@ -67,13 +68,11 @@ namespace Attune.Generator.Parsing
                 var continuous = properties.Parameters.Where(p => p.Kind == TuneParameterKind.Float).Select(p => "'" + p.Name + "'").ToList();
                 if (continuous.Count > 0)
                 {
-                    var list = string.Join(", ", continuous);
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.GridNeedsFiniteSpace,
                         options.ArgumentLocation("Sampler"),
                         type.Name,
-                        list + (continuous.Count == 1 ? " is" : " are"),
-                        continuous.Count == 1 ? "it" : "them"));
+                        string.Join(", ", continuous)));
                 }
             }
 
@@ -95,29 +94,7 @@ namespace Attune.Generator.Parsing
                     HiddenMembers(type, known, cancellationToken).ToEquatableArray());
             }
 
-            return new TuneSpaceParseResult(model, Distinct(diagnostics).ToEquatableArray());
-        }
-
-        /// <summary>AT0101 for the type or a containing type declared once without <c>partial</c> (several parts
-        /// with one lacking it is the compiler's CS0260).</summary>
-        private static bool CheckPartial(INamedTypeSymbol type, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
-        {
-            var ok = true;
-            foreach (var current in HierarchyParser.Chain(type))
-            {
-                var references = current.DeclaringSyntaxReferences;
-                if (references.Length != 1)
-                    continue;
-                if (references[0].GetSyntax() is TypeDeclarationSyntax syntax && !syntax.Modifiers.Any(m => m.ValueText == "partial"))
-                {
-                    var which = SymbolEqualityComparer.Default.Equals(current, type)
-                        ? "'" + type.Name + "'"
-                        : "its containing type '" + current.Name + "'";
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SpaceNotPartial, identifier, type.Name, which));
-                    ok = false;
-                }
-            }
-            return ok;
+            return new TuneSpaceParseResult(model, DeclarationChecks.Distinct(diagnostics));
         }
 
         /// <summary>AT0102 unless Decode can write <c>new T { ... }</c>: a non-abstract, non-static class or record
@@ -225,16 +202,6 @@ namespace Attune.Generator.Parsing
                 size = count != 0 && size > long.MaxValue / count ? long.MaxValue : size * count;
             }
             return size;
-        }
-
-        private static IEnumerable<DiagnosticInfo> Distinct(List<DiagnosticInfo> diagnostics)
-        {
-            var seen = new HashSet<DiagnosticInfo>();
-            foreach (var diagnostic in diagnostics)
-            {
-                if (seen.Add(diagnostic))
-                    yield return diagnostic;
-            }
         }
 
         /// <summary>The property-level part: distributions, conditions and fine-tune bindings.</summary>
