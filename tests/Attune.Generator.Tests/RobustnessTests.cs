@@ -1,4 +1,5 @@
-using Attune.Generator.Parsing;
+using Attune.Generator.FineTune;
+using Attune.Generator.TuneSpace;
 using Attune.Generator.Tests.Infrastructure;
 using static Attune.Generator.Tests.Infrastructure.GeneratorHarness;
 

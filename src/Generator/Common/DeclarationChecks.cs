@@ -1,8 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Attune.Generator.Model;
-using Attune.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,7 +15,7 @@ namespace Attune.Generator.Common
         /// once without <c>partial</c>; false when any is. A type declared in several parts where one part lacks the
         /// modifier is the compiler's CS0260 already, so it is left to the compiler.
         /// </summary>
-        public static bool IsPartial(INamedTypeSymbol type, DiagnosticDescriptor descriptor, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
+        public static bool IsPartial(INamedTypeSymbol type, DiagnosticDescriptor descriptor, LocationInfo? identifier, DiagnosticBag diagnostics)
         {
             var ok = true;
             foreach (var current in HierarchyParser.Chain(type))
@@ -27,7 +25,7 @@ namespace Attune.Generator.Common
                     continue;
                 if (references[0].GetSyntax() is TypeDeclarationSyntax syntax && !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(descriptor, identifier, type.Name, current.Name));
+                    diagnostics.Add(descriptor, identifier, type.Name, current.Name);
                     ok = false;
                 }
             }
@@ -58,13 +56,6 @@ namespace Attune.Generator.Common
                 }
             }
             return true;
-        }
-
-        /// <summary>Drops repeats, e.g. one attribute on <c>Linear a, b;</c> seen through both fields.</summary>
-        public static EquatableArray<DiagnosticInfo> Distinct(List<DiagnosticInfo> diagnostics)
-        {
-            var seen = new HashSet<DiagnosticInfo>();
-            return diagnostics.Where(seen.Add).ToEquatableArray();
         }
     }
 }

@@ -2,14 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Attune.Generator.Common;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.FineTune
 {
     /// <summary>Turns one <c>[FineTune]</c> class into an equatable <see cref="FineTuneModel"/> and its diagnostics.</summary>
     internal static class FineTuneParser
@@ -23,10 +20,10 @@ namespace Attune.Generator.Parsing
         internal static Action<INamedTypeSymbol>? FaultInjection;
 
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
-        public static FineTuneParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-            => InternalErrors.Guard(context, cancellationToken, ParseCore, errors => new FineTuneParseResult(null, errors));
+        public static FineTuneParseResult Parse(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
+            => InternalErrors.Guard(context, cancellationToken, (c, ct) => ParseCore(c, known, ct), errors => new FineTuneParseResult(null, errors));
 
-        private static FineTuneParseResult ParseCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        private static FineTuneParseResult ParseCore(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration || context.Attributes.Length == 0)
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
@@ -36,8 +33,7 @@ namespace Attune.Generator.Parsing
             if (!DeclarationChecks.IsPrimaryDeclaration(type, attribute, declaration, context.SemanticModel.Compilation, cancellationToken))
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // duplicate [FineTune] on another part: CS0579
 
-            var known = new KnownTypes(context.SemanticModel.Compilation);
-            var diagnostics = new List<DiagnosticInfo>();
+            var diagnostics = new DiagnosticBag();
             var identifier = LocationInfo.From(declaration.Identifier);
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 
@@ -52,10 +48,10 @@ namespace Attune.Generator.Parsing
             if (options.EnumMembers.TryGetValue("Metric", out var metric) && metric == "Custom"
                 && options.EnumMembers.TryGetValue("MetricDirection", out var direction) && direction == "Auto")
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomMetricDirection, options.ArgumentLocation("Metric"), options.StringValue("CustomMetric") ?? "the custom metric"));
+                diagnostics.Add(DiagnosticDescriptors.CustomMetricDirection, options.Arguments.ArgumentLocation("Metric"), options.Arguments.String("CustomMetric") ?? "the custom metric");
             }
 
-            var fields = FieldRulesParser.Parse(type, known, LocationInfo.From(attributeSyntax?.Name), (int)options.NumberValue("Epochs", 10), diagnostics, cancellationToken);
+            var fields = FieldRulesParser.Parse(type, known, LocationInfo.From(attributeSyntax?.Name), (int)options.Number("Epochs"), diagnostics, cancellationToken);
 
             FineTuneModel? model = null;
             if (canEmit)
@@ -73,7 +69,7 @@ namespace Attune.Generator.Parsing
                     inputType);
             }
 
-            return new FineTuneParseResult(model, DeclarationChecks.Distinct(diagnostics));
+            return new FineTuneParseResult(model, diagnostics.ToEquatableArray());
         }
 
         /// <summary>
@@ -82,7 +78,7 @@ namespace Attune.Generator.Parsing
         /// does not resolve (the compiler reports that). <paramref name="inputType"/> is the fully qualified TInput, or
         /// null for a <c>Tensor</c> input (the shape with in-memory tensor overloads).
         /// </summary>
-        private static bool CheckModule(INamedTypeSymbol type, KnownTypes known, LocationInfo? identifier, List<DiagnosticInfo> diagnostics, out string? inputType)
+        private static bool CheckModule(INamedTypeSymbol type, KnownTypes known, LocationInfo? identifier, DiagnosticBag diagnostics, out string? inputType)
         {
             inputType = null;
             if (KnownTypes.HasErrorInBaseChain(type.BaseType))
@@ -101,44 +97,44 @@ namespace Attune.Generator.Parsing
                 }
                 if (known.IsMultiInputModule(current.OriginalDefinition))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralInputs, identifier, type.Name, current.ToDisplayString(), (current.TypeArguments.Length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    diagnostics.Add(DiagnosticDescriptors.SeveralInputs, identifier, type.Name, current.ToDisplayString(), (current.TypeArguments.Length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     return false;
                 }
             }
 
             var baseName = type.BaseType?.ToDisplayString() ?? "object";
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAModule, identifier, type.Name, baseName));
+            diagnostics.Add(DiagnosticDescriptors.NotAModule, identifier, type.Name, baseName);
             return false;
         }
 
-        private static CustomHookModel? ParseHook(INamedTypeSymbol type, ParsedOptions options, string kindOption, string methodOption, bool isLoss, KnownTypes known, SemanticModel semanticModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static CustomHookModel? ParseHook(INamedTypeSymbol type, ParsedOptions options, string kindOption, string methodOption, bool isLoss, KnownTypes known, SemanticModel semanticModel, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
             options.EnumMembers.TryGetValue(kindOption, out var kind);
-            var method = options.StringValue(methodOption);
+            var method = options.Arguments.String(methodOption);
             var isCustom = kind == "Custom";
             var hasMethod = !string.IsNullOrEmpty(method);
 
             if (isCustom && !hasMethod)
             {
                 // A value with a compile error (e.g. nameof of a missing method) is reported by the compiler.
-                if (options.Arguments.ContainsKey(methodOption) && !options.Values.ContainsKey(methodOption))
+                if (options.Arguments.HasCompileError(methodOption))
                     return null;
                 var signature = isLoss ? "Tensor Name(Tensor output, Tensor labels)" : "double Name(Tensor outputs, Tensor labels)";
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomWithoutMethod, options.ArgumentLocation(kindOption), kindOption, kindOption, methodOption, signature));
+                diagnostics.Add(DiagnosticDescriptors.CustomWithoutMethod, options.Arguments.ArgumentLocation(kindOption), kindOption, kindOption, methodOption, signature);
                 return null;
             }
 
             if (!isCustom && hasMethod)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomIgnored, options.ArgumentLocation(methodOption), methodOption, method!, kindOption, kind ?? "undefined"));
+                diagnostics.Add(DiagnosticDescriptors.CustomIgnored, options.Arguments.ArgumentLocation(methodOption), methodOption, method!, kindOption, kind ?? "undefined");
                 return null;
             }
 
             // nameof(Missing) still has a constant value, but the compiler already reports CS0103 for it.
-            if (isCustom && options.Arguments.TryGetValue(methodOption, out var argument) && HasCompileError(semanticModel, argument.Expression, cancellationToken))
+            if (isCustom && options.Arguments.Syntax(methodOption) is { } argument && HasCompileError(semanticModel, argument.Expression, cancellationToken))
                 return null;
 
-            return isCustom ? CustomHookParser.Parse(type, method!, isLoss, known, options.ArgumentLocation(methodOption), diagnostics) : null;
+            return isCustom ? CustomHookParser.Parse(type, method!, isLoss, known, options.Arguments.ArgumentLocation(methodOption), diagnostics) : null;
         }
 
         private static bool InheritsGeneratedMembers(INamedTypeSymbol type)
@@ -168,17 +164,17 @@ namespace Attune.Generator.Parsing
             return false;
         }
 
-        private static void CheckWarmup(ParsedOptions options, List<DiagnosticInfo> diagnostics)
+        private static void CheckWarmup(ParsedOptions options, DiagnosticBag diagnostics)
         {
-            var steps = options.NumberValue("WarmupSteps", 0);
-            var ratio = options.NumberValue("WarmupRatio", 0);
+            var steps = options.Number("WarmupSteps");
+            var ratio = options.Number("WarmupRatio");
             if (steps > 0 && ratio > 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(
+                diagnostics.Add(
                     DiagnosticDescriptors.WarmupConflict,
-                    options.ArgumentLocation("WarmupRatio"),
+                    options.Arguments.ArgumentLocation("WarmupRatio"),
                     Literals.Integer((long)steps),
-                    Literals.Double(ratio)));
+                    Literals.Double(ratio));
             }
         }
     }

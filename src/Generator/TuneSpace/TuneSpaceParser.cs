@@ -3,13 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using Attune.Generator.Common;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.TuneSpace
 {
     /// <summary>Turns one <c>[TuneSpace]</c> record or class into an equatable <see cref="TuneSpaceModel"/> and its
     /// diagnostics.</summary>
@@ -32,10 +29,10 @@ namespace Attune.Generator.Parsing
         internal static Action<INamedTypeSymbol>? FaultInjection;
 
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
-        public static TuneSpaceParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-            => InternalErrors.Guard(context, cancellationToken, ParseCore, errors => new TuneSpaceParseResult(null, errors));
+        public static TuneSpaceParseResult Parse(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
+            => InternalErrors.Guard(context, cancellationToken, (c, ct) => ParseCore(c, known, ct), errors => new TuneSpaceParseResult(null, errors));
 
-        private static TuneSpaceParseResult ParseCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        private static TuneSpaceParseResult ParseCore(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration || context.Attributes.Length == 0)
                 return new TuneSpaceParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
@@ -46,7 +43,7 @@ namespace Attune.Generator.Parsing
             if (!DeclarationChecks.IsPrimaryDeclaration(type, attribute, declaration, compilation, cancellationToken))
                 return new TuneSpaceParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // repeated attribute: CS0579
 
-            var diagnostics = new List<DiagnosticInfo>();
+            var diagnostics = new DiagnosticBag();
             var identifier = LocationInfo.From(declaration.Identifier);
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             var spaceName = type.ToDisplayString(NameFormat);
@@ -55,24 +52,23 @@ namespace Attune.Generator.Parsing
             canEmit &= CheckShape(type, identifier, diagnostics);
 
             var options = SweepOptionsParser.Parse(attribute, attributeSyntax, type.Name, spaceName, diagnostics);
-            var known = new TuneKnownTypes(compilation);
             var properties = new PropertyParser(type, known, diagnostics, cancellationToken).Parse();
 
             canEmit &= CheckRequired(type, properties, identifier, diagnostics);
 
             if (properties.Parameters.Count == 0 && properties.AttemptedParameters == 0)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoTunedParameter, identifier, type.Name));
+                diagnostics.Add(DiagnosticDescriptors.NoTunedParameter, identifier, type.Name);
 
             if (options.Sampler == "Grid")
             {
                 var continuous = properties.Parameters.Where(p => p.Kind == TuneParameterKind.Float).Select(p => "'" + p.Name + "'").ToList();
                 if (continuous.Count > 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(
+                    diagnostics.Add(
                         DiagnosticDescriptors.GridNeedsFiniteSpace,
-                        options.ArgumentLocation("Sampler"),
+                        options.Arguments.ArgumentLocation("Sampler"),
                         type.Name,
-                        string.Join(", ", continuous)));
+                        string.Join(", ", continuous));
                 }
             }
 
@@ -94,12 +90,12 @@ namespace Attune.Generator.Parsing
                     HiddenMembers(type, known, cancellationToken).ToEquatableArray());
             }
 
-            return new TuneSpaceParseResult(model, DeclarationChecks.Distinct(diagnostics));
+            return new TuneSpaceParseResult(model, diagnostics.ToEquatableArray());
         }
 
         /// <summary>AT0102 unless Decode can write <c>new T { ... }</c>: a non-abstract, non-static class or record
         /// with a parameterless constructor.</summary>
-        private static bool CheckShape(INamedTypeSymbol type, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
+        private static bool CheckShape(INamedTypeSymbol type, LocationInfo? identifier, DiagnosticBag diagnostics)
         {
             string? problem = null;
             if (type.TypeKind == TypeKind.Struct)
@@ -115,7 +111,7 @@ namespace Attune.Generator.Parsing
 
             if (problem is null)
                 return true;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SpaceNotAClass, identifier, type.Name, problem));
+            diagnostics.Add(DiagnosticDescriptors.SpaceNotAClass, identifier, type.Name, problem);
             return false;
         }
 
@@ -124,7 +120,7 @@ namespace Attune.Generator.Parsing
         /// not tuned (<c>new T { ... }</c> has no value for it), or any, when the space has a conditional parameter (Decode
         /// reads inactive parameters' defaults from <c>new T()</c>).
         /// </summary>
-        private static bool CheckRequired(INamedTypeSymbol type, PropertyParser properties, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
+        private static bool CheckRequired(INamedTypeSymbol type, PropertyParser properties, LocationInfo? identifier, DiagnosticBag diagnostics)
         {
             var tuned = new HashSet<string>(properties.Entries.Where(e => e.Parameter is not null).Select(e => e.Property.Name), StringComparer.Ordinal);
             var conditional = properties.Parameters.Any(p => p.ConditionParameter is not null);
@@ -147,7 +143,7 @@ namespace Attune.Generator.Parsing
                     var location = SymbolEqualityComparer.Default.Equals(member.ContainingType, type)
                         ? LocationInfo.From(member.Locations.FirstOrDefault())
                         : identifier;
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RequiredNotSettable, location, member.Name, type.Name, problem));
+                    diagnostics.Add(DiagnosticDescriptors.RequiredNotSettable, location, member.Name, type.Name, problem);
                     ok = false;
                 }
             }
@@ -160,16 +156,16 @@ namespace Attune.Generator.Parsing
         /// worked out here: <c>ApplyTo</c> only where that base binds fine-tune options), and members of the same names
         /// declared by hand on a base type.
         /// </summary>
-        private static List<string> HiddenMembers(INamedTypeSymbol type, TuneKnownTypes known, CancellationToken cancellationToken)
+        private static List<string> HiddenMembers(INamedTypeSymbol type, KnownTypes known, CancellationToken cancellationToken)
         {
             var hidden = new HashSet<string>(StringComparer.Ordinal);
             var names = new[] { "Space", "DefaultSweepOptions", "IsFinite", "Decode", "Encode", "ApplyTo" };
             for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
             {
-                if (known.TuneSpace is { } tuneSpace && current.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, tuneSpace)))
+                if (known.TuneSpaceAttribute is { } tuneSpace && current.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, tuneSpace)))
                 {
                     hidden.UnionWith(names.Take(5));
-                    if (new PropertyParser(current, known, new List<DiagnosticInfo>(), cancellationToken).Parse().Bindings.Count > 0)
+                    if (new PropertyParser(current, known, new DiagnosticBag(), cancellationToken).Parse().Bindings.Count > 0)
                         hidden.Add("ApplyTo");
                 }
                 foreach (var name in names)
@@ -208,11 +204,11 @@ namespace Attune.Generator.Parsing
         private sealed class PropertyParser
         {
             private readonly INamedTypeSymbol _type;
-            private readonly TuneKnownTypes _known;
-            private readonly List<DiagnosticInfo> _diagnostics;
+            private readonly KnownTypes _known;
+            private readonly DiagnosticBag _diagnostics;
             private readonly CancellationToken _cancellationToken;
 
-            public PropertyParser(INamedTypeSymbol type, TuneKnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+            public PropertyParser(INamedTypeSymbol type, KnownTypes known, DiagnosticBag diagnostics, CancellationToken cancellationToken)
             {
                 _type = type;
                 _known = known;
@@ -300,7 +296,7 @@ namespace Attune.Generator.Parsing
                 var entry = new Entry(property, Category(property.Type));
                 foreach (var attribute in property.GetAttributes())
                 {
-                    var kind = _known.Classify(attribute);
+                    var kind = _known.ClassifyParameter(attribute);
                     if (kind == TuneAttributeKind.None)
                         continue;
                     if (kind == TuneAttributeKind.ActiveWhen)
@@ -314,12 +310,12 @@ namespace Attune.Generator.Parsing
                         entry.DistributionKind = kind;
                         continue;
                     }
-                    _diagnostics.Add(DiagnosticInfo.Create(
+                    _diagnostics.Add(
                         DiagnosticDescriptors.SeveralRanges,
                         AttributeLocation(attribute),
                         property.Name,
                         ShortName(entry.DistributionKind),
-                        ShortName(kind)));
+                        ShortName(kind));
                 }
 
                 var inherited = !SymbolEqualityComparer.Default.Equals(property.ContainingType, _type);
@@ -335,7 +331,7 @@ namespace Attune.Generator.Parsing
                             : property.GetMethod is null ? "it has no getter"
                             : setterHidden ? "its 'set' or 'init' accessor is private to '" + property.ContainingType.Name + "'"
                             : "it has no 'set' or 'init' accessor";
-                        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSettable, PropertyLocation(property), property.Name, ShortName(entry.DistributionKind), problem));
+                        _diagnostics.Add(DiagnosticDescriptors.NotSettable, PropertyLocation(property), property.Name, ShortName(entry.DistributionKind), problem);
                         return entry;
                     }
                     entry.Parameter = entry.DistributionKind switch
@@ -366,7 +362,7 @@ namespace Attune.Generator.Parsing
                     return null;
                 if (entry.Category is not (ValueCategory.Double or ValueCategory.Single))
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(
+                    _diagnostics.Add(
                         DiagnosticDescriptors.TypeMismatch,
                         AttributeLocation(attribute),
                         name,
@@ -375,17 +371,17 @@ namespace Attune.Generator.Parsing
                         TypeDisplay(entry.Property.Type),
                         entry.Category is ValueCategory.Int32 or ValueCategory.Int64
                             ? "Use [IntRange] for an integer property, or make the property double"
-                            : "Make the property double or float"));
+                            : "Make the property double or float");
                     return null;
                 }
                 if (!IsFinite(low) || !IsFinite(high) || low >= high)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyRange, AttributeLocation(attribute), name, Number(low), Number(high), entry.Property.Name));
+                    _diagnostics.Add(DiagnosticDescriptors.EmptyRange, AttributeLocation(attribute), name, Number(low), Number(high), entry.Property.Name);
                     return null;
                 }
                 if (log && low <= 0)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LogRangeNotPositive, AttributeLocation(attribute), name, entry.Property.Name, Number(low), "a low end greater than 0", "[Uniform]"));
+                    _diagnostics.Add(DiagnosticDescriptors.LogRangeNotPositive, AttributeLocation(attribute), name, entry.Property.Name, Number(low), "a low end greater than 0", "[Uniform]");
                     return null;
                 }
 
@@ -429,7 +425,7 @@ namespace Attune.Generator.Parsing
 
                 if (entry.Category is not (ValueCategory.Int32 or ValueCategory.Int64))
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(
+                    _diagnostics.Add(
                         DiagnosticDescriptors.TypeMismatch,
                         location,
                         "IntRange",
@@ -438,29 +434,29 @@ namespace Attune.Generator.Parsing
                         TypeDisplay(entry.Property.Type),
                         entry.Category is ValueCategory.Double or ValueCategory.Single
                             ? "Use [Uniform] or [LogUniform] for a floating-point property, or make the property int"
-                            : "Make the property int or long"));
+                            : "Make the property int or long");
                     return null;
                 }
                 if (low >= high)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyRange, location, "IntRange", Literals.Integer(low), Literals.Integer(high), name));
+                    _diagnostics.Add(DiagnosticDescriptors.EmptyRange, location, "IntRange", Literals.Integer(low), Literals.Integer(high), name);
                     return null;
                 }
                 if (entry.Category == ValueCategory.Int32 && (low < int.MinValue || high > int.MaxValue))
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(
+                    _diagnostics.Add(
                         DiagnosticDescriptors.TypeMismatch,
                         location,
                         "IntRange",
                         name,
                         "reaches from " + Literals.Integer(low) + " to " + Literals.Integer(high),
                         "'int', which holds -2147483648 to 2147483647",
-                        "Narrow the range, or make the property long"));
+                        "Narrow the range, or make the property long");
                     return null;
                 }
                 if (log && low < 1)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LogRangeNotPositive, location, "IntRange", name, Literals.Integer(low), "at least 1", "remove Log = true"));
+                    _diagnostics.Add(DiagnosticDescriptors.LogRangeNotPositive, location, "IntRange", name, Literals.Integer(low), "at least 1", "remove Log = true");
                     return null;
                 }
 
@@ -468,19 +464,19 @@ namespace Attune.Generator.Parsing
                 var stepText = Literals.Integer(step);
                 if (step <= 0)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStep, stepLocation, Literals.Integer(low), Literals.Integer(high), name, stepText, "a step must be at least 1", "Set Step to a positive number, or remove it for 1"));
+                    _diagnostics.Add(DiagnosticDescriptors.InvalidStep, stepLocation, Literals.Integer(low), Literals.Integer(high), name, stepText, "a step must be at least 1", "Set Step to a positive number, or remove it for 1");
                     return null;
                 }
                 if (log && step != 1)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStep, stepLocation, Literals.Integer(low), Literals.Integer(high), name, stepText, "a log-scale range has no step", "Remove Step, or remove Log = true"));
+                    _diagnostics.Add(DiagnosticDescriptors.InvalidStep, stepLocation, Literals.Integer(low), Literals.Integer(high), name, stepText, "a log-scale range has no step", "Remove Step, or remove Log = true");
                     return null;
                 }
                 var width = (decimal)high - low;
                 if (width % step != 0)
                 {
                     var fitted = low + (long)(decimal.Floor(width / step) * step);
-                    _diagnostics.Add(DiagnosticInfo.Create(
+                    _diagnostics.Add(
                         DiagnosticDescriptors.InvalidStep,
                         stepLocation,
                         Literals.Integer(low),
@@ -488,7 +484,7 @@ namespace Attune.Generator.Parsing
                         name,
                         stepText,
                         "the width " + width.ToString(CultureInfo.InvariantCulture) + " (High - Low) is not a multiple of " + stepText + ", so High would never be drawn",
-                        "Set High to " + Literals.Integer(fitted) + " or " + Literals.Integer(fitted + step) + ", or choose a Step that divides " + width.ToString(CultureInfo.InvariantCulture)));
+                        "Set High to " + Literals.Integer(fitted) + " or " + Literals.Integer(fitted + step) + ", or choose a Step that divides " + width.ToString(CultureInfo.InvariantCulture));
                     return null;
                 }
 
@@ -516,7 +512,7 @@ namespace Attune.Generator.Parsing
                 var property = entry.Property;
                 if (entry.Category == ValueCategory.Unsupported)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, PropertyTypeLocation(property), property.Name, "Choice", TypeDisplay(property.Type).Trim('\'')));
+                    _diagnostics.Add(DiagnosticDescriptors.UnsupportedParameterType, PropertyTypeLocation(property), property.Name, "Choice", TypeDisplay(property.Type).Trim('\''));
                     return null;
                 }
                 if (!TryParamsValues(attribute, 0, out var values))
@@ -524,7 +520,7 @@ namespace Attune.Generator.Parsing
                 var location = AttributeLocation(attribute);
                 if (values.Count == 0)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidChoices, location, property.Name, "lists no values", "List the values to choose from, e.g. [Choice(16, 32, 64)]"));
+                    _diagnostics.Add(DiagnosticDescriptors.InvalidChoices, location, property.Name, "lists no values", "List the values to choose from, e.g. [Choice(16, 32, 64)]");
                     return null;
                 }
 
@@ -536,14 +532,14 @@ namespace Attune.Generator.Parsing
                     if (converted is null)
                     {
                         var expected = TypeDisplay(property.Type);
-                        _diagnostics.Add(DiagnosticInfo.Create(
+                        _diagnostics.Add(
                             DiagnosticDescriptors.TypeMismatch,
                             ParamsArgumentLocation(attribute, 0, i, values.Count) ?? location,
                             "Choice",
                             property.Name,
                             "lists " + Display(values[i]),
                             expected,
-                            "List values of type " + expected.Trim('\'')));
+                            "List values of type " + expected.Trim('\''));
                         ok = false;
                         continue;
                     }
@@ -557,12 +553,12 @@ namespace Attune.Generator.Parsing
                 {
                     if (!SymbolEqualityComparer.Default.Equals(values[i].Type, firstType))
                     {
-                        _diagnostics.Add(DiagnosticInfo.Create(
+                        _diagnostics.Add(
                             DiagnosticDescriptors.InvalidChoices,
                             ParamsArgumentLocation(attribute, 0, i, values.Count) ?? location,
                             property.Name,
                             "mixes values of type " + ValueTypeName(values[0]) + " and " + ValueTypeName(values[i]),
-                            "List values of one type (write 1.0, not 1, among doubles)"));
+                            "List values of one type (write 1.0, not 1, among doubles)");
                         return null;
                     }
                 }
@@ -572,12 +568,12 @@ namespace Attune.Generator.Parsing
                 {
                     if (!seen.Add(choices[i].Text))
                     {
-                        _diagnostics.Add(DiagnosticInfo.Create(
+                        _diagnostics.Add(
                             DiagnosticDescriptors.InvalidChoices,
                             ParamsArgumentLocation(attribute, 0, i, values.Count) ?? location,
                             property.Name,
                             "lists " + Display(values[i]) + " twice",
-                            "Remove the repeated value"));
+                            "Remove the repeated value");
                         return null;
                     }
                 }
@@ -614,7 +610,7 @@ namespace Attune.Generator.Parsing
                 var location = AttributeLocation(attribute);
                 if (!entry.Tuned)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConditionOnFixedProperty, location, property.Name));
+                    _diagnostics.Add(DiagnosticDescriptors.ConditionOnFixedProperty, location, property.Name);
                     return;
                 }
                 if (entry.Parameter is null)
@@ -642,7 +638,7 @@ namespace Attune.Generator.Parsing
                     problem = "is declared after it";
                 if (problem is not null)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidCondition, nameLocation, property.Name, controllerName, problem));
+                    _diagnostics.Add(DiagnosticDescriptors.InvalidCondition, nameLocation, property.Name, controllerName, problem);
                     return;
                 }
 
@@ -651,7 +647,7 @@ namespace Attune.Generator.Parsing
                 var allowed = "one of " + string.Join(", ", choices.Select(c => c.Display));
                 if (values.Count == 0)
                 {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidConditionValue, location, property.Name, "lists no values of '" + controllerName + "'", controllerName, allowed));
+                    _diagnostics.Add(DiagnosticDescriptors.InvalidConditionValue, location, property.Name, "lists no values of '" + controllerName + "'", controllerName, allowed);
                     return;
                 }
 
@@ -663,13 +659,13 @@ namespace Attune.Generator.Parsing
                     var choice = converted is null ? -1 : choices.FindIndex(c => c.Text == converted.Text);
                     if (choice < 0)
                     {
-                        _diagnostics.Add(DiagnosticInfo.Create(
+                        _diagnostics.Add(
                             DiagnosticDescriptors.InvalidConditionValue,
                             ParamsArgumentLocation(attribute, 1, i, values.Count) ?? location,
                             property.Name,
                             "lists " + Display(values[i]),
                             controllerName,
-                            allowed));
+                            allowed);
                         ok = false;
                         continue;
                     }
@@ -704,13 +700,13 @@ namespace Attune.Generator.Parsing
                     {
                         if (property.Type.TypeKind != TypeKind.Error)
                         {
-                            _diagnostics.Add(DiagnosticInfo.Create(
+                            _diagnostics.Add(
                                 DiagnosticDescriptors.BindingTypeMismatch,
                                 PropertyLocation(property),
                                 property.Name,
                                 _type.Name,
                                 property.Type.ToDisplayString(ShortTypeFormat),
-                                option.Type.ToDisplayString(ShortTypeFormat)));
+                                option.Type.ToDisplayString(ShortTypeFormat));
                         }
                         continue;
                     }
@@ -970,60 +966,5 @@ namespace Attune.Generator.Parsing
             TuneAttributeKind.Choice => "Choice",
             _ => "ActiveWhen",
         };
-    }
-
-    internal enum TuneAttributeKind
-    {
-        None,
-        Uniform,
-        LogUniform,
-        IntRange,
-        Choice,
-        ActiveWhen,
-    }
-
-    /// <summary>The parameter attributes and <c>FineTuneOptions</c>, resolved once per transform.</summary>
-    internal sealed class TuneKnownTypes
-    {
-        public TuneKnownTypes(Compilation compilation)
-        {
-            Uniform = compilation.GetTypeByMetadataName("Attune.UniformAttribute");
-            LogUniform = compilation.GetTypeByMetadataName("Attune.LogUniformAttribute");
-            IntRange = compilation.GetTypeByMetadataName("Attune.IntRangeAttribute");
-            Choice = compilation.GetTypeByMetadataName("Attune.ChoiceAttribute");
-            ActiveWhen = compilation.GetTypeByMetadataName("Attune.ActiveWhenAttribute");
-            FineTuneOptions = compilation.GetTypeByMetadataName("Attune.FineTuneOptions");
-            TuneSpace = compilation.GetTypeByMetadataName("Attune.TuneSpaceAttribute");
-        }
-
-        public INamedTypeSymbol? TuneSpace { get; }
-
-        public INamedTypeSymbol? Uniform { get; }
-        public INamedTypeSymbol? LogUniform { get; }
-        public INamedTypeSymbol? IntRange { get; }
-        public INamedTypeSymbol? Choice { get; }
-        public INamedTypeSymbol? ActiveWhen { get; }
-        public INamedTypeSymbol? FineTuneOptions { get; }
-
-        public TuneAttributeKind Classify(AttributeData attribute)
-        {
-            var attributeClass = attribute.AttributeClass;
-            if (attributeClass is null)
-                return TuneAttributeKind.None;
-            if (Is(attributeClass, Uniform))
-                return TuneAttributeKind.Uniform;
-            if (Is(attributeClass, LogUniform))
-                return TuneAttributeKind.LogUniform;
-            if (Is(attributeClass, IntRange))
-                return TuneAttributeKind.IntRange;
-            if (Is(attributeClass, Choice))
-                return TuneAttributeKind.Choice;
-            if (Is(attributeClass, ActiveWhen))
-                return TuneAttributeKind.ActiveWhen;
-            return TuneAttributeKind.None;
-        }
-
-        private static bool Is(INamedTypeSymbol attributeClass, INamedTypeSymbol? known)
-            => known is not null && SymbolEqualityComparer.Default.Equals(attributeClass, known);
     }
 }
