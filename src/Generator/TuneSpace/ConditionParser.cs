@@ -91,7 +91,7 @@ namespace Attune.Generator.TuneSpace
             if (!ok)
                 return;
             indexes.Sort();
-            entry.Parameter = entry.Parameter with { ConditionParameter = controllerName, ConditionIndexes = indexes.ToEquatableArray() };
+            entry.Parameter = entry.Parameter.WithCondition(controllerName, indexes.ToEquatableArray());
         }
     }
 }

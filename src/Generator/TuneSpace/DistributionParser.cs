@@ -49,21 +49,13 @@ namespace Attune.Generator.TuneSpace
             }
 
             entry.Cardinality = null;
-            return new TuneParameterModel(
+            return TuneParameterModel.Float(
                 entry.Property.Name,
-                Literals.Identifier(entry.Property.Name),
                 TypeName(entry.Property.Type),
-                TuneParameterKind.Float,
                 entry.Category == ValueCategory.Single ? TuneValueShape.Single : TuneValueShape.Double,
-                Literals.Double(low),
-                Literals.Double(high),
-                log,
-                "0",
-                EquatableArray<string>.Empty,
-                EquatableArray<string>.Empty,
-                null,
-                -1,
-                EquatableArray<int>.Empty);
+                low,
+                high,
+                log);
         }
 
 
@@ -154,21 +146,14 @@ namespace Attune.Generator.TuneSpace
 
             var count = decimal.Floor(width / step) + 1;
             entry.Cardinality = count > long.MaxValue ? long.MaxValue : (long)count;
-            return new TuneParameterModel(
+            return TuneParameterModel.Int(
                 name,
-                Literals.Identifier(name),
                 TypeName(entry.Property.Type),
-                TuneParameterKind.Int,
                 entry.Category == ValueCategory.Int32 ? TuneValueShape.Int32 : TuneValueShape.Int64,
-                Literals.Integer(low),
-                Literals.Integer(high),
+                low,
+                high,
                 log,
-                stepText,
-                EquatableArray<string>.Empty,
-                EquatableArray<string>.Empty,
-                null,
-                -1,
-                EquatableArray<int>.Empty);
+                step);
         }
 
 
@@ -250,21 +235,11 @@ namespace Attune.Generator.TuneSpace
         {
             entry.Choices = choices;
             entry.Cardinality = choices.Count;
-            return new TuneParameterModel(
+            return TuneParameterModel.Categorical(
                 entry.Property.Name,
-                Literals.Identifier(entry.Property.Name),
                 TypeName(entry.Property.Type),
-                TuneParameterKind.Categorical,
-                TuneValueShape.Choice,
-                "0",
-                "0",
-                false,
-                "0",
                 choices.Select(c => c.Text).ToEquatableArray(),
-                choices.Select(c => c.Literal).ToEquatableArray(),
-                null,
-                -1,
-                EquatableArray<int>.Empty);
+                choices.Select(c => c.Literal).ToEquatableArray());
         }
     }
 }
