@@ -1,9 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Attune.Generator.FineTune
@@ -25,17 +23,15 @@ namespace Attune.Generator.FineTune
 
         private static FineTuneParseResult ParseCore(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration || context.Attributes.Length == 0)
+            if (AttributeTarget.Read(context, cancellationToken) is not { } target)
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            FaultInjection?.Invoke(target.Type);
 
-            FaultInjection?.Invoke(type);
-            var attribute = context.Attributes[0];
-            if (!DeclarationChecks.IsPrimaryDeclaration(type, attribute, declaration, context.SemanticModel.Compilation, cancellationToken))
-                return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // duplicate [FineTune] on another part: CS0579
-
+            var type = target.Type;
+            var attribute = target.Attribute;
+            var attributeSyntax = target.AttributeSyntax;
+            var identifier = target.Identifier;
             var diagnostics = new DiagnosticBag();
-            var identifier = LocationInfo.From(declaration.Identifier);
-            var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 
             var canEmit = DeclarationChecks.IsPartial(type, DiagnosticDescriptors.NotPartial, identifier, diagnostics);
             canEmit &= CheckModule(type, known, identifier, diagnostics, out var inputType);

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using static Attune.Generator.TuneSpace.ValueConversion;
 using static Attune.Generator.TuneSpace.ValueDisplay;
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -32,24 +31,19 @@ namespace Attune.Generator.TuneSpace
 
         private static TuneSpaceParseResult ParseCore(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration || context.Attributes.Length == 0)
+            if (AttributeTarget.Read(context, cancellationToken) is not { } target)
                 return new TuneSpaceParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            FaultInjection?.Invoke(target.Type);
 
-            FaultInjection?.Invoke(type);
-            var attribute = context.Attributes[0];
-            var compilation = context.SemanticModel.Compilation;
-            if (!DeclarationChecks.IsPrimaryDeclaration(type, attribute, declaration, compilation, cancellationToken))
-                return new TuneSpaceParseResult(null, EquatableArray<DiagnosticInfo>.Empty); // repeated attribute: CS0579
-
-            var diagnostics = new DiagnosticBag();
-            var identifier = LocationInfo.From(declaration.Identifier);
-            var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            var type = target.Type;
+            var identifier = target.Identifier;
             var spaceName = type.ToDisplayString(NameFormat);
+            var diagnostics = new DiagnosticBag();
 
             var canEmit = DeclarationChecks.IsPartial(type, DiagnosticDescriptors.SpaceNotPartial, identifier, diagnostics);
             canEmit &= SpaceShapeChecks.CheckShape(type, identifier, diagnostics);
 
-            var options = SweepOptionsParser.Parse(attribute, attributeSyntax, type.Name, spaceName, diagnostics);
+            var options = SweepOptionsParser.Parse(target.Attribute, target.AttributeSyntax, type.Name, spaceName, diagnostics);
             var properties = new PropertyParser(new SpaceContext(type, known, diagnostics, cancellationToken)).Parse();
 
             canEmit &= SpaceShapeChecks.CheckRequired(type, properties, identifier, diagnostics);
