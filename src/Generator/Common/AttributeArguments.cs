@@ -40,6 +40,20 @@ namespace Attune.Generator.Common
 
         public static AttributeArguments Read(AttributeData attribute, AttributeSyntax? syntax) => new AttributeArguments(attribute, syntax);
 
+        /// <summary>The single number of an attribute like <c>[LearningRate(1e-2)]</c>; false when the argument is missing
+        /// or has a compile error (the compiler reports it).</summary>
+        public static bool TryReadSingleNumber(AttributeData attribute, out double value)
+        {
+            value = 0;
+            if (attribute.ConstructorArguments.Length != 1)
+                return false;
+            var argument = attribute.ConstructorArguments[0];
+            if (argument.Kind == TypedConstantKind.Error || argument.Value is null)
+                return false;
+            value = Convert.ToDouble(argument.Value, CultureInfo.InvariantCulture);
+            return true;
+        }
+
         /// <summary>The whole attribute, where a diagnostic about an argument points when the argument is not written.</summary>
         public LocationInfo? AttributeLocation { get; }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,6 +24,10 @@ namespace Attune.Generator.Common
 
         public AttributeSyntax? AttributeSyntax { get; }
 
+        /// <summary>Test seam: called for every target read, inside each half's AT0099 guard, so tests can prove that an
+        /// unexpected failure becomes AT0099. Always null outside tests.</summary>
+        internal static Action<INamedTypeSymbol>? FaultInjection;
+
         /// <summary>The target, or null when there is nothing to parse: not a type declaration, or a declaration that
         /// repeats the attribute on another part of a partial type (CS0579), which is left to the first one so that a
         /// hint name is added once.</summary>
@@ -33,6 +38,7 @@ namespace Attune.Generator.Common
             var attribute = context.Attributes[0];
             if (!DeclarationChecks.IsPrimaryDeclaration(type, attribute, declaration, context.SemanticModel.Compilation, cancellationToken))
                 return null;
+            FaultInjection?.Invoke(type);
             return new AttributeTarget(
                 type,
                 attribute,

@@ -120,13 +120,9 @@ namespace Attune.Generator.FineTune
 
         private static string? ReadValue(AttributeData? attribute, FieldAttributeKind kind, string fieldName, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
-            if (attribute is null || attribute.ConstructorArguments.Length != 1)
-                return null;
-            var argument = attribute.ConstructorArguments[0];
-            if (argument.Kind == TypedConstantKind.Error || argument.Value is null)
+            if (attribute is null || !AttributeArguments.TryReadSingleNumber(attribute, out var value))
                 return null;
 
-            var value = Convert.ToDouble(argument.Value, CultureInfo.InvariantCulture);
             var literal = Literals.Double(value);
             var valid = kind == FieldAttributeKind.LearningRate
                 ? value > 0 && OptionSpec.IsFinite(value)

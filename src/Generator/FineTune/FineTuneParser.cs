@@ -13,10 +13,6 @@ namespace Attune.Generator.FineTune
             SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
                 .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
-        /// <summary>Test seam: called at the start of every parse so tests can prove that a failure becomes AT0099.
-        /// Always null outside tests.</summary>
-        internal static Action<INamedTypeSymbol>? FaultInjection;
-
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
         public static FineTuneParseResult Parse(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
             => InternalErrors.Guard(context, cancellationToken, (c, ct) => ParseCore(c, known, ct), errors => new FineTuneParseResult(null, errors));
@@ -25,7 +21,6 @@ namespace Attune.Generator.FineTune
         {
             if (AttributeTarget.Read(context, cancellationToken) is not { } target)
                 return new FineTuneParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
-            FaultInjection?.Invoke(target.Type);
 
             var type = target.Type;
             var attribute = target.Attribute;

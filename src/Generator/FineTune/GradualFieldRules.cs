@@ -41,12 +41,8 @@ namespace Attune.Generator.FineTune
         /// <summary>The scale's literal, or null without the attribute; AT0022 when it is not a finite number above 0.</summary>
         public static string? Scale(AttributeData? attribute, string fieldName, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
-            if (attribute is null || attribute.ConstructorArguments.Length != 1)
+            if (attribute is null || !AttributeArguments.TryReadSingleNumber(attribute, out var value))
                 return null;
-            var argument = attribute.ConstructorArguments[0];
-            if (argument.Kind == TypedConstantKind.Error || argument.Value is null)
-                return null;
-            var value = Convert.ToDouble(argument.Value, CultureInfo.InvariantCulture);
             var literal = Literals.Double(value);
             if (!(value > 0 && OptionSpec.IsFinite(value)))
             {

@@ -22,9 +22,6 @@ namespace Attune.Generator.TuneSpace
 
         private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat;
 
-        /// <summary>Test seam, as <see cref="FineTuneParser.FaultInjection"/>. Always null outside tests.</summary>
-        internal static Action<INamedTypeSymbol>? FaultInjection;
-
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
         public static TuneSpaceParseResult Parse(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
             => InternalErrors.Guard(context, cancellationToken, (c, ct) => ParseCore(c, known, ct), errors => new TuneSpaceParseResult(null, errors));
@@ -33,7 +30,6 @@ namespace Attune.Generator.TuneSpace
         {
             if (AttributeTarget.Read(context, cancellationToken) is not { } target)
                 return new TuneSpaceParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
-            FaultInjection?.Invoke(target.Type);
 
             var type = target.Type;
             var identifier = target.Identifier;
