@@ -1,4 +1,3 @@
-using Attune.Generator.Parsing;
 using Attune.Generator.Tests.Infrastructure;
 using static Attune.Generator.Tests.DiagnosticTests;
 using static Attune.Generator.Tests.Infrastructure.GeneratorHarness;

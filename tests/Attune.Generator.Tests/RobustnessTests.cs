@@ -1,4 +1,4 @@
-using Attune.Generator.Parsing;
+using Attune.Generator.Common;
 using Attune.Generator.Tests.Infrastructure;
 using static Attune.Generator.Tests.Infrastructure.GeneratorHarness;
 
@@ -59,7 +59,7 @@ public sealed class InternalErrorTests
             }
             """);
 
-        FineTuneParser.FaultInjection = _ => throw new InvalidOperationException("injected failure");
+        AttributeTarget.FaultInjection = _ => throw new InvalidOperationException("injected failure");
         GeneratorRun run;
         try
         {
@@ -67,7 +67,7 @@ public sealed class InternalErrorTests
         }
         finally
         {
-            FineTuneParser.FaultInjection = null;
+            AttributeTarget.FaultInjection = null;
         }
 
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
@@ -89,7 +89,7 @@ public sealed class TuneSpaceInternalErrorTests
             public partial record {|AT0099:Faulty|} { [Uniform(0, 1)] public double A { get; init; } }
             """);
 
-        TuneSpaceParser.FaultInjection = _ => throw new InvalidOperationException("injected failure");
+        AttributeTarget.FaultInjection = _ => throw new InvalidOperationException("injected failure");
         GeneratorRun run;
         try
         {
@@ -97,7 +97,7 @@ public sealed class TuneSpaceInternalErrorTests
         }
         finally
         {
-            TuneSpaceParser.FaultInjection = null;
+            AttributeTarget.FaultInjection = null;
         }
 
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);

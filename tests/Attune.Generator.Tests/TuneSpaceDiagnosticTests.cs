@@ -30,7 +30,7 @@ public sealed class TuneSpaceDiagnosticTests
             """);
         Assert.False(Generated(run, "NotPartial"));
         Assert.False(Generated(run, "Inner"));
-        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("its containing type 'Outer' is not partial", StringComparison.Ordinal));
+        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("but 'Outer' is not partial", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,11 +1,12 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace Attune.Generator.Diagnostics
 {
     /// <summary>
     /// Every diagnostic the Attune generator reports. IDs are stable; each is documented in docs/diagnostics.md and
-    /// tracked in AnalyzerReleases.Unshipped.md.
+    /// tracked in AnalyzerReleases.Unshipped.md. Every message is a whole sentence whose arguments are
+    /// names, values and clauses, never grammar (a plural, an article) chosen in code. The catalog test finds the descriptors
+    /// by reflection over this class, so there is no list to keep in step.
     /// </summary>
     internal static class DiagnosticDescriptors
     {
@@ -16,7 +17,7 @@ namespace Attune.Generator.Diagnostics
         public static readonly DiagnosticDescriptor NotPartial = new DiagnosticDescriptor(
             id: "AT0001",
             title: "[FineTune] type must be partial",
-            messageFormat: "'{0}' has [FineTune] but {1} is not partial; the generator adds RunFineTune and the fine-tune plan to it. Add the 'partial' modifier to {1}.",
+            messageFormat: "'{0}' has [FineTune] but '{1}' is not partial; the generator adds RunFineTune and the fine-tune plan to '{0}', which needs '{0}' and every type containing it to be partial. Add the 'partial' modifier to '{1}'.",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,
@@ -263,7 +264,7 @@ namespace Attune.Generator.Diagnostics
         public static readonly DiagnosticDescriptor SpaceNotPartial = new DiagnosticDescriptor(
             id: "AT0101",
             title: "[TuneSpace] type must be partial",
-            messageFormat: "'{0}' has [TuneSpace] but {1} is not partial; the generator adds Space, Decode, Encode and RunSweep to it. Add the 'partial' modifier to {1}.",
+            messageFormat: "'{0}' has [TuneSpace] but '{1}' is not partial; the generator adds Space, Decode, Encode and RunSweep to '{0}', which needs '{0}' and every type containing it to be partial. Add the 'partial' modifier to '{1}'.",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,
@@ -407,7 +408,7 @@ namespace Attune.Generator.Diagnostics
         public static readonly DiagnosticDescriptor GridNeedsFiniteSpace = new DiagnosticDescriptor(
             id: "AT0117",
             title: "Grid sampler needs a finite space",
-            messageFormat: "[TuneSpace] on '{0}' has Sampler = Sampler.Grid, but {1} continuous ([Uniform]/[LogUniform]), so the grid is infinite. Use Sampler.Tpe or Sampler.Random, or make {2} [Choice] or [IntRange].",
+            messageFormat: "[TuneSpace] on '{0}' has Sampler = Sampler.Grid, but the grid is infinite because these parameters are continuous ([Uniform]/[LogUniform]): {1}. Use Sampler.Tpe or Sampler.Random, or make each of them [Choice] or [IntRange].",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,
@@ -441,62 +442,5 @@ namespace Attune.Generator.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0099");
-
-        private static readonly Dictionary<string, DiagnosticDescriptor> ById = new Dictionary<string, DiagnosticDescriptor>
-        {
-            [NotPartial.Id] = NotPartial,
-            [NotAModule.Id] = NotAModule,
-            [InvalidOption.Id] = InvalidOption,
-            [WarmupConflict.Id] = WarmupConflict,
-            [UnsupportedMember.Id] = UnsupportedMember,
-            [FrozenWithRule.Id] = FrozenWithRule,
-            [NothingToTrain.Id] = NothingToTrain,
-            [InvalidFieldValue.Id] = InvalidFieldValue,
-            [CustomWithoutMethod.Id] = CustomWithoutMethod,
-            [CustomIgnored.Id] = CustomIgnored,
-            [InvalidCustomLoss.Id] = InvalidCustomLoss,
-            [InvalidCustomMetric.Id] = InvalidCustomMetric,
-            [CustomMetricDirection.Id] = CustomMetricDirection,
-            [FieldAttributeWithoutFineTune.Id] = FieldAttributeWithoutFineTune,
-            [LoraNotLinear.Id] = LoraNotLinear,
-            [InvalidLoraValue.Id] = InvalidLoraValue,
-            [LoraWithFreeze.Id] = LoraWithFreeze,
-            [LoraTargetNoMatch.Id] = LoraTargetNoMatch,
-            [LoraForwardCall.Id] = LoraForwardCall,
-
-            [InvalidUnfreezeEpoch.Id] = InvalidUnfreezeEpoch,
-            [UnfreezeAfterLastEpoch.Id] = UnfreezeAfterLastEpoch,
-            [InvalidLearningRateScale.Id] = InvalidLearningRateScale,
-            [RateAndScale.Id] = RateAndScale,
-            [ResumeWithoutDirectory.Id] = ResumeWithoutDirectory,
-            [SeveralInputs.Id] = SeveralInputs,
-            [NotLayered.Id] = NotLayered,
-            [InvalidLayerRule.Id] = InvalidLayerRule,
-            [SpaceNotPartial.Id] = SpaceNotPartial,
-            [SpaceNotAClass.Id] = SpaceNotAClass,
-            [EmptyRange.Id] = EmptyRange,
-            [LogRangeNotPositive.Id] = LogRangeNotPositive,
-            [InvalidStep.Id] = InvalidStep,
-            [InvalidChoices.Id] = InvalidChoices,
-            [TypeMismatch.Id] = TypeMismatch,
-            [NotSettable.Id] = NotSettable,
-            [SeveralRanges.Id] = SeveralRanges,
-            [InvalidCondition.Id] = InvalidCondition,
-            [InvalidConditionValue.Id] = InvalidConditionValue,
-            [InvalidSweepOption.Id] = InvalidSweepOption,
-            [SweepDirectionRequired.Id] = SweepDirectionRequired,
-            [UnsupportedParameterType.Id] = UnsupportedParameterType,
-            [NoTunedParameter.Id] = NoTunedParameter,
-            [ConditionOnFixedProperty.Id] = ConditionOnFixedProperty,
-            [GridNeedsFiniteSpace.Id] = GridNeedsFiniteSpace,
-            [RequiredNotSettable.Id] = RequiredNotSettable,
-            [BindingTypeMismatch.Id] = BindingTypeMismatch,
-            [InternalError.Id] = InternalError,
-        };
-
-        /// <summary>Every descriptor, for tests and documentation checks.</summary>
-        public static IReadOnlyCollection<DiagnosticDescriptor> All => ById.Values;
-
-        public static DiagnosticDescriptor Find(string id) => ById.TryGetValue(id, out var descriptor) ? descriptor : InternalError;
     }
 }

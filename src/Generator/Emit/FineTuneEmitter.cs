@@ -1,5 +1,4 @@
 using System.Linq;
-using Attune.Generator.Model;
 
 namespace Attune.Generator.Emit
 {
@@ -25,16 +24,10 @@ namespace Attune.Generator.Emit
         private static void WriteDefaults(SourceWriter writer, FineTuneModel model)
         {
             writer.WriteLine($"""
-                /// <summary>The options declared by [FineTune] on <c>{Xml(model.DocName)}</c>; override with <c>with {"{"} ... {"}"}</c>.</summary>
+                /// <summary>The options declared by [FineTune] on <c>{Xml(model.DocName)}</c> (the runtime's defaults for the rest); override with <c>with {"{"} ... {"}"}</c>.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
-                public static {(model.HidesInheritedMembers ? "new " : "")}global::Attune.FineTuneOptions FineTuneDefaults {"{"} get; {"}"} = new global::Attune.FineTuneOptions
                 """);
-            writer.WriteLine("{");
-            writer.Indentation++;
-            foreach (var option in model.Options)
-                writer.WriteLine($"{option.Name} = {option.Literal},");
-            writer.Indentation--;
-            writer.WriteLine("};");
+            OptionsInitializer.Write(writer, $"public static {(model.HidesInheritedMembers ? "new " : "")}global::Attune.FineTuneOptions FineTuneDefaults {{ get; }}", "global::Attune.FineTuneOptions", model.Options);
         }
 
         private static void WriteInterface(SourceWriter writer, FineTuneModel model)
@@ -70,7 +63,7 @@ namespace Attune.Generator.Emit
                     if (field.WeightDecay is not null)
                         arguments += ", weightDecay: " + field.WeightDecay;
                     if (field.UnfreezeAtEpoch != 0)
-                        arguments += ", unfreezeAtEpoch: " + Parsing.Literals.Integer(field.UnfreezeAtEpoch);
+                        arguments += ", unfreezeAtEpoch: " + Common.Literals.Integer(field.UnfreezeAtEpoch);
                     if (field.LearningRateScale is not null)
                         arguments += ", learningRateScale: " + field.LearningRateScale;
                     if (field.LayerDecay is not null)
@@ -145,7 +138,7 @@ namespace Attune.Generator.Emit
                 """);
         }
 
-        private static string Literal(string value) => Parsing.Literals.String(value);
+        private static string Literal(string value) => Common.Literals.String(value);
 
         private static string Xml(string text) => new string(text.SelectMany(c => c switch
         {

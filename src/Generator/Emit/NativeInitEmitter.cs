@@ -8,6 +8,16 @@ namespace Attune.Generator.Emit
         /// <summary>The MSBuild property (read as <c>build_property.AttuneNativeFix</c>) that turns it off when "false".</summary>
         public const string OptOutProperty = "build_property.AttuneNativeFix";
 
+        /// <summary>The initializer can compile: the target has <c>ModuleInitializerAttribute</c> and references the runtime.</summary>
+        public static bool CanInitialize(Microsoft.CodeAnalysis.Compilation compilation)
+            => compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null
+               && compilation.GetTypeByMetadataName("Attune.TorchSharpNative") is not null;
+
+        /// <summary>False only when the project sets <c>&lt;AttuneNativeFix&gt;false&lt;/AttuneNativeFix&gt;</c>.</summary>
+        public static bool IsEnabled(Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options)
+            => !(options.TryGetValue(OptOutProperty, out var value)
+                 && string.Equals(value?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase));
+
         public static string Emit() => $$"""
             {{GeneratorInfo.Header}}
 

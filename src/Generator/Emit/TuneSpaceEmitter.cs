@@ -1,5 +1,4 @@
 using System.Linq;
-using Attune.Generator.Model;
 
 namespace Attune.Generator.Emit
 {
@@ -12,11 +11,15 @@ namespace Attune.Generator.Emit
     /// Decode builds the instance in one object initializer (init-only properties allow nothing else). An inactive
     /// conditional parameter (NaN) takes the value of the same property on a fresh <c>new T()</c>, which is the
     /// property's initializer value; that works for records and classes alike, where <c>with</c> would need a record.
-    /// Generated helpers are prefixed <c>__Attune</c> so they do not collide with user members.
+    /// Generated members that are not API (the choice tables) are prefixed <c>__Attune</c> so they do not collide with user
+    /// members; the value checks are the runtime's <c>Attune.TuneSpaceValues</c>.
     /// </remarks>
     internal static class TuneSpaceEmitter
     {
         private const string ValuesType = "global::System.Collections.Generic.IReadOnlyList<double>";
+
+        /// <summary>The runtime's value checks, shared by every space instead of pasted into each.</summary>
+        private const string Values = "global::Attune.TuneSpaceValues";
 
         public static string Emit(TuneSpaceModel model)
         {
@@ -42,8 +45,7 @@ namespace Attune.Generator.Emit
                 writer.WriteLine();
             }
             WriteRunSweep(writer, model);
-            writer.WriteLine();
-            WriteHelpers(writer, model);
+            WriteChoiceTables(writer, model);
             TypeScaffold.Close(writer, blocks);
             return writer.ToString();
         }
@@ -86,16 +88,10 @@ namespace Attune.Generator.Emit
         private static void WriteOptions(SourceWriter writer, TuneSpaceModel model)
         {
             writer.WriteLine($"""
-                /// <summary>The sweep options declared by [TuneSpace] on <c>{Xml(model.DocName)}</c>; override with <c>with {"{"} ... {"}"}</c>.</summary>
+                /// <summary>The sweep options declared by [TuneSpace] on <c>{Xml(model.DocName)}</c> (the runtime's defaults for the rest); override with <c>with {"{"} ... {"}"}</c>.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
-                public {New(model, "DefaultSweepOptions")}static global::Attune.SweepOptions DefaultSweepOptions {"{"} get; {"}"} = new global::Attune.SweepOptions
                 """);
-            writer.WriteLine("{");
-            writer.Indentation++;
-            foreach (var option in model.Options)
-                writer.WriteLine($"{option.Name} = {option.Literal},");
-            writer.Indentation--;
-            writer.WriteLine("};");
+            OptionsInitializer.Write(writer, $"public {New(model, "DefaultSweepOptions")}static global::Attune.SweepOptions DefaultSweepOptions {{ get; }}", "global::Attune.SweepOptions", model.Options);
         }
 
         private static void WriteGrid(SourceWriter writer, TuneSpaceModel model)
@@ -144,11 +140,11 @@ namespace Attune.Generator.Emit
                 var parameter = model.Parameters[i];
                 var value = parameter.Shape switch
                 {
-                    TuneValueShape.Double => $"__AttuneNumber(values, {i})",
-                    TuneValueShape.Single => $"(float)__AttuneNumber(values, {i})",
-                    TuneValueShape.Int32 => $"checked((int)global::System.Math.Round(__AttuneNumber(values, {i})))",
-                    TuneValueShape.Int64 => $"checked((long)global::System.Math.Round(__AttuneNumber(values, {i})))",
-                    _ => $"{ChoicesField(parameter)}[__AttuneIndex(values, {i}, {parameter.Choices.Count})]",
+                    TuneValueShape.Double => $"{Values}.Number(Space, values, {i})",
+                    TuneValueShape.Single => $"(float){Values}.Number(Space, values, {i})",
+                    TuneValueShape.Int32 => $"checked((int)global::System.Math.Round({Values}.Number(Space, values, {i})))",
+                    TuneValueShape.Int64 => $"checked((long)global::System.Math.Round({Values}.Number(Space, values, {i})))",
+                    _ => $"{ChoicesField(parameter)}[{Values}.ChoiceIndex(Space, values, {i}, {parameter.Choices.Count})]",
                 };
                 if (parameter.ConditionParameter is not null)
                     value = $"double.IsNaN(values[{i}]) ? __defaults.{parameter.Identifier} : {value}";
@@ -175,7 +171,7 @@ namespace Attune.Generator.Emit
             {
                 var parameter = model.Parameters[i];
                 var value = parameter.Shape == TuneValueShape.Choice
-                    ? $"__AttuneIndexOf({ChoicesField(parameter)}, this.{parameter.Identifier}, {Literal(parameter.Name)})"
+                    ? $"{Values}.IndexOf(Space, {ChoicesField(parameter)}, this.{parameter.Identifier}, {Literal(parameter.Name)})"
                     : $"this.{parameter.Identifier}";
                 if (parameter.ConditionParameter is not null)
                 {
@@ -240,48 +236,20 @@ namespace Attune.Generator.Emit
                 """);
         }
 
-        private static void WriteHelpers(SourceWriter writer, TuneSpaceModel model)
+        /// <summary>One static table per choice parameter; the value checks themselves are <c>Attune.TuneSpaceValues</c>'s.</summary>
+        private static void WriteChoiceTables(SourceWriter writer, TuneSpaceModel model)
         {
             foreach (var parameter in model.Parameters.Where(p => p.Shape == TuneValueShape.Choice))
             {
+                writer.WriteLine();
                 writer.WriteLine(GeneratorInfo.GeneratedCodeAttribute);
                 writer.WriteLine($"private static readonly {parameter.TypeName}[] {ChoicesField(parameter)} = new {parameter.TypeName}[] {{ {string.Join(", ", parameter.ChoiceLiterals)} }};");
-                writer.WriteLine();
             }
-            writer.WriteLine($$"""
-                {{GeneratorInfo.GeneratedCodeAttribute}}
-                private static double __AttuneNumber({{ValuesType}} values, int index)
-                {
-                    var value = values[index];
-                    if (double.IsNaN(value) || double.IsInfinity(value))
-                        throw new global::System.ArgumentException("values[" + index.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + "] (" + Space.Parameters[index].Name + ") is " + value.ToString("R", global::System.Globalization.CultureInfo.InvariantCulture) + "; expected a finite number.", nameof(values));
-                    return value;
-                }
-
-                {{GeneratorInfo.GeneratedCodeAttribute}}
-                private static int __AttuneIndex({{ValuesType}} values, int index, int count)
-                {
-                    var value = values[index];
-                    var rounded = global::System.Math.Round(value);
-                    if (double.IsNaN(value) || rounded < 0 || rounded >= count)
-                        throw new global::System.ArgumentException("values[" + index.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + "] (" + Space.Parameters[index].Name + ") is " + value.ToString("R", global::System.Globalization.CultureInfo.InvariantCulture) + "; expected a choice index from 0 to " + (count - 1).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".", nameof(values));
-                    return (int)rounded;
-                }
-
-                {{GeneratorInfo.GeneratedCodeAttribute}}
-                private static int __AttuneIndexOf<TValue>(TValue[] choices, TValue value, string name)
-                {
-                    var index = global::System.Array.IndexOf(choices, value);
-                    if (index < 0)
-                        throw new global::System.InvalidOperationException(name + " is " + global::System.Convert.ToString(value, global::System.Globalization.CultureInfo.InvariantCulture) + ", which is not one of its choices (" + string.Join(", ", Space.Parameters[Space.IndexOf(name)].Choices!) + "); Encode can only store a declared choice.");
-                    return index;
-                }
-                """);
         }
 
         private static string ChoicesField(TuneParameterModel parameter) => "__AttuneChoices_" + parameter.Name;
 
-        private static string Literal(string value) => Parsing.Literals.String(value);
+        private static string Literal(string value) => Common.Literals.String(value);
 
         /// <summary>Text inside an emitted regular string literal.</summary>
         private static string Escape(string text)

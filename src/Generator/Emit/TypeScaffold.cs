@@ -1,4 +1,3 @@
-using Attune.Generator.Model;
 
 namespace Attune.Generator.Emit
 {

@@ -46,7 +46,7 @@ public static class GeneratorHarness
 
     public static GeneratorDriver CreateDriver(IReadOnlyDictionary<string, string>? globalOptions = null)
         => CSharpGeneratorDriver.Create(
-            new[] { new FineTuneGenerator().AsSourceGenerator() },
+            new[] { new AttuneGenerator().AsSourceGenerator() },
             additionalTexts: null,
             parseOptions: ParseOptions,
             optionsProvider: new TestOptionsProvider(globalOptions ?? new Dictionary<string, string>()),

@@ -102,7 +102,16 @@ public static class Snapshot
         throw new DirectoryNotFoundException("Cannot find the Attune.Generator.Tests source directory for snapshots.");
     }
 
-    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
+    /// <summary>Line endings unified, and the generator's version scrubbed from <c>[GeneratedCode]</c>, so that a version
+    /// bump does not rewrite every snapshot (GeneratedCodeVersionTests checks the real version is emitted).</summary>
+    private static string Normalize(string text)
+        => text.Replace("\r\n", "\n", StringComparison.Ordinal)
+            .Replace(GeneratedCodeVersion, GeneratedCodeVersionScrubbed, StringComparison.Ordinal);
+
+    /// <summary>The version argument as the generator writes it.</summary>
+    public static string GeneratedCodeVersion => $"(\"{Emit.GeneratorInfo.Name}\", \"{Emit.GeneratorInfo.Version}\")";
+
+    public const string GeneratedCodeVersionScrubbed = "(\"Attune.Generator\", \"{generator version}\")";
 
     /// <summary>The first differing lines, with a little context: enough to see what changed.</summary>
     private static string Diff(string verified, string actual)

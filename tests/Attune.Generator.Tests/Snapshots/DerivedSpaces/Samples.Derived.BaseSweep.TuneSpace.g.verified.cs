@@ -7,39 +7,27 @@ namespace Samples.Derived
     partial record BaseSweep : global::Attune.ITuneSpace<BaseSweep>, global::Attune.IFineTuneBinding
     {
         /// <summary>The search space declared on <c>BaseSweep</c>: one parameter per tuned property, in declaration order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.Derived.BaseSweep", new global::Attune.ParameterSpec[]
         {
             new global::Attune.ParameterSpec("LearningRate", global::Attune.ParameterKind.Float, Low: 0.0001, High: 0.1, Log: true),
         });
 
-        /// <summary>The sweep options declared by [TuneSpace] on <c>BaseSweep</c>; override with <c>with { ... }</c>.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        /// <summary>The sweep options declared by [TuneSpace] on <c>BaseSweep</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
         {
-            Trials = 20,
-            Timeout = null,
             Direction = global::Attune.Direction.Maximize,
-            Sampler = global::Attune.Sampler.Tpe,
-            Pruner = global::Attune.Pruner.None,
-            PrunerMinResource = 1,
-            PrunerReductionFactor = 3,
-            Seed = 42,
-            Workers = 1,
             StudyName = "Samples.Derived.BaseSweep",
-            Storage = null,
-            MaxFailedTrials = 10,
-            RetryAbandoned = false,
-            CreateAhead = global::Attune.CreateAhead.Auto,
         };
 
         /// <summary>True when every parameter has finitely many values, so that <c>Sampler.Grid</c> can enumerate the space.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static bool IsFinite => false;
 
         /// <summary>An instance holding <paramref name="values"/> (one per parameter of <see cref="Space"/>: floats and ints by value, choices by index); a conditional parameter given as NaN (inactive) keeps its initializer's value.</summary>
         /// <exception cref="global::System.ArgumentException">The number of values is not the number of parameters, or a value is out of its parameter's domain.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static BaseSweep Decode(global::System.Collections.Generic.IReadOnlyList<double> values)
         {
             if (values is null)
@@ -48,13 +36,13 @@ namespace Samples.Derived
                 throw new global::System.ArgumentException("BaseSweep expects 1 value (LearningRate), but " + values.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " were given.", nameof(values));
             return new BaseSweep
             {
-                LearningRate = __AttuneNumber(values, 0),
+                LearningRate = global::Attune.TuneSpaceValues.Number(Space, values, 0),
             };
         }
 
         /// <summary>This instance's internal values, in <see cref="Space"/> order: floats and ints by value, choices by index, NaN for an inactive conditional parameter.</summary>
         /// <exception cref="global::System.InvalidOperationException">A choice property holds a value that is not one of its choices.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public double[] Encode()
         {
             var values = new double[1];
@@ -63,7 +51,7 @@ namespace Samples.Derived
         }
 
         /// <summary><paramref name="options"/> with <c>LearningRate</c>, <c>Epochs</c> replaced by this instance's values (bound by name at build time).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public global::Attune.FineTuneOptions ApplyTo(global::Attune.FineTuneOptions options)
         {
             if (options is null)
@@ -82,7 +70,7 @@ namespace Samples.Derived
         /// <param name="logger">Receives the sweep's log.</param>
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::Attune.SweepResult<BaseSweep> RunSweep(global::System.Func<global::Attune.Trial<BaseSweep>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
             => global::Attune.Sweep.Run<BaseSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
@@ -93,36 +81,8 @@ namespace Samples.Derived
         /// <param name="logger">Receives the sweep's log.</param>
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<BaseSweep>> RunSweepAsync(global::System.Func<global::Attune.Trial<BaseSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
             => global::Attune.Sweep.RunAsync<BaseSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        private static double __AttuneNumber(global::System.Collections.Generic.IReadOnlyList<double> values, int index)
-        {
-            var value = values[index];
-            if (double.IsNaN(value) || double.IsInfinity(value))
-                throw new global::System.ArgumentException("values[" + index.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + "] (" + Space.Parameters[index].Name + ") is " + value.ToString("R", global::System.Globalization.CultureInfo.InvariantCulture) + "; expected a finite number.", nameof(values));
-            return value;
-        }
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        private static int __AttuneIndex(global::System.Collections.Generic.IReadOnlyList<double> values, int index, int count)
-        {
-            var value = values[index];
-            var rounded = global::System.Math.Round(value);
-            if (double.IsNaN(value) || rounded < 0 || rounded >= count)
-                throw new global::System.ArgumentException("values[" + index.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + "] (" + Space.Parameters[index].Name + ") is " + value.ToString("R", global::System.Globalization.CultureInfo.InvariantCulture) + "; expected a choice index from 0 to " + (count - 1).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".", nameof(values));
-            return (int)rounded;
-        }
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        private static int __AttuneIndexOf<TValue>(TValue[] choices, TValue value, string name)
-        {
-            var index = global::System.Array.IndexOf(choices, value);
-            if (index < 0)
-                throw new global::System.InvalidOperationException(name + " is " + global::System.Convert.ToString(value, global::System.Globalization.CultureInfo.InvariantCulture) + ", which is not one of its choices (" + string.Join(", ", Space.Parameters[Space.IndexOf(name)].Choices!) + "); Encode can only store a declared choice.");
-            return index;
-        }
     }
 }

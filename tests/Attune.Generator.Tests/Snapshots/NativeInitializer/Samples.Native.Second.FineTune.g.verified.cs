@@ -6,41 +6,17 @@ namespace Samples.Native
 {
     partial class Second : global::Attune.IFineTunable
     {
-        /// <summary>The options declared by [FineTune] on <c>Second</c>; override with <c>with { ... }</c>.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        public static global::Attune.FineTuneOptions FineTuneDefaults { get; } = new global::Attune.FineTuneOptions
-        {
-            Epochs = 10,
-            BatchSize = 32,
-            LearningRate = 0.001,
-            WeightDecay = 0,
-            Optimizer = global::Attune.OptimizerKind.AdamW,
-            Momentum = 0.9,
-            Schedule = global::Attune.LrSchedule.Constant,
-            WarmupSteps = 0,
-            WarmupRatio = 0,
-            Loss = global::Attune.Loss.CrossEntropy,
-            Metric = global::Attune.Metric.Accuracy,
-            MetricDirection = global::Attune.Direction.Auto,
-            Patience = 0,
-            MinDelta = 0,
-            MaxGradNorm = 0,
-            Seed = 42,
-            Shuffle = true,
-            CheckpointDirectory = null,
-            Resume = false,
-            AccumulationSteps = 1,
-            MaxNonFiniteSteps = 5,
-            TensorBoardDirectory = null,
-        };
+        /// <summary>The options declared by [FineTune] on <c>Second</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
+        public static global::Attune.FineTuneOptions FineTuneDefaults { get; } = new global::Attune.FineTuneOptions();
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         global::Attune.FineTuneOptions global::Attune.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => ((global::Attune.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan(global::Attune.FineTuneOptions options) => new global::Attune.FineTunePlan(
             "Samples.Native.Second",
             global::System.Array.Empty<global::Attune.FieldRule>(),
@@ -55,7 +31,7 @@ namespace Samples.Native
         /// <param name="logger">Receives the run's log.</param>
         /// <param name="cancellationToken">Stops the run after the current step; the report says it was cancelled.</param>
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
             => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
 
@@ -69,7 +45,7 @@ namespace Samples.Native
         /// <param name="logger">Receives the run's log.</param>
         /// <param name="cancellationToken">Stops the run after the current step; the report says it was cancelled.</param>
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public global::Attune.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
             => RunFineTune(new global::Attune.TensorDataset(trainFeatures, trainLabels), new global::Attune.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
 
@@ -82,7 +58,7 @@ namespace Samples.Native
         /// <param name="progress">Receives progress after each step and evaluation.</param>
         /// <param name="logger">Receives the run's log.</param>
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public global::Attune.FineTuneReport RunFineTune<TSpace>(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
             where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
             => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);

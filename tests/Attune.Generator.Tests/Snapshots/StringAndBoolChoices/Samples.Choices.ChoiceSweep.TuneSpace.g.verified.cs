@@ -7,7 +7,7 @@ namespace Samples.Choices
     partial class ChoiceSweep : global::Attune.ITuneSpace<ChoiceSweep>
     {
         /// <summary>The search space declared on <c>ChoiceSweep</c>: one parameter per tuned property, in declaration order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.Choices.ChoiceSweep", new global::Attune.ParameterSpec[]
         {
             new global::Attune.ParameterSpec("Solver", global::Attune.ParameterKind.Categorical, Choices: new string[] { "adam", "sgd", "rms\tprop" }),
@@ -19,37 +19,30 @@ namespace Samples.Choices
             new global::Attune.ParameterSpec("Scale", global::Attune.ParameterKind.Categorical, Choices: new string[] { "0.5", "0.25" }),
         });
 
-        /// <summary>The sweep options declared by [TuneSpace] on <c>ChoiceSweep</c>; override with <c>with { ... }</c>.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        /// <summary>The sweep options declared by [TuneSpace] on <c>ChoiceSweep</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
         {
-            Trials = 20,
-            Timeout = null,
             Direction = global::Attune.Direction.Minimize,
             Sampler = global::Attune.Sampler.Grid,
-            Pruner = global::Attune.Pruner.None,
-            PrunerMinResource = 1,
-            PrunerReductionFactor = 3,
             Seed = -1,
             Workers = 2,
             StudyName = "choices \"v1\"",
             Storage = ":memory:",
             MaxFailedTrials = -1,
-            RetryAbandoned = false,
-            CreateAhead = global::Attune.CreateAhead.Auto,
         };
 
         /// <summary>The number of points of the space: the product of every parameter's number of values (conditional parameters counted in full; saturates at <see cref="long.MaxValue"/>).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public const long GridSize = 147456;
 
         /// <summary>True when every parameter has finitely many values, so that <c>Sampler.Grid</c> can enumerate the space.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static bool IsFinite => true;
 
         /// <summary>An instance holding <paramref name="values"/> (one per parameter of <see cref="Space"/>: floats and ints by value, choices by index); a conditional parameter given as NaN (inactive) keeps its initializer's value.</summary>
         /// <exception cref="global::System.ArgumentException">The number of values is not the number of parameters, or a value is out of its parameter's domain.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static ChoiceSweep Decode(global::System.Collections.Generic.IReadOnlyList<double> values)
         {
             if (values is null)
@@ -59,29 +52,29 @@ namespace Samples.Choices
             var __defaults = new ChoiceSweep();
             return new ChoiceSweep
             {
-                Solver = __AttuneChoices_Solver[__AttuneIndex(values, 0, 3)],
-                UseBias = __AttuneChoices_UseBias[__AttuneIndex(values, 1, 2)],
-                BiasInit = double.IsNaN(values[2]) ? __defaults.BiasInit : __AttuneChoices_BiasInit[__AttuneIndex(values, 2, 3)],
-                Activation = __AttuneChoices_Activation[__AttuneIndex(values, 3, 2)],
-                Width = double.IsNaN(values[4]) ? __defaults.Width : checked((long)global::System.Math.Round(__AttuneNumber(values, 4))),
-                Depth = __AttuneChoices_Depth[__AttuneIndex(values, 5, 2)],
-                Scale = __AttuneChoices_Scale[__AttuneIndex(values, 6, 2)],
+                Solver = __AttuneChoices_Solver[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 0, 3)],
+                UseBias = __AttuneChoices_UseBias[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 1, 2)],
+                BiasInit = double.IsNaN(values[2]) ? __defaults.BiasInit : __AttuneChoices_BiasInit[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 2, 3)],
+                Activation = __AttuneChoices_Activation[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 3, 2)],
+                Width = double.IsNaN(values[4]) ? __defaults.Width : checked((long)global::System.Math.Round(global::Attune.TuneSpaceValues.Number(Space, values, 4))),
+                Depth = __AttuneChoices_Depth[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 5, 2)],
+                Scale = __AttuneChoices_Scale[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 6, 2)],
             };
         }
 
         /// <summary>This instance's internal values, in <see cref="Space"/> order: floats and ints by value, choices by index, NaN for an inactive conditional parameter.</summary>
         /// <exception cref="global::System.InvalidOperationException">A choice property holds a value that is not one of its choices.</exception>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public double[] Encode()
         {
             var values = new double[7];
-            values[0] = __AttuneIndexOf(__AttuneChoices_Solver, this.Solver, "Solver");
-            values[1] = __AttuneIndexOf(__AttuneChoices_UseBias, this.UseBias, "UseBias");
-            values[2] = values[1] == 1 ? __AttuneIndexOf(__AttuneChoices_BiasInit, this.BiasInit, "BiasInit") : double.NaN;
-            values[3] = __AttuneIndexOf(__AttuneChoices_Activation, this.Activation, "Activation");
+            values[0] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Solver, this.Solver, "Solver");
+            values[1] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_UseBias, this.UseBias, "UseBias");
+            values[2] = values[1] == 1 ? global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_BiasInit, this.BiasInit, "BiasInit") : double.NaN;
+            values[3] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Activation, this.Activation, "Activation");
             values[4] = (values[0] == 1 || values[0] == 2) ? this.Width : double.NaN;
-            values[5] = __AttuneIndexOf(__AttuneChoices_Depth, this.Depth, "Depth");
-            values[6] = __AttuneIndexOf(__AttuneChoices_Scale, this.Scale, "Scale");
+            values[5] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Depth, this.Depth, "Depth");
+            values[6] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Scale, this.Scale, "Scale");
             return values;
         }
 
@@ -92,7 +85,7 @@ namespace Samples.Choices
         /// <param name="logger">Receives the sweep's log.</param>
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::Attune.SweepResult<ChoiceSweep> RunSweep(global::System.Func<global::Attune.Trial<ChoiceSweep>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
             => global::Attune.Sweep.Run<ChoiceSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
@@ -103,54 +96,26 @@ namespace Samples.Choices
         /// <param name="logger">Receives the sweep's log.</param>
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<ChoiceSweep>> RunSweepAsync(global::System.Func<global::Attune.Trial<ChoiceSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
             => global::Attune.Sweep.RunAsync<ChoiceSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly string[] __AttuneChoices_Solver = new string[] { "adam", "sgd", "rms\tprop" };
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly bool[] __AttuneChoices_UseBias = new bool[] { false, true };
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly double[] __AttuneChoices_BiasInit = new double[] { 0, 0.5, 0.001 };
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly global::Samples.Choices.Activation[] __AttuneChoices_Activation = new global::Samples.Choices.Activation[] { global::Samples.Choices.Activation.Gelu, global::Samples.Choices.Activation.Silu };
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly long[] __AttuneChoices_Depth = new long[] { 1, 2 };
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly float[] __AttuneChoices_Scale = new float[] { 0.5f, 0.25f };
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        private static double __AttuneNumber(global::System.Collections.Generic.IReadOnlyList<double> values, int index)
-        {
-            var value = values[index];
-            if (double.IsNaN(value) || double.IsInfinity(value))
-                throw new global::System.ArgumentException("values[" + index.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + "] (" + Space.Parameters[index].Name + ") is " + value.ToString("R", global::System.Globalization.CultureInfo.InvariantCulture) + "; expected a finite number.", nameof(values));
-            return value;
-        }
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        private static int __AttuneIndex(global::System.Collections.Generic.IReadOnlyList<double> values, int index, int count)
-        {
-            var value = values[index];
-            var rounded = global::System.Math.Round(value);
-            if (double.IsNaN(value) || rounded < 0 || rounded >= count)
-                throw new global::System.ArgumentException("values[" + index.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + "] (" + Space.Parameters[index].Name + ") is " + value.ToString("R", global::System.Globalization.CultureInfo.InvariantCulture) + "; expected a choice index from 0 to " + (count - 1).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".", nameof(values));
-            return (int)rounded;
-        }
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-        private static int __AttuneIndexOf<TValue>(TValue[] choices, TValue value, string name)
-        {
-            var index = global::System.Array.IndexOf(choices, value);
-            if (index < 0)
-                throw new global::System.InvalidOperationException(name + " is " + global::System.Convert.ToString(value, global::System.Globalization.CultureInfo.InvariantCulture) + ", which is not one of its choices (" + string.Join(", ", Space.Parameters[Space.IndexOf(name)].Choices!) + "); Encode can only store a declared choice.");
-            return index;
-        }
     }
 }

@@ -11,44 +11,33 @@ namespace Samples.Nested
             partial record Tagged<TItem> : global::Attune.ITuneSpace<Tagged<TItem>>
             {
                 /// <summary>The search space declared on <c>Tagged</c>: one parameter per tuned property, in declaration order.</summary>
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 public static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.Nested.Spaces<TTag>.Holder.Tagged<TItem>", new global::Attune.ParameterSpec[]
                 {
                     new global::Attune.ParameterSpec("Level", global::Attune.ParameterKind.Int, Low: 0, High: 10, Step: 5),
                     new global::Attune.ParameterSpec("Pruner", global::Attune.ParameterKind.Categorical, Choices: new string[] { "None", "Median", "Asha" }),
                 });
 
-                /// <summary>The sweep options declared by [TuneSpace] on <c>Tagged</c>; override with <c>with { ... }</c>.</summary>
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                /// <summary>The sweep options declared by [TuneSpace] on <c>Tagged</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 public static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
                 {
                     Trials = 3,
-                    Timeout = null,
                     Direction = global::Attune.Direction.Maximize,
-                    Sampler = global::Attune.Sampler.Tpe,
-                    Pruner = global::Attune.Pruner.None,
-                    PrunerMinResource = 1,
-                    PrunerReductionFactor = 3,
-                    Seed = 42,
-                    Workers = 1,
                     StudyName = "Samples.Nested.Spaces<TTag>.Holder.Tagged<TItem>",
-                    Storage = null,
-                    MaxFailedTrials = 10,
-                    RetryAbandoned = false,
-                    CreateAhead = global::Attune.CreateAhead.Auto,
                 };
 
                 /// <summary>The number of points of the space: the product of every parameter's number of values (conditional parameters counted in full; saturates at <see cref="long.MaxValue"/>).</summary>
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 public const long GridSize = 9;
 
                 /// <summary>True when every parameter has finitely many values, so that <c>Sampler.Grid</c> can enumerate the space.</summary>
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 public static bool IsFinite => true;
 
                 /// <summary>An instance holding <paramref name="values"/> (one per parameter of <see cref="Space"/>: floats and ints by value, choices by index); a conditional parameter given as NaN (inactive) keeps its initializer's value.</summary>
                 /// <exception cref="global::System.ArgumentException">The number of values is not the number of parameters, or a value is out of its parameter's domain.</exception>
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 public static Tagged<TItem> Decode(global::System.Collections.Generic.IReadOnlyList<double> values)
                 {
                     if (values is null)
@@ -57,19 +46,19 @@ namespace Samples.Nested
                         throw new global::System.ArgumentException("Tagged expects 2 values (Level, Pruner), but " + values.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " were given.", nameof(values));
                     return new Tagged<TItem>
                     {
-                        Level = checked((int)global::System.Math.Round(__AttuneNumber(values, 0))),
-                        Pruner = __AttuneChoices_Pruner[__AttuneIndex(values, 1, 3)],
+                        Level = checked((int)global::System.Math.Round(global::Attune.TuneSpaceValues.Number(Space, values, 0))),
+                        Pruner = __AttuneChoices_Pruner[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 1, 3)],
                     };
                 }
 
                 /// <summary>This instance's internal values, in <see cref="Space"/> order: floats and ints by value, choices by index, NaN for an inactive conditional parameter.</summary>
                 /// <exception cref="global::System.InvalidOperationException">A choice property holds a value that is not one of its choices.</exception>
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 public double[] Encode()
                 {
                     var values = new double[2];
                     values[0] = this.Level;
-                    values[1] = __AttuneIndexOf(__AttuneChoices_Pruner, this.Pruner, "Pruner");
+                    values[1] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Pruner, this.Pruner, "Pruner");
                     return values;
                 }
 
@@ -80,7 +69,7 @@ namespace Samples.Nested
                 /// <param name="logger">Receives the sweep's log.</param>
                 /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
                 /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 public static global::Attune.SweepResult<Tagged<TItem>> RunSweep(global::System.Func<global::Attune.Trial<Tagged<TItem>>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
                     => global::Attune.Sweep.Run<Tagged<TItem>>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
@@ -91,40 +80,12 @@ namespace Samples.Nested
                 /// <param name="logger">Receives the sweep's log.</param>
                 /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
                 /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<Tagged<TItem>>> RunSweepAsync(global::System.Func<global::Attune.Trial<Tagged<TItem>>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
                     => global::Attune.Sweep.RunAsync<Tagged<TItem>>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 private static readonly global::Attune.Pruner[] __AttuneChoices_Pruner = new global::Attune.Pruner[] { global::Attune.Pruner.None, global::Attune.Pruner.Median, global::Attune.Pruner.Asha };
-
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-                private static double __AttuneNumber(global::System.Collections.Generic.IReadOnlyList<double> values, int index)
-                {
-                    var value = values[index];
-                    if (double.IsNaN(value) || double.IsInfinity(value))
-                        throw new global::System.ArgumentException("values[" + index.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + "] (" + Space.Parameters[index].Name + ") is " + value.ToString("R", global::System.Globalization.CultureInfo.InvariantCulture) + "; expected a finite number.", nameof(values));
-                    return value;
-                }
-
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-                private static int __AttuneIndex(global::System.Collections.Generic.IReadOnlyList<double> values, int index, int count)
-                {
-                    var value = values[index];
-                    var rounded = global::System.Math.Round(value);
-                    if (double.IsNaN(value) || rounded < 0 || rounded >= count)
-                        throw new global::System.ArgumentException("values[" + index.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + "] (" + Space.Parameters[index].Name + ") is " + value.ToString("R", global::System.Globalization.CultureInfo.InvariantCulture) + "; expected a choice index from 0 to " + (count - 1).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".", nameof(values));
-                    return (int)rounded;
-                }
-
-                [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
-                private static int __AttuneIndexOf<TValue>(TValue[] choices, TValue value, string name)
-                {
-                    var index = global::System.Array.IndexOf(choices, value);
-                    if (index < 0)
-                        throw new global::System.InvalidOperationException(name + " is " + global::System.Convert.ToString(value, global::System.Globalization.CultureInfo.InvariantCulture) + ", which is not one of its choices (" + string.Join(", ", Space.Parameters[Space.IndexOf(name)].Choices!) + "); Encode can only store a declared choice.");
-                    return index;
-                }
             }
         }
     }

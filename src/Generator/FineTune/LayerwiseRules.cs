@@ -1,13 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.FineTune
 {
     /// <summary>
     /// Reads and checks the layer-wise rules of a field: [LayerwiseDecay(d)] and [Freeze(UnfreezeAtEpoch = n,
@@ -18,7 +14,7 @@ namespace Attune.Generator.Parsing
     internal static class LayerwiseRules
     {
         public static (string? Decay, bool LayerByLayer) Parse(AttributeData? freeze, AttributeData? decayAttribute, int unfreezeAtEpoch,
-            string fieldName, ITypeSymbol fieldType, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+            string fieldName, ITypeSymbol fieldType, KnownTypes known, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
             var layerByLayerArgument = freeze is null ? null : GradualFieldRules.NamedArgument(freeze, "LayerByLayer", cancellationToken);
             bool wantsLayerByLayer = freeze is not null && NamedBool(freeze, "LayerByLayer");
@@ -31,7 +27,7 @@ namespace Attune.Generator.Parsing
                 : LocationInfo.From(layerByLayerArgument) ?? FieldRulesParser.AttributeLocation(freeze!, cancellationToken);
             if (known.IsLayered(fieldType) == false)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotLayered, ruleLocation, rule, fieldName, fieldType.ToDisplayString()));
+                diagnostics.Add(DiagnosticDescriptors.NotLayered, ruleLocation, rule, fieldName, fieldType.ToDisplayString());
                 return (null, false);
             }
             // LayerByLayer needs [Freeze], which a [Lora] field cannot have (AT0017 says so); [LayerwiseDecay] on a LoRA
@@ -44,14 +40,14 @@ namespace Attune.Generator.Parsing
                 decayLiteral = Literals.Double(value);
                 if (!(value > 0 && value <= 1))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerRule, GradualFieldRules.FirstArgumentLocation(decayAttribute, cancellationToken), "[LayerwiseDecay]", fieldName,
+                    diagnostics.Add(DiagnosticDescriptors.InvalidLayerRule, GradualFieldRules.FirstArgumentLocation(decayAttribute, cancellationToken), "[LayerwiseDecay]", fieldName,
                         "the decay is " + (double.IsNaN(value) ? "NaN" : value.ToString("R", CultureInfo.InvariantCulture)) + ", but it must be in (0, 1]: each layer below the top trains at that multiple of the rate of the layer above",
-                        "use a value such as 0.9"));
+                        "use a value such as 0.9");
                     decayLiteral = null;
                 }
                 else if (freeze is not null && unfreezeAtEpoch == 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, FieldRulesParser.AttributeLocation(decayAttribute, cancellationToken), fieldName, "LayerwiseDecay", "layer-wise learning-rate decay"));
+                    diagnostics.Add(DiagnosticDescriptors.FrozenWithRule, FieldRulesParser.AttributeLocation(decayAttribute, cancellationToken), fieldName, "LayerwiseDecay", "layer-wise learning-rate decay");
                     decayLiteral = null;
                 }
             }
@@ -60,9 +56,9 @@ namespace Attune.Generator.Parsing
             if (wantsLayerByLayer)
             {
                 if (unfreezeAtEpoch < 2)
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerRule, LocationInfo.From(layerByLayerArgument), "[Freeze(LayerByLayer = true)]", fieldName,
+                    diagnostics.Add(DiagnosticDescriptors.InvalidLayerRule, LocationInfo.From(layerByLayerArgument), "[Freeze(LayerByLayer = true)]", fieldName,
                         "LayerByLayer unfreezes the layers one per epoch from the top starting at UnfreezeAtEpoch, but UnfreezeAtEpoch is not set to an epoch of at least 2",
-                        "add UnfreezeAtEpoch = 2 (the top layer then trains from epoch 2)"));
+                        "add UnfreezeAtEpoch = 2 (the top layer then trains from epoch 2)");
                 else
                     layerByLayer = true;
             }

@@ -1,10 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.Common
 {
     /// <summary>Describes the model type's namespace and containing types, and names its generated file.</summary>
     internal static class HierarchyParser

@@ -1,8 +1,12 @@
 using Microsoft.CodeAnalysis;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.Common
 {
-    /// <summary>The Attune and TorchSharp types the parser compares against, resolved once per transform.</summary>
+    /// <summary>
+    /// The Attune and TorchSharp types both halves compare against, resolved once per compilation and combined into each
+    /// pipeline (never tracked: it holds symbols, and it is new with every compilation by design). Missing types are null:
+    /// a project may reference the attributes without the runtime, or the search side without TorchSharp.
+    /// </summary>
     internal sealed class KnownTypes
     {
         public const string FineTuneAttributeName = "Attune.FineTuneAttribute";
@@ -12,6 +16,7 @@ namespace Attune.Generator.Parsing
         public const string LearningRateScaleAttributeName = "Attune.LearningRateScaleAttribute";
         public const string LoraAttributeName = "Attune.LoraAttribute";
         public const string LayerwiseDecayAttributeName = "Attune.LayerwiseDecayAttribute";
+        public const string TuneSpaceAttributeName = "Attune.TuneSpaceAttribute";
 
         public KnownTypes(Compilation compilation)
         {
@@ -28,6 +33,13 @@ namespace Attune.Generator.Parsing
             LayerwiseDecayAttribute = compilation.GetTypeByMetadataName(LayerwiseDecayAttributeName);
             LayeredModule = compilation.GetTypeByMetadataName("Attune.ILayeredModule");
             Linear = compilation.GetTypeByMetadataName("TorchSharp.Modules.Linear");
+            TuneSpaceAttribute = compilation.GetTypeByMetadataName(TuneSpaceAttributeName);
+            UniformAttribute = compilation.GetTypeByMetadataName("Attune.UniformAttribute");
+            LogUniformAttribute = compilation.GetTypeByMetadataName("Attune.LogUniformAttribute");
+            IntRangeAttribute = compilation.GetTypeByMetadataName("Attune.IntRangeAttribute");
+            ChoiceAttribute = compilation.GetTypeByMetadataName("Attune.ChoiceAttribute");
+            ActiveWhenAttribute = compilation.GetTypeByMetadataName("Attune.ActiveWhenAttribute");
+            FineTuneOptions = compilation.GetTypeByMetadataName("Attune.FineTuneOptions");
             Compilation = compilation;
         }
 
@@ -43,6 +55,13 @@ namespace Attune.Generator.Parsing
         public INamedTypeSymbol? LoraAttribute { get; }
         public INamedTypeSymbol? LayerwiseDecayAttribute { get; }
         public INamedTypeSymbol? LayeredModule { get; }
+        public INamedTypeSymbol? TuneSpaceAttribute { get; }
+        public INamedTypeSymbol? UniformAttribute { get; }
+        public INamedTypeSymbol? LogUniformAttribute { get; }
+        public INamedTypeSymbol? IntRangeAttribute { get; }
+        public INamedTypeSymbol? ChoiceAttribute { get; }
+        public INamedTypeSymbol? ActiveWhenAttribute { get; }
+        public INamedTypeSymbol? FineTuneOptions { get; }
 
         /// <summary>Whether a field of this type is a stack of layers (implements <c>Attune.ILayeredModule</c>); null
         /// when that cannot be known at build (a type parameter, or the runtime is not referenced).</summary>
@@ -104,25 +123,54 @@ namespace Attune.Generator.Parsing
             return false;
         }
 
+        /// <summary>Which [FineTune] field attribute <paramref name="attribute"/> is, if any.</summary>
         public FieldAttributeKind Classify(AttributeData attribute)
         {
             var attributeClass = attribute.AttributeClass;
-            if (attributeClass is null)
-                return FieldAttributeKind.None;
-            if (FreezeAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, FreezeAttribute))
+            if (Is(attributeClass, FreezeAttribute))
                 return FieldAttributeKind.Freeze;
-            if (LearningRateAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LearningRateAttribute))
+            if (Is(attributeClass, LearningRateAttribute))
                 return FieldAttributeKind.LearningRate;
-            if (WeightDecayAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, WeightDecayAttribute))
+            if (Is(attributeClass, WeightDecayAttribute))
                 return FieldAttributeKind.WeightDecay;
-            if (LearningRateScaleAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LearningRateScaleAttribute))
+            if (Is(attributeClass, LearningRateScaleAttribute))
                 return FieldAttributeKind.LearningRateScale;
-            if (LoraAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LoraAttribute))
+            if (Is(attributeClass, LoraAttribute))
                 return FieldAttributeKind.Lora;
-            if (LayerwiseDecayAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, LayerwiseDecayAttribute))
+            if (Is(attributeClass, LayerwiseDecayAttribute))
                 return FieldAttributeKind.LayerwiseDecay;
             return FieldAttributeKind.None;
         }
+
+        /// <summary>Which [TuneSpace] parameter attribute <paramref name="attribute"/> is, if any.</summary>
+        public TuneAttributeKind ClassifyParameter(AttributeData attribute)
+        {
+            var attributeClass = attribute.AttributeClass;
+            if (Is(attributeClass, UniformAttribute))
+                return TuneAttributeKind.Uniform;
+            if (Is(attributeClass, LogUniformAttribute))
+                return TuneAttributeKind.LogUniform;
+            if (Is(attributeClass, IntRangeAttribute))
+                return TuneAttributeKind.IntRange;
+            if (Is(attributeClass, ChoiceAttribute))
+                return TuneAttributeKind.Choice;
+            if (Is(attributeClass, ActiveWhenAttribute))
+                return TuneAttributeKind.ActiveWhen;
+            return TuneAttributeKind.None;
+        }
+
+        private static bool Is(INamedTypeSymbol? attributeClass, INamedTypeSymbol? known)
+            => attributeClass is not null && known is not null && SymbolEqualityComparer.Default.Equals(attributeClass, known);
+    }
+
+    internal enum TuneAttributeKind
+    {
+        None,
+        Uniform,
+        LogUniform,
+        IntRange,
+        Choice,
+        ActiveWhen,
     }
 
     internal enum FieldAttributeKind

@@ -1,10 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.FineTune
 {
     /// <summary>Checks the method named by <c>CustomLoss</c> or <c>CustomMetric</c> and says how to call it.</summary>
     internal static class CustomHookParser
@@ -17,13 +15,13 @@ namespace Attune.Generator.Parsing
             miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 
         /// <param name="isLoss">True for a loss (returns Tensor), false for a metric (returns double).</param>
-        public static CustomHookModel? Parse(INamedTypeSymbol type, string methodName, bool isLoss, KnownTypes known, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        public static CustomHookModel? Parse(INamedTypeSymbol type, string methodName, bool isLoss, KnownTypes known, LocationInfo? location, DiagnosticBag diagnostics)
         {
             var candidates = FindMethods(type, methodName);
             var descriptor = isLoss ? DiagnosticDescriptors.InvalidCustomLoss : DiagnosticDescriptors.InvalidCustomMetric;
             if (candidates.Count == 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(descriptor, location, methodName, "'" + type.Name + "' has no method of that name", type.Name));
+                diagnostics.Add(descriptor, location, methodName, "'" + type.Name + "' has no method of that name", type.Name);
                 return null;
             }
 
@@ -34,7 +32,7 @@ namespace Attune.Generator.Parsing
                 if (candidates.Any(HasErrorType))
                     return null;
                 var found = string.Join("', '", candidates.Select(m => m.ToDisplayString(SignatureFormat)));
-                diagnostics.Add(DiagnosticInfo.Create(descriptor, location, methodName, "its signature is '" + found + "'", type.Name));
+                diagnostics.Add(descriptor, location, methodName, "its signature is '" + found + "'", type.Name);
                 return null;
             }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.Common
 {
     /// <summary>C# literals for values read from attributes: culture-invariant, round-trippable and escaped.</summary>
     internal static class Literals
@@ -16,6 +16,12 @@ namespace Attune.Generator.Parsing
                 return "global::System.Double.NegativeInfinity";
             return value.ToString("R", CultureInfo.InvariantCulture);
         }
+
+        /// <summary>A literal as messages show it: <c>double.NaN</c> rather than the qualified name.</summary>
+        public static string Display(string literal)
+            => literal.StartsWith("global::System.Double.", System.StringComparison.Ordinal)
+                ? "double." + literal.Substring("global::System.Double.".Length)
+                : literal;
 
         public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -1,20 +1,17 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Threading;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.FineTune
 {
     /// <summary>Reads [Freeze] (with its UnfreezeAtEpoch), [LearningRate], [LearningRateScale], [WeightDecay] and [Lora]
     /// (see <see cref="LoraParser"/>) from the model's own members.</summary>
     internal static class FieldRulesParser
     {
-        public static List<FieldRuleModel> Parse(INamedTypeSymbol type, KnownTypes known, LocationInfo? fineTuneNameLocation, int epochs, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public static List<FieldRuleModel> Parse(INamedTypeSymbol type, KnownTypes known, LocationInfo? fineTuneNameLocation, int epochs, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
             var rules = new List<FieldRuleModel>();
             var trainableFields = 0;
@@ -42,13 +39,13 @@ namespace Attune.Generator.Parsing
                         var reason = UnsupportedReason(field, memberType);
                         if (reason is not null)
                         {
-                            diagnostics.Add(DiagnosticInfo.Create(
+                            diagnostics.Add(
                                 DiagnosticDescriptors.UnsupportedMember,
                                 AttributeLocation(attribute, cancellationToken),
                                 ShortName(kind),
                                 field is null ? "property" : "field",
                                 member.Name,
-                                reason));
+                                reason);
                         }
                         continue;
                     }
@@ -78,17 +75,17 @@ namespace Attune.Generator.Parsing
                 var weightDecayLiteral = ReadValue(weightDecay, FieldAttributeKind.WeightDecay, member.Name, diagnostics, cancellationToken);
                 var scaleLiteral = GradualFieldRules.Scale(learningRateScale, member.Name, diagnostics, cancellationToken);
                 if (learningRate is not null && learningRateScale is not null)
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RateAndScale, AttributeLocation(learningRateScale, cancellationToken), member.Name));
+                    diagnostics.Add(DiagnosticDescriptors.RateAndScale, AttributeLocation(learningRateScale, cancellationToken), member.Name);
                 // A field that unfreezes later trains at its own rate and decay from then on; only a field frozen for
                 // the whole run makes them meaningless.
                 if (freeze is not null && unfreezeAtEpoch == 0)
                 {
                     if (learningRate is not null)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(learningRate, cancellationToken), member.Name, "LearningRate", "learning rate"));
+                        diagnostics.Add(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(learningRate, cancellationToken), member.Name, "LearningRate", "learning rate");
                     if (weightDecay is not null)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(weightDecay, cancellationToken), member.Name, "WeightDecay", "weight decay"));
+                        diagnostics.Add(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(weightDecay, cancellationToken), member.Name, "WeightDecay", "weight decay");
                     if (learningRateScale is not null)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(learningRateScale, cancellationToken), member.Name, "LearningRateScale", "learning-rate scale"));
+                        diagnostics.Add(DiagnosticDescriptors.FrozenWithRule, AttributeLocation(learningRateScale, cancellationToken), member.Name, "LearningRateScale", "learning-rate scale");
                 }
 
                 var loraLiteral = lora is null ? null : LoraParser.Parse(type, field!, lora, freeze is not null, known, diagnostics, cancellationToken);
@@ -99,11 +96,11 @@ namespace Attune.Generator.Parsing
 
             if (trainableFields > 0 && frozenFields.Count == trainableFields)
             {
-                diagnostics.Add(DiagnosticInfo.Create(
+                diagnostics.Add(
                     DiagnosticDescriptors.NothingToTrain,
                     fineTuneNameLocation,
                     type.Name,
-                    string.Join(", ", frozenFields)));
+                    string.Join(", ", frozenFields));
             }
 
             return rules;
@@ -121,15 +118,11 @@ namespace Attune.Generator.Parsing
             return "its type '" + type.ToDisplayString() + "' is neither a TorchSharp module nor a Parameter";
         }
 
-        private static string? ReadValue(AttributeData? attribute, FieldAttributeKind kind, string fieldName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static string? ReadValue(AttributeData? attribute, FieldAttributeKind kind, string fieldName, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
-            if (attribute is null || attribute.ConstructorArguments.Length != 1)
-                return null;
-            var argument = attribute.ConstructorArguments[0];
-            if (argument.Kind == TypedConstantKind.Error || argument.Value is null)
+            if (attribute is null || !AttributeArguments.TryReadSingleNumber(attribute, out var value))
                 return null;
 
-            var value = Convert.ToDouble(argument.Value, CultureInfo.InvariantCulture);
             var literal = Literals.Double(value);
             var valid = kind == FieldAttributeKind.LearningRate
                 ? value > 0 && OptionSpec.IsFinite(value)
@@ -140,13 +133,13 @@ namespace Attune.Generator.Parsing
                 var location = syntax?.ArgumentList?.Arguments.Count > 0
                     ? LocationInfo.From(syntax.ArgumentList.Arguments[0])
                     : LocationInfo.From(syntax);
-                diagnostics.Add(DiagnosticInfo.Create(
+                diagnostics.Add(
                     DiagnosticDescriptors.InvalidFieldValue,
                     location,
                     ShortName(kind),
                     literal.StartsWith("global::System.Double.", StringComparison.Ordinal) ? "double." + literal.Substring(22) : literal,
                     fieldName,
-                    kind == FieldAttributeKind.LearningRate ? "a finite number greater than 0" : "a finite number of at least 0"));
+                    kind == FieldAttributeKind.LearningRate ? "a finite number greater than 0" : "a finite number of at least 0");
             }
             return literal;
         }

@@ -1,11 +1,9 @@
 using System;
 using System.Threading;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.FineTune
 {
     /// <summary>AT0014: a field attribute in a type without [FineTune] does nothing. Types with [FineTune] are
     /// checked by <see cref="FieldRulesParser"/> instead.</summary>

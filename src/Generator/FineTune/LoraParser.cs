@@ -3,12 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.FineTune
 {
     /// <summary>
     /// Reads <c>[Lora]</c> on a field of a <c>[FineTune]</c> model: AT0015 (no Targets and the field cannot be a Linear),
@@ -30,7 +28,7 @@ namespace Attune.Generator.Parsing
             "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "Bilinear",
         };
 
-        public static string Parse(INamedTypeSymbol model, IFieldSymbol field, AttributeData attribute, bool frozen, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public static string Parse(INamedTypeSymbol model, IFieldSymbol field, AttributeData attribute, bool frozen, KnownTypes known, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             var attributeLocation = LocationInfo.From(syntax);
@@ -56,20 +54,20 @@ namespace Attune.Generator.Parsing
             }
 
             if (rank < 1)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraValue, ArgumentLocation(syntax, "Rank"), "Rank", field.Name, Literals.Integer(rank), "at least 1", "8"));
+                diagnostics.Add(DiagnosticDescriptors.InvalidLoraValue, ArgumentLocation(syntax, "Rank"), "Rank", field.Name, Literals.Integer(rank), "at least 1", "8");
             if (!(alpha > 0) || double.IsInfinity(alpha))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraValue, ArgumentLocation(syntax, "Alpha"), "Alpha", field.Name, Shown(alpha), "a finite number greater than 0", "16"));
+                diagnostics.Add(DiagnosticDescriptors.InvalidLoraValue, ArgumentLocation(syntax, "Alpha"), "Alpha", field.Name, Shown(alpha), "a finite number greater than 0", "16");
             if (!(dropout >= 0 && dropout < 1))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLoraValue, ArgumentLocation(syntax, "Dropout"), "Dropout", field.Name, Shown(dropout), "a number in [0, 1)", "0"));
+                diagnostics.Add(DiagnosticDescriptors.InvalidLoraValue, ArgumentLocation(syntax, "Dropout"), "Dropout", field.Name, Shown(dropout), "a number in [0, 1)", "0");
             if (frozen)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LoraWithFreeze, attributeLocation, field.Name));
+                diagnostics.Add(DiagnosticDescriptors.LoraWithFreeze, attributeLocation, field.Name);
 
             var fieldType = field.Type;
             bool typeKnown = fieldType.TypeKind != TypeKind.Error && !KnownTypes.HasErrorInBaseChain(fieldType);
             if (!targetsGiven)
             {
                 if (typeKnown && known.Linear is not null && !CanHoldLinear(fieldType, known))
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LoraNotLinear, attributeLocation, field.Name, fieldType.ToDisplayString()));
+                    diagnostics.Add(DiagnosticDescriptors.LoraNotLinear, attributeLocation, field.Name, fieldType.ToDisplayString());
                 else
                     CheckForwardCalls(model, field, field.Name, known, diagnostics, cancellationToken);
             }
@@ -84,7 +82,7 @@ namespace Attune.Generator.Parsing
             return "new global::Attune.LoraSpec(" + arguments + ")";
         }
 
-        private static void CheckTargets(IFieldSymbol field, List<string?> patterns, AttributeSyntax? syntax, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static void CheckTargets(IFieldSymbol field, List<string?> patterns, AttributeSyntax? syntax, KnownTypes known, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
             // What the build can see of the container: Linear layers by dotted name, and whether anything is opaque
             // (a Sequential, a library module, a type parameter) so a pattern could still match at run time.
@@ -109,7 +107,7 @@ namespace Attune.Generator.Parsing
                 var problem = PatternProblem(pattern);
                 if (problem is not null)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LoraTargetNoMatch, location, pattern ?? "null", field.Name, problem));
+                    diagnostics.Add(DiagnosticDescriptors.LoraTargetNoMatch, location, pattern ?? "null", field.Name, problem);
                     continue;
                 }
                 if (opaque || linears.Any(l => Matches(pattern!, l.Name)))
@@ -119,7 +117,7 @@ namespace Attune.Generator.Parsing
                     : linears.Count == 0
                         ? "matches no Linear layer: '" + field.Type.ToDisplayString() + "' has none"
                         : "matches no Linear layer of '" + field.Type.ToDisplayString() + "' (its Linear layers: " + string.Join(", ", linears.Select(l => l.Name)) + ")";
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LoraTargetNoMatch, location, pattern!, field.Name, why));
+                diagnostics.Add(DiagnosticDescriptors.LoraTargetNoMatch, location, pattern!, field.Name, why);
             }
 
             // The targeted layers of a source container must be invoked with call() by their own class.
@@ -205,7 +203,7 @@ namespace Attune.Generator.Parsing
                && named.Locations.Any(l => l.IsInSource);
 
         /// <summary>AT0019: <c>field.forward(...)</c> inside <paramref name="owner"/>, where the field has an adapter.</summary>
-        private static void CheckForwardCalls(INamedTypeSymbol owner, IFieldSymbol field, string adaptedName, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static void CheckForwardCalls(INamedTypeSymbol owner, IFieldSymbol field, string adaptedName, KnownTypes known, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
             foreach (var reference in owner.DeclaringSyntaxReferences)
             {
@@ -227,7 +225,7 @@ namespace Attune.Generator.Parsing
                     semanticModel ??= known.Compilation.GetSemanticModel(node.SyntaxTree);
                     if (!SymbolEqualityComparer.Default.Equals(semanticModel.GetSymbolInfo(receiver, cancellationToken).Symbol, field))
                         continue;
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LoraForwardCall, LocationInfo.From(access), receiver.ToString(), adaptedName));
+                    diagnostics.Add(DiagnosticDescriptors.LoraForwardCall, LocationInfo.From(access), receiver.ToString(), adaptedName);
                 }
             }
         }

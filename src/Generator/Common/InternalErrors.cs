@@ -1,11 +1,9 @@
 using System;
 using System.Threading;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.Common
 {
     /// <summary>Turns an unexpected exception in a parser into AT0099 on the type's name, so the generator never throws
     /// (a throwing generator becomes CS8785 and takes every other generated file with it).</summary>

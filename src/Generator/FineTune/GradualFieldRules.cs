@@ -1,20 +1,17 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
-using Attune.Generator.Diagnostics;
-using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.FineTune
 {
     /// <summary>Reads and checks [Freeze(UnfreezeAtEpoch = n)] (AT0020, AT0021) and [LearningRateScale(s)] (AT0022).</summary>
     internal static class GradualFieldRules
     {
         /// <summary>The epoch from which the field trains, 0 when it stays frozen. An invalid value is reported and
         /// emitted as 0 (the generated code must not throw where the build already said what is wrong).</summary>
-        public static int UnfreezeAtEpoch(AttributeData freeze, string fieldName, int epochs, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public static int UnfreezeAtEpoch(AttributeData freeze, string fieldName, int epochs, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
             int? value = null;
             foreach (var pair in freeze.NamedArguments)
@@ -30,31 +27,27 @@ namespace Attune.Generator.Parsing
             var literal = Literals.Integer(n);
             if (n < 2)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidUnfreezeEpoch, location, literal, fieldName,
+                diagnostics.Add(DiagnosticDescriptors.InvalidUnfreezeEpoch, location, literal, fieldName,
                     n == 1
                         ? "epoch 1 is the first epoch, so the field would never be frozen (remove [Freeze] to train it from the start)"
-                        : "epochs are counted from 1, so a negative epoch never comes"));
+                        : "epochs are counted from 1, so a negative epoch never comes");
                 return 0;
             }
             if (epochs >= 1 && n > epochs)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnfreezeAfterLastEpoch, location, literal, fieldName, Literals.Integer(epochs)));
+                diagnostics.Add(DiagnosticDescriptors.UnfreezeAfterLastEpoch, location, literal, fieldName, Literals.Integer(epochs));
             return n;
         }
 
         /// <summary>The scale's literal, or null without the attribute; AT0022 when it is not a finite number above 0.</summary>
-        public static string? Scale(AttributeData? attribute, string fieldName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        public static string? Scale(AttributeData? attribute, string fieldName, DiagnosticBag diagnostics, CancellationToken cancellationToken)
         {
-            if (attribute is null || attribute.ConstructorArguments.Length != 1)
+            if (attribute is null || !AttributeArguments.TryReadSingleNumber(attribute, out var value))
                 return null;
-            var argument = attribute.ConstructorArguments[0];
-            if (argument.Kind == TypedConstantKind.Error || argument.Value is null)
-                return null;
-            var value = Convert.ToDouble(argument.Value, CultureInfo.InvariantCulture);
             var literal = Literals.Double(value);
             if (!(value > 0 && OptionSpec.IsFinite(value)))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRateScale, FirstArgumentLocation(attribute, cancellationToken),
-                    literal.StartsWith("global::System.Double.", StringComparison.Ordinal) ? "double." + literal.Substring(22) : literal, fieldName));
+                diagnostics.Add(DiagnosticDescriptors.InvalidLearningRateScale, FirstArgumentLocation(attribute, cancellationToken),
+                    literal.StartsWith("global::System.Double.", StringComparison.Ordinal) ? "double." + literal.Substring(22) : literal, fieldName);
                 return null;
             }
             return literal;

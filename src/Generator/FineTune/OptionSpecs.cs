@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Attune.Generator.Parsing
+namespace Attune.Generator.FineTune
 {
     internal enum OptionKind
     {
@@ -14,9 +14,10 @@ namespace Attune.Generator.Parsing
     }
 
     /// <summary>
-    /// One property shared by <c>[FineTune]</c> and <c>FineTuneOptions</c>: its kind, the attribute's default (as the
-    /// emitted literal) and the rule that the build checks. Kept in <c>FineTuneOptions</c>' declaration order, which is
-    /// the order of the emitted initializer.
+    /// One property shared by <c>[FineTune]</c> and <c>FineTuneOptions</c>: its kind, its default (as a C# literal) and
+    /// the rule that the build checks. Kept in <c>FineTuneOptions</c>' declaration order, which is the order of the
+    /// emitted initializer. The generated code writes only values that differ from these defaults, so they must be the
+    /// attribute's and the runtime's too: OptionDefaultsTests checks all three agree.
     /// </summary>
     internal sealed class OptionSpec
     {
@@ -41,6 +42,19 @@ namespace Attune.Generator.Parsing
         public string? Expected { get; }
 
         public bool IsValid(double value) => _isValid is null || _isValid(value);
+
+        /// <summary>The default of a number option, for checks that need the effective value.</summary>
+        public double DefaultNumber => double.Parse(DefaultLiteral, System.Globalization.CultureInfo.InvariantCulture);
+
+        public static OptionSpec Named(string name)
+        {
+            foreach (var spec in All)
+            {
+                if (spec.Name == name)
+                    return spec;
+            }
+            throw new ArgumentException("No [FineTune] option is named " + name + ".", nameof(name));
+        }
 
         /// <summary>The options of <c>FineTuneOptions</c>, in its order.</summary>
         public static readonly IReadOnlyList<OptionSpec> All = new[]
