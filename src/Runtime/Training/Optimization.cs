@@ -13,6 +13,8 @@ internal sealed class Optimization(optim.Optimizer optimizer, optim.ILearningRat
     public optim.Optimizer Optimizer => optimizer;
     public optim.ILearningRateController[] Controllers => controllers;
     public bool Clips => maxGradNorm > 0;
+    /// <summary>The parameter groups the optimizer was built from (the report counts trainable and frozen weights from them).</summary>
+    public ParameterGroups Groups => groups;
 
     /// <summary>Sets every group's rate for optimizer step <paramref name="step"/> (0-based) and returns the schedule's factor.</summary>
     public double SetRates(long step)

@@ -100,8 +100,8 @@ internal sealed class TrainingLoop<TInput>(
             StopMessage = state.StopMessage,
             TotalSteps = state.GlobalStep,
             Duration = clock.Elapsed,
-            TrainableParameters = 0, // filled in by TrainingRun, which owns the parameter groups
-            FrozenParameters = 0,
+            TrainableParameters = optimization.Groups.TrainableCount, // counted now: fields may have unfrozen
+            FrozenParameters = optimization.Groups.FrozenCount,
             BestCheckpoint = checkpoints is { BestWritten: true } ? checkpoints.BestPath : null,
             LastCheckpoint = checkpoints is { LastWritten: true } ? checkpoints.LastPath : null,
             Unfrozen = new List<FieldUnfrozen>(state.Unfrozen),

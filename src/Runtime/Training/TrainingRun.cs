@@ -89,7 +89,7 @@ internal static class TrainingRun
             var optimization = new Optimization(optimizer, controllers, baseRates, schedule, groups, options.MaxGradNorm, options.LearningRate);
             var run = new TrainingLoop<TInput>(model, plan, train, validation, options, logger, cancellationToken,
                 new LossParts(loss, lossIsFloat32, createMetric), optimization, state, callbacks, best, shuffle, freezes, resume, checkpoints);
-            var report = run.Run() with { TrainableParameters = groups.TrainableCount, FrozenParameters = groups.FrozenCount };
+            var report = run.Run();
             return lora is null ? report : lora.Annotate(report);
         }
         finally
