@@ -91,6 +91,48 @@ public class CallbackTests
     }
 
     [Fact]
+    public void A_user_callback_runs_after_early_stopping_and_the_first_stop_wins()
+    {
+        // Epoch 2 does not improve on epoch 1, so early stopping (Patience = 1) asks to stop after epoch 2.
+        var options = new FineTuneOptions { Epochs = 3, BatchSize = 8, Metric = Metric.Custom, MetricDirection = Direction.Maximize, Patience = 1 };
+        Func<Tensor, Tensor, double> Scripted()
+        {
+            int call = 0;
+            var metrics = new[] { 0.5, 0.4, 0.9 };
+            return (_, _) => metrics[Math.Min(call++, metrics.Length - 1)];
+        }
+
+        var seen = new List<bool>();
+        var early = new TinyNet { CustomMetric = Scripted() }.Fit(Train, Validation, options with { Callbacks = [new WatchStop(seen)] });
+        Assert.Equal(new[] { false, true }, seen);  // at epoch 2 the user's callback already sees early stopping's request
+        Assert.Equal(StopReason.EarlyStopped, early.StopReason);   // its own later request did not replace it
+        Assert.Equal("no improvement in 1 epoch(s) (Patience = 1); the best was epoch 1", early.StopMessage);
+
+        seen.Clear();
+        var first = new TinyNet { CustomMetric = Scripted() }.Fit(Train, Validation, options with { Callbacks = [new StopEveryEpoch(seen)] });
+        Assert.Equal(new[] { false }, seen);
+        Assert.Equal((StopReason.StoppedByCallback, "one epoch is enough", 1), (first.StopReason, first.StopMessage, first.Epochs.Count));
+    }
+
+    private sealed class StopEveryEpoch(List<bool> seen) : FineTuneCallback
+    {
+        public override void OnEpochEnd(TrainerState state, FineTuneControl control)
+        {
+            seen.Add(control.ShouldStop);
+            control.StopTraining("one epoch is enough");
+        }
+    }
+
+    private sealed class WatchStop(List<bool> seen) : FineTuneCallback
+    {
+        public override void OnEpochEnd(TrainerState state, FineTuneControl control)
+        {
+            seen.Add(control.ShouldStop);
+            if (control.ShouldStop) control.StopTraining("too late: early stopping asked first");
+        }
+    }
+
+    [Fact]
     public void A_stop_asked_for_before_training_trains_nothing()
     {
         var model = new TinyNet();
