@@ -218,29 +218,12 @@ public class CallbackTests
         Assert.Equal(a.History.Select(e => e with { Duration = default }), b.History.Select(e => e with { Duration = default }));
     }
 
-    private sealed class CancelAfterEpoch(int epoch, CancellationTokenSource cts) : FineTuneCallback
+    internal sealed class CancelAfterEpoch(int epoch, CancellationTokenSource cts) : FineTuneCallback
     {
         public override void OnEpochEnd(TrainerState state, FineTuneControl control)
         {
             if (state.Epoch == epoch) cts.Cancel();
         }
-    }
-
-    [Fact]
-    public void A_resume_file_of_format_version_2_still_resumes()
-    {
-        using var dir = new TempDir();
-        var options = new FineTuneOptions { Epochs = 3, BatchSize = 8, Seed = 3, CheckpointDirectory = dir.Path };
-        using var cts = new CancellationTokenSource();
-        new TinyNet().Fit(Train, Validation, options with { Callbacks = [new CancelAfterEpoch(1, cts)] }, token: cts.Token);
-        // Version 2 wrote everything version 3 does but the stop message (here: its "absent" flag, one byte).
-        string path = Path.Combine(dir.Path, ResumeCheckpoint.FileName);
-        OldFormat.Rewrite(path, version: 2, dropBeforeTensors: 1);
-        Assert.Equal((1, 4L), (OldFormat.Read(path).CompletedEpochs, OldFormat.Read(path).GlobalStep));
-
-        var report = new TinyNet().Fit(Train, Validation, options with { Resume = true });
-
-        Assert.Equal((true, 1, StopReason.Completed, 12L), (report.Resumed, report.ResumedFromEpoch, report.StopReason, report.TotalSteps));
     }
 
     [Fact]

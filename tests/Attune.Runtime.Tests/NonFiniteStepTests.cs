@@ -110,9 +110,9 @@ public class NonFiniteStepTests
         // Rewrite resume.bin as version 1 wrote it: format version 1, no counters (a long and an int) and no stop
         // message (a false flag, one byte) after the loop state, the hash over the rest.
         string path = Path.Combine(dir.Path, ResumeCheckpoint.FileName);
-        OldFormat.Rewrite(path, version: 1, dropBeforeTensors: 8 + 4 + 1);
+        ResumeFormat.Rewrite(path, version: 1, dropBeforeTensors: 8 + 4 + 1);
 
-        var state = OldFormat.Read(path);
+        var state = ResumeFormat.Read(path);
         Assert.Equal((1, 0L, 0), (state.CompletedEpochs, state.NonFiniteSteps, state.NonFiniteInARow));
         // Resumed from it, the streak starts again from zero: one NaN step no longer stops the run.
         var resumed = new TinyNet { CustomLoss = NaNOn(call => call == 1), CustomMetric = (_, _) => 0.5 };

@@ -5,9 +5,9 @@ using Attune;
 
 namespace Attune.Runtime.Tests;
 
-/// <summary>Turns a resume.bin of the current format into one an earlier Attune wrote: the same bytes without the
-/// fields added since, the version number changed, and the SHA-256 over the rest written again.</summary>
-internal static class OldFormat
+/// <summary>Turns a resume.bin of the current format into one another Attune wrote: the same bytes without the fields
+/// added since (for an earlier version), the version number changed, and the SHA-256 over the rest written again.</summary>
+internal static class ResumeFormat
 {
     private static readonly int VersionAt = "ATTUNE-RESUME\n".Length;
 
