@@ -1,8 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
-using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
 using System.Threading;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
