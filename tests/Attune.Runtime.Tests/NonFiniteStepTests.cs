@@ -107,22 +107,13 @@ public class NonFiniteStepTests
         using var cts = new CancellationTokenSource();
         first.Fit(Train, Validation, options, new InlineProgress(p => { if (p.Phase == FineTunePhase.Evaluated && p.Epoch == 1) cts.Cancel(); }), null, cts.Token);
 
-        // Rewrite resume.bin as version 1 wrote it: format version 1, no counters after the loop, the hash over the rest.
+        // Rewrite resume.bin as version 1 wrote it: format version 1, no counters (a long and an int) and no stop
+        // message (a false flag, one byte) after the loop state, the hash over the rest.
         string path = Path.Combine(dir.Path, ResumeCheckpoint.FileName);
-        long tensorsAt = ResumeCheckpoint.ReadHeader(path).TensorsAt;
-        var v2 = File.ReadAllBytes(path);
-        var body = v2.AsSpan(0, v2.Length - 32);
-        var v1 = new List<byte>();
-        v1.AddRange(body[..(int)(tensorsAt - 12)].ToArray());   // up to the counters (a long and an int)
-        v1.AddRange(body[(int)tensorsAt..].ToArray());
-        int versionAt = "ATTUNE-RESUME\n".Length;
-        Assert.Equal(2, BitConverter.ToInt32(v1.ToArray(), versionAt));
-        var bytes = v1.ToArray();
-        BitConverter.GetBytes(1).CopyTo(bytes, versionAt);
-        File.WriteAllBytes(path, bytes.Concat(System.Security.Cryptography.SHA256.HashData(bytes)).ToArray());
+        ResumeFormat.Rewrite(path, version: 1, dropBeforeTensors: 8 + 4 + 1);
 
-        var (_, loop, _) = ResumeCheckpoint.ReadHeader(path);
-        Assert.Equal((1, 0L, 0), (loop.CompletedEpochs, loop.NonFiniteSteps, loop.NonFiniteInARow));
+        var state = ResumeFormat.Read(path);
+        Assert.Equal((1, 0L, 0), (state.CompletedEpochs, state.NonFiniteSteps, state.NonFiniteInARow));
         // Resumed from it, the streak starts again from zero: one NaN step no longer stops the run.
         var resumed = new TinyNet { CustomLoss = NaNOn(call => call == 1), CustomMetric = (_, _) => 0.5 };
         var report = resumed.Fit(Train, Validation, options with { Resume = true });

@@ -57,6 +57,10 @@ public sealed record FineTuneOptions
     /// attribute are not affected.</summary>
     public double? LayerDecay { get; init; }
 
+    /// <summary>Your hooks into the loop, called after the built-in ones in this order (see <see cref="FineTuneCallback"/>
+    /// and docs/training.md). Not part of the run's resume fingerprint: callbacks may differ between a run and its resume.</summary>
+    public IReadOnlyList<FineTuneCallback> Callbacks { get; init; } = Array.Empty<FineTuneCallback>();
+
     /// <summary>The direction after resolving <see cref="Direction.Auto"/> from the metric.</summary>
     public Direction EffectiveDirection => MetricDirection != Direction.Auto ? MetricDirection : Metric switch
     {
@@ -98,6 +102,9 @@ public sealed record FineTuneOptions
         if (LoraDropout is double dropout) Check(dropout >= 0 && dropout < 1, nameof(LoraDropout), dropout, "null (as declared) or a number in [0, 1)");
         if (LayerDecay is double decay) Check(decay > 0 && decay <= 1, nameof(LayerDecay), decay, "null (as declared) or a number in (0, 1]");
         Check(EffectiveDirection != Direction.Auto, nameof(MetricDirection), MetricDirection, "Maximize or Minimize for a custom metric");
+        if (Callbacks is null) Check(false, nameof(Callbacks), "null", "a list (empty for none)");
+        else for (int i = 0; i < Callbacks.Count; i++)
+            if (Callbacks[i] is null) Check(false, $"{nameof(Callbacks)}[{i}]", "null", "a FineTuneCallback");
         Check(!Resume || !string.IsNullOrEmpty(CheckpointDirectory), nameof(Resume), Resume, "false unless CheckpointDirectory is set (the run to resume is read from there)");
         return errors;
     }

@@ -14,6 +14,9 @@ public enum StopReason
     Cancelled = 2,
     /// <summary>A sweep's pruner stopped the trial.</summary>
     Pruned = 3,
+    /// <summary>A <see cref="FineTuneCallback"/> asked to stop (<see cref="FineTuneControl.StopTraining"/>); its reason
+    /// is <see cref="FineTuneReport.StopMessage"/>.</summary>
+    StoppedByCallback = 4,
 }
 
 /// <summary>One epoch's figures.</summary>
@@ -31,6 +34,9 @@ public sealed record FineTuneReport
     public required int BestEpoch { get; init; }
     public required IReadOnlyList<EpochResult> Epochs { get; init; }
     public required StopReason StopReason { get; init; }
+    /// <summary>What stopped the run, in words: a callback's own reason, or what early stopping or the pruner saw;
+    /// null for a run that completed or was cancelled.</summary>
+    public string? StopMessage { get; init; }
     public required long TotalSteps { get; init; }
     public required TimeSpan Duration { get; init; }
     public required long TrainableParameters { get; init; }

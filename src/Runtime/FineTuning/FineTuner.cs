@@ -6,7 +6,9 @@ using static TorchSharp.torch;
 
 namespace Attune;
 
-/// <summary>Receives each epoch's metric; a sweep uses it to report to its trial and to prune.</summary>
+/// <summary>Receives each epoch's metric; a sweep uses it to report to its trial and to prune. The loop calls it from
+/// its built-in pruning callback, after the log, TensorBoard and progress and before early stopping and the user's
+/// <see cref="FineTuneOptions.Callbacks"/>.</summary>
 public interface IEpochObserver
 {
     /// <summary>Called after each evaluation. Return true to stop training now (the run ends as <see cref="StopReason.Pruned"/>).</summary>

@@ -65,9 +65,10 @@ internal static class FineTuneLog
             s_epoch(logger, r.Epoch, r.TrainLoss, r.ValidationLoss, r.Metric, r.LearningRate, r.Duration.TotalSeconds, null);
     }
 
-    public static void Stopped(ILogger logger, StopReason reason, int bestEpoch, double bestMetric)
+    // reason: the stop reason's name, with a callback's own words after it when a callback stopped the run.
+    public static void Stopped(ILogger logger, string reason, int bestEpoch, double bestMetric)
     {
-        if (logger.IsEnabled(LogLevel.Information)) s_stopped(logger, reason.ToString(), bestEpoch, bestMetric, null);
+        if (logger.IsEnabled(LogLevel.Information)) s_stopped(logger, reason, bestEpoch, bestMetric, null);
     }
 
     public static void Checkpoint(ILogger logger, string which, string path)

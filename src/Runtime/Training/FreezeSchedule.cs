@@ -26,11 +26,13 @@ internal sealed class FreezeSchedule
     private readonly ParameterGroups _groups;
     private readonly ILogger _logger;
     private readonly List<(FieldRule Rule, List<nn.Module> Norms)> _frozenNorms = new();
-    private readonly List<FieldUnfrozen> _unfrozen = new();
+    private readonly List<FieldUnfrozen> _unfrozen;
 
-    public FreezeSchedule(FineTunePlan plan, ParameterGroups groups, int epochs, ILogger logger)
+    // unfrozen: where unfrozen fields are recorded, the run's TrainerState.Unfrozen.
+    public FreezeSchedule(FineTunePlan plan, ParameterGroups groups, int epochs, ILogger logger, List<FieldUnfrozen> unfrozen)
     {
         _groups = groups;
+        _unfrozen = unfrozen;
         _logger = logger;
         foreach (var rule in plan.Fields)
         {

@@ -10,19 +10,14 @@ using static TorchSharp.torch;
 
 namespace Attune;
 
-/// <summary>The loop's counters at an epoch boundary: enough, with the tensors, to go on as if never stopped (the
-/// skipped non-finite steps too: their total, and how many in a row the run had when the epoch ended, so a streak that
-/// goes on after a resume still stops it at <see cref="FineTuneOptions.MaxNonFiniteSteps"/>).</summary>
-internal sealed record ResumeLoop(int CompletedEpochs, long Step, double BestMetric, int BestEpoch, int BadEpochs,
-    StopReason? Ended, IReadOnlyList<EpochResult> Epochs, IReadOnlyList<string> UnfrozenFields, long NonFiniteSteps = 0, int NonFiniteInARow = 0);
-
 /// <summary>
 /// <c>resume.bin</c>: one file, so that weights, optimizer and counters can never come from different epochs. Written
 /// through <see cref="Checkpoints.WriteAtomically"/> at every epoch end; a crash mid-write leaves the previous file.
 /// </summary>
 /// <remarks>
 /// Layout (little-endian <see cref="BinaryWriter"/>): magic, format version, the <see cref="RunFingerprint"/>, the
-/// <see cref="ResumeLoop"/>, the model's state (<c>module.save</c>), the best-epoch copy (the starting weights before a
+/// loop's <see cref="TrainerState"/> (counters, best metric, epoch results, unfrozen fields, non-finite counters, why it
+/// ended), the model's state (<c>module.save</c>), the best-epoch copy (the starting weights before a
 /// best epoch), the optimizer's state
 /// (TorchSharp's <c>save_state_dict</c>: per group its hyper-parameters, per parameter its step count and moments or
 /// momentum buffer), the global and the shuffling generators' states, then "END" and a SHA-256 of every byte before
@@ -31,13 +26,14 @@ internal sealed record ResumeLoop(int CompletedEpochs, long Step, double BestMet
 internal static class ResumeCheckpoint
 {
     public const string FileName = "resume.bin";
-    /// <summary>2 adds the non-finite step counters; version 1 files (without them) are still read, as zero.</summary>
-    private const int FormatVersion = 2;
+    /// <summary>2 adds the non-finite step counters; 3 adds the stop message (<see cref="TrainerState.StopMessage"/>).
+    /// Files of versions 1 and 2 are still read: their missing fields as zero or null.</summary>
+    private const int FormatVersion = 3;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("ATTUNE-RESUME\n");
     private static readonly byte[] End = Encoding.ASCII.GetBytes("END");
     private const int HashLength = 32;
 
-    public static void Write(string path, RunFingerprint fingerprint, ResumeLoop loop, nn.Module model, BestWeights best,
+    public static void Write(string path, RunFingerprint fingerprint, TrainerState state, nn.Module model, BestWeights best,
         optim.Optimizer optimizer, Generator? shuffle)
     {
         Checkpoints.WriteAtomically(path, stream =>
@@ -49,7 +45,7 @@ internal static class ResumeCheckpoint
                 writer.Write(Magic);
                 writer.Write(FormatVersion);
                 WriteFingerprint(writer, fingerprint);
-                WriteLoop(writer, loop);
+                WriteState(writer, state);
                 model.save(writer);
                 // Always, even before a best epoch: until then it holds the weights the run started with, which a
                 // divergence restores.
@@ -61,14 +57,15 @@ internal static class ResumeCheckpoint
                 writer.Write(End);
             }
             stream.Write(hash.GetHashAndReset());
-        }, string.Format(System.Globalization.CultureInfo.InvariantCulture, "the resume checkpoint after epoch {0}", loop.CompletedEpochs),
-            loop.CompletedEpochs > 1 ? string.Format(System.Globalization.CultureInfo.InvariantCulture, "the resume checkpoint of epoch {0}", loop.CompletedEpochs - 1) : null);
+        }, string.Format(CultureInfo.InvariantCulture, "the resume checkpoint after epoch {0}", state.CompletedEpochs),
+            state.CompletedEpochs > 1 ? string.Format(CultureInfo.InvariantCulture, "the resume checkpoint of epoch {0}", state.CompletedEpochs - 1) : null);
     }
 
-    /// <summary>Checks the file's hash and reads its fingerprint and counters; the tensors stay unread until
-    /// <see cref="Restore"/>.</summary>
+    /// <summary>Checks the file's hash, reads its fingerprint and restores the saved loop state into
+    /// <paramref name="state"/> (a fresh one); the tensors stay unread until <see cref="Restore"/>. The unfrozen fields
+    /// come back by name, for the caller to check against its plan (the state's own list is rebuilt by unfreezing them).</summary>
     /// <exception cref="ResumeException">The file is torn, corrupt or of another format.</exception>
-    public static (RunFingerprint Fingerprint, ResumeLoop Loop, long TensorsAt) ReadHeader(string path)
+    public static (RunFingerprint Fingerprint, IReadOnlyList<string> UnfrozenFields, long TensorsAt) ReadHeader(string path, TrainerState state)
     {
         try
         {
@@ -83,8 +80,8 @@ internal static class ResumeCheckpoint
             if (version < 1 || version > FormatVersion)
                 throw Corrupt(path, string.Format(CultureInfo.InvariantCulture, "it has format version {0}; this Attune reads versions 1 to {1}", version, FormatVersion), null);
             var fingerprint = ReadFingerprint(reader);
-            var loop = ReadLoop(reader, version);
-            return (fingerprint, loop, stream.Position);
+            var unfrozen = ReadState(reader, version, state);
+            return (fingerprint, unfrozen, stream.Position);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or InvalidDataException or ArgumentException or FormatException or UnauthorizedAccessException)
         {
@@ -175,27 +172,29 @@ internal static class ResumeCheckpoint
         return new RunFingerprint(model, options, plan);
     }
 
-    private static void WriteLoop(BinaryWriter w, ResumeLoop loop)
+    private static void WriteState(BinaryWriter w, TrainerState state)
     {
-        w.Write(loop.CompletedEpochs);
-        w.Write(loop.Step);
-        w.Write(loop.BestMetric);
-        w.Write(loop.BestEpoch);
-        w.Write(loop.BadEpochs);
-        w.Write(loop.Ended is StopReason s ? (int)s : -1);
-        w.Write(loop.Epochs.Count);
-        foreach (var e in loop.Epochs)
+        w.Write(state.CompletedEpochs);
+        w.Write(state.GlobalStep);
+        w.Write(state.BestMetric);
+        w.Write(state.BestEpoch);
+        w.Write(state.EpochsWithoutImprovement);
+        w.Write(state.StopReason is StopReason s ? (int)s : -1);
+        w.Write(state.History.Count);
+        foreach (var e in state.History)
         {
             w.Write(e.Epoch); w.Write(e.TrainLoss); w.Write(e.ValidationLoss); w.Write(e.Metric);
             w.Write(e.LearningRate); w.Write(e.Steps); w.Write(e.Duration.Ticks);
         }
-        w.Write(loop.UnfrozenFields.Count);
-        foreach (var field in loop.UnfrozenFields) w.Write(field);
-        w.Write(loop.NonFiniteSteps);
-        w.Write(loop.NonFiniteInARow);
+        w.Write(state.Unfrozen.Count);
+        foreach (var field in state.Unfrozen) w.Write(field.Field);
+        w.Write(state.NonFiniteSteps);
+        w.Write(state.NonFiniteInARow);
+        w.Write(state.StopMessage is not null);
+        if (state.StopMessage is not null) w.Write(state.StopMessage);
     }
 
-    private static ResumeLoop ReadLoop(BinaryReader r, int version)
+    private static IReadOnlyList<string> ReadState(BinaryReader r, int version, TrainerState state)
     {
         int completed = r.ReadInt32();
         long step = r.ReadInt64();
@@ -210,12 +209,24 @@ internal static class ResumeCheckpoint
         for (int i = Count(r); i > 0; i--) unfrozen.Add(r.ReadString());
         long nonFinite = version >= 2 ? r.ReadInt64() : 0;
         int nonFiniteInARow = version >= 2 ? r.ReadInt32() : 0;
-        if (completed < 0 || epochs.Count != completed || bestEpoch < 0 || bestEpoch > completed || badEpochs < 0 || step < 0 || ended < -1 || ended > (int)StopReason.Pruned
+        string? stopMessage = version >= 3 && r.ReadBoolean() ? r.ReadString() : null;
+        if (completed < 0 || epochs.Count != completed || bestEpoch < 0 || bestEpoch > completed || badEpochs < 0 || step < 0 || ended < -1 || ended > (int)StopReason.StoppedByCallback
             || nonFinite < 0 || nonFinite > step || nonFiniteInARow < 0 || nonFiniteInARow > nonFinite)
             throw new InvalidDataException(string.Format(CultureInfo.InvariantCulture,
                 "its counters are inconsistent ({0} epochs done, {1} epoch results, best epoch {2}, {3} bad epochs, step {4}, {5} non-finite steps, {6} in a row)",
                 completed, epochs.Count, bestEpoch, badEpochs, step, nonFinite, nonFiniteInARow));
-        return new ResumeLoop(completed, step, bestMetric, bestEpoch, badEpochs, ended < 0 ? null : (StopReason)ended, epochs, unfrozen, nonFinite, nonFiniteInARow);
+        state.HistoryList.Clear();
+        state.HistoryList.AddRange(epochs);
+        state.Epoch = completed;
+        state.GlobalStep = step;
+        state.BestMetric = bestMetric;
+        state.BestEpoch = bestEpoch;
+        state.EpochsWithoutImprovement = badEpochs;
+        state.StopReason = ended < 0 ? null : (StopReason)ended;
+        state.StopMessage = stopMessage;
+        state.NonFiniteSteps = nonFinite;
+        state.NonFiniteInARow = nonFiniteInARow;
+        return unfrozen;
     }
 
     private static int Count(BinaryReader r)

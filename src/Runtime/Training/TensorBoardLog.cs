@@ -18,9 +18,9 @@ namespace Attune;
 ///   — per epoch (x = epoch, 1-based).</item>
 /// </list>
 /// Tags are encoded once here, so a step costs only the encoding of its values; when the option is null no instance
-/// exists and the step path pays one null check.
+/// exists and the step path pays one null check. It is a built-in callback (<see cref="BuiltInCallbacks"/>).
 /// </summary>
-internal sealed class TensorBoardLog : IDisposable
+internal sealed class TensorBoardLog : FineTuneCallback, IBuiltInResource
 {
     private static readonly byte[] LossTag = TensorBoardEventFile.Tag("train/loss");
     private static readonly byte[] NonFiniteTag = TensorBoardEventFile.Tag("train/non_finite_steps");
@@ -30,19 +30,21 @@ internal sealed class TensorBoardLog : IDisposable
     private readonly TensorBoardEventFile _file;
     private readonly byte[][] _rateTags;
     private readonly byte[] _metricTag;
+    private readonly torch.optim.ILearningRateController[] _controllers;
 
-    private TensorBoardLog(TensorBoardEventFile file, byte[][] rateTags, byte[] metricTag)
+    private TensorBoardLog(TensorBoardEventFile file, byte[][] rateTags, byte[] metricTag, torch.optim.ILearningRateController[] controllers)
     {
         _file = file;
         _rateTags = rateTags;
         _metricTag = metricTag;
+        _controllers = controllers;
     }
 
     /// <summary>The event file.</summary>
     public string FilePath => _file.FilePath;
 
     /// <summary>A writer for this run, or null when TensorBoard output is off.</summary>
-    public static TensorBoardLog? Open(FineTuneOptions options, IReadOnlyList<ParameterGroupSpec> groups)
+    public static TensorBoardLog? Open(FineTuneOptions options, IReadOnlyList<ParameterGroupSpec> groups, torch.optim.ILearningRateController[] controllers)
     {
         if (options.TensorBoardDirectory is not { } directory) return null;
         TensorBoardEventFile file;
@@ -60,23 +62,28 @@ internal sealed class TensorBoardLog : IDisposable
         var rateTags = new byte[groups.Count][];
         for (int g = 0; g < rateTags.Length; g++)
             rateTags[g] = TensorBoardEventFile.Tag(groups.Count == 1 ? "train/learning_rate" : "train/learning_rate/" + groups[g].Name);
-        return new TensorBoardLog(file, rateTags, TensorBoardEventFile.Tag("epoch/" + options.Metric.ToString().ToLowerInvariant()));
+        return new TensorBoardLog(file, rateTags, TensorBoardEventFile.Tag("epoch/" + options.Metric.ToString().ToLowerInvariant()), controllers);
     }
 
-    /// <summary>One applied optimizer step: its loss and each group's learning rate.</summary>
-    public void Step(long step, double loss, torch.optim.ILearningRateController[] controllers)
+    /// <summary>An applied step: its loss and each group's learning rate. A skipped (non-finite) step: the running
+    /// count of skipped steps (the step that stops a diverging run too: the loop calls this before it throws).</summary>
+    public override void OnStepEnd(TrainerState state, FineTuneControl control)
     {
-        _file.Scalar(LossTag, (float)loss, step);
-        for (int g = 0; g < controllers.Length; g++)
-            _file.Scalar(_rateTags[g], (float)controllers[g].LearningRate, step);
+        long step = state.GlobalStep;
+        if (state.StepSkipped)
+        {
+            _file.Scalar(NonFiniteTag, state.NonFiniteSteps, step);
+            return;
+        }
+        _file.Scalar(LossTag, (float)state.StepLoss, step);
+        for (int g = 0; g < _controllers.Length; g++)
+            _file.Scalar(_rateTags[g], (float)_controllers[g].LearningRate, step);
     }
-
-    /// <summary>A skipped (non-finite) optimizer step: the running count of skipped steps.</summary>
-    public void Skipped(long step, long skippedSoFar) => _file.Scalar(NonFiniteTag, skippedSoFar, step);
 
     /// <summary>The epoch's figures; everything logged so far reaches the file.</summary>
-    public void Epoch(EpochResult result)
+    public override void OnEpochEnd(TrainerState state, FineTuneControl control)
     {
+        var result = state.History[^1];
         _file.Scalar(TrainLossTag, (float)result.TrainLoss, result.Epoch);
         _file.Scalar(ValidationLossTag, (float)result.ValidationLoss, result.Epoch);
         _file.Scalar(_metricTag, (float)result.Metric, result.Epoch);
