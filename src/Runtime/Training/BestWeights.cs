@@ -9,7 +9,7 @@ namespace Attune;
 /// An in-memory copy of a model's state (parameters and persistent buffers). Cloned once when training starts, then
 /// overwritten in place with <c>copy_</c> on every improvement, so keeping the best weights costs no allocation per
 /// epoch. The (model tensor, copy) pairs are taken once: a module's parameters and buffers stay the same objects during
-/// a run, and rebuilding <c>state_dict()</c> on every improvement measurably cost short runs (docs/benchmarks.md).
+/// a run, and rebuilding <c>state_dict()</c> on every improvement measurably cost short runs (docs/benchmark-logs/2026-11-24-finetune-leak.md).
 /// The copies live outside every dispose scope and are freed by <see cref="Dispose"/>.
 /// </summary>
 internal sealed class BestWeights : IDisposable
