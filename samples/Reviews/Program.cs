@@ -48,7 +48,10 @@ var results = new List<ArmResult>();
 string? saved = null;
 
 if (Wants("frozen"))
-    results.Add(Arm("frozen", "frozen encoder + linear head", () => new FrozenEncoderClassifier(MiniLM.LoadEncoder(), classes),
+    // Seeded before the new head is made: as the first arm, its head would otherwise start from an unseeded generator and
+    // the arm (alone of the four) would print other numbers on every run. The later arms' heads draw from the generator
+    // as the arms before them left it, so their numbers are those of this order of arms.
+    results.Add(Arm("frozen", "frozen encoder + linear head", () => { torch.manual_seed(seed); return new FrozenEncoderClassifier(MiniLM.LoadEncoder(), classes); },
         (m, p) => ((FrozenEncoderClassifier)m).RunFineTune(train, validation, FrozenEncoderClassifier.FineTuneDefaults with { Seed = seed }, p)));
 if (Wants("lora"))
     results.Add(Arm("lora", "LoRA (rank 8, query+value)", () => new LoraClassifier(MiniLM.LoadEncoder(), classes),
