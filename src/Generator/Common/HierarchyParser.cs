@@ -8,6 +8,12 @@ namespace Attune.Generator.Common
     /// <summary>Describes the model type's namespace and containing types, and names its generated file.</summary>
     internal static class HierarchyParser
     {
+        /// <summary>A type's full name as users write it (no <c>global::</c>, keywords for special types): how both halves
+        /// name a model or space in messages and study names.</summary>
+        internal static readonly SymbolDisplayFormat DisplayNameFormat =
+            SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
+                .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
         private static readonly SymbolDisplayFormat NamespaceFormat =
             SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
 

@@ -9,9 +9,6 @@ namespace Attune.Generator.FineTune
     /// <summary>Turns one <c>[FineTune]</c> class into an equatable <see cref="FineTuneModel"/> and its diagnostics.</summary>
     internal static class FineTuneParser
     {
-        private static readonly SymbolDisplayFormat ModelNameFormat =
-            SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
-                .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
         public static FineTuneParseResult Parse(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
@@ -50,7 +47,7 @@ namespace Attune.Generator.FineTune
                 model = new FineTuneModel(
                     HierarchyParser.Parse(type),
                     HierarchyParser.HintName(type, ".FineTune.g.cs"),
-                    type.ToDisplayString(ModelNameFormat),
+                    type.ToDisplayString(HierarchyParser.DisplayNameFormat),
                     type.Name,
                     options.Assignments.ToEquatableArray(),
                     fields.ToEquatableArray(),

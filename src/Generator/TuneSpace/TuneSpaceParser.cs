@@ -16,11 +16,7 @@ namespace Attune.Generator.TuneSpace
     /// </remarks>
     internal static class TuneSpaceParser
     {
-        private static readonly SymbolDisplayFormat NameFormat =
-            SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
-                .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
-        private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat;
 
         /// <summary>Never throws (except on cancellation): an unexpected exception becomes AT0099.</summary>
         public static TuneSpaceParseResult Parse(GeneratorAttributeSyntaxContext context, KnownTypes known, CancellationToken cancellationToken)
@@ -33,7 +29,7 @@ namespace Attune.Generator.TuneSpace
 
             var type = target.Type;
             var identifier = target.Identifier;
-            var spaceName = type.ToDisplayString(NameFormat);
+            var spaceName = type.ToDisplayString(HierarchyParser.DisplayNameFormat);
             var diagnostics = new DiagnosticBag();
 
             var canEmit = DeclarationChecks.IsPartial(type, DiagnosticDescriptors.SpaceNotPartial, identifier, diagnostics);
