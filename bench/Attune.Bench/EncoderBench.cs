@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Attune.Transformers;
+using Attune.FineTuning;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

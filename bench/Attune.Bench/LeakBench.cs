@@ -1,6 +1,7 @@
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Bench;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Bench;
 

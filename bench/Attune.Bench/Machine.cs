@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using TorchSharp;
+using Attune.FineTuning;
 
 namespace Attune.Bench;
 

@@ -9,6 +9,7 @@
 using System.Globalization;
 using Attune;
 using Attune.Bench;
+using Attune.FineTuning;
 using TorchSharp;
 
 // TorchSharp 0.107's native library needs this on pre-GCC-13 libstdc++ (Debian 12); before any TorchSharp use.

@@ -3,6 +3,7 @@ using System.Globalization;
 using Attune;
 using Attune.SweepBench;
 using Attune.Tuning.Tests;
+using Attune.Search;
 
 // Sweep benchmarks; see docs/benchmarks.md, "Sweeps". Prints numbers, asserts nothing.
 //   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite

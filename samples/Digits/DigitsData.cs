@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using Attune;
+using Attune.FineTuning;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -8,6 +8,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Attune;
+using Attune.FineTuning;
+using Attune.Search;
 using Digits;
 using DigitsSweep;
 using TorchSharp;

@@ -7,6 +7,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Attune;
+using Attune.FineTuning;
 using Digits;
 using LoraDigits;
 using TorchSharp;

@@ -10,6 +10,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Attune;
 using Attune.Transformers;
+using Attune.FineTuning;
 using Reviews;
 using TorchSharp;
 

@@ -6,6 +6,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Attune;
 using Attune.Transformers;
+using Attune.Search;
+using Attune.FineTuning;
 using ReviewsSweep;
 using TorchSharp;
 

@@ -81,6 +81,16 @@ namespace Attune.Generator
                 if (emit)
                     spc.AddSource(NativeInitEmitter.HintName, NativeInitEmitter.Emit());
             });
+
+            // Storages of referenced packages (PostgreSQL) register themselves when the assembly loads.
+            var emitStorageInit = context.CompilationProvider
+                .Select(static (compilation, _) => StorageInitEmitter.CanInitialize(compilation))
+                .WithTrackingName(TrackingNames.EmitStorageInit);
+            context.RegisterSourceOutput(emitStorageInit, static (spc, emit) =>
+            {
+                if (emit)
+                    spc.AddSource(StorageInitEmitter.HintName, StorageInitEmitter.Emit());
+            });
         }
 
         private static IncrementalValuesProvider<DiagnosticInfo> FieldAttributeUsage(IncrementalGeneratorInitializationContext context, string metadataName, string shortName, string trackingName)

@@ -13,6 +13,7 @@ namespace Attune.Generator
         public const string CanInitialize = "Attune.CanInitialize";
         public const string NativeFixEnabled = "Attune.NativeFixEnabled";
         public const string EmitNativeInit = "Attune.EmitNativeInit";
+        public const string EmitStorageInit = "Attune.EmitStorageInit";
         public const string TuneSpaceResults = "Attune.TuneSpaceResults";
         public const string TuneSpaceModels = "Attune.TuneSpaceModels";
         public const string TuneSpaceDiagnostics = "Attune.TuneSpaceDiagnostics";

@@ -7,6 +7,7 @@
 using System.Globalization;
 using Attune;
 using Attune.FineTuneWorker;
+using Attune.FineTuning;
 using TorchSharp;
 using static TorchSharp.torch;
 

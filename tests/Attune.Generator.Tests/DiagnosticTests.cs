@@ -157,7 +157,7 @@ public sealed class DiagnosticTests
 
         var message = Message(run, "AT0025");
         Assert.Contains("'TwoInputs' has [FineTune] but derives from 'TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>', whose forward takes 2 inputs", message, StringComparison.Ordinal);
-        Assert.Contains("Attune.IModelInput", message, StringComparison.Ordinal);
+        Assert.Contains("Attune.FineTuning.IModelInput", message, StringComparison.Ordinal);
         Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("takes 3 inputs", StringComparison.Ordinal));
         Assert.False(Generated(run, "TwoInputs"));
     }
@@ -189,7 +189,7 @@ public sealed class DiagnosticTests
             }
             """);
 
-        Assert.Contains("[LayerwiseDecay] on 'body' needs a stack of layers, but 'TorchSharp.Modules.Sequential' does not implement Attune.ILayeredModule", Message(run, "AT0026"), StringComparison.Ordinal);
+        Assert.Contains("[LayerwiseDecay] on 'body' needs a stack of layers, but 'TorchSharp.Modules.Sequential' does not implement Attune.FineTuning.ILayeredModule", Message(run, "AT0026"), StringComparison.Ordinal);
     }
 
     [Fact]

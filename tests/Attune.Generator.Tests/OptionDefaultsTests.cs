@@ -3,6 +3,8 @@ using System.Reflection;
 using Attune.Generator.Common;
 using Attune.Generator.FineTune;
 using Attune.Generator.TuneSpace;
+using Attune.Search;
+using Attune.FineTuning;
 
 namespace Attune.Generator.Tests;
 

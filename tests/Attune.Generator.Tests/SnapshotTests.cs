@@ -56,7 +56,7 @@ public sealed class SnapshotTests
         var run = Run(Usings + """
             namespace Samples.Text
             {
-                public sealed class TokenBatch : Attune.IModelInput
+                public sealed class TokenBatch : Attune.FineTuning.IModelInput
                 {
                     public TokenBatch(Tensor ids, Tensor mask) { Ids = ids; Mask = mask; }
                     public Tensor Ids { get; }
@@ -85,7 +85,7 @@ public sealed class SnapshotTests
 
         VerifyAndCompile(run);
         var generated = run.Sources.Single(s => s.HintName == "Samples.Text.TextClassifier.FineTune.g.cs").SourceText.ToString();
-        Assert.Contains("RunFineTune(global::Attune.IBatchSource<global::Samples.Text.TokenBatch> train", generated, StringComparison.Ordinal);
+        Assert.Contains("RunFineTune(global::Attune.FineTuning.IBatchSource<global::Samples.Text.TokenBatch> train", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("RunFineTune(global::TorchSharp.torch.Tensor trainFeatures", generated, StringComparison.Ordinal);
     }
 
@@ -324,7 +324,7 @@ public sealed class SnapshotTests
             }
             """);
 
-        Assert.Contains("public static new global::Attune.FineTuneOptions FineTuneDefaults", run.Sources.Single(s => s.HintName == "Samples.Derived.DerivedModel.FineTune.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("public static new global::Attune.FineTuning.FineTuneOptions FineTuneDefaults", run.Sources.Single(s => s.HintName == "Samples.Derived.DerivedModel.FineTune.g.cs").SourceText.ToString(), StringComparison.Ordinal);
         VerifyAndCompile(run);
     }
 

@@ -162,7 +162,7 @@ public sealed class TuneSpaceDiagnosticTests
             }
             """);
         // The first distribution wins.
-        Assert.Contains("new global::Attune.ParameterSpec(\"A\", global::Attune.ParameterKind.Float, Low: 0, High: 1)", Source(run, "Space"), StringComparison.Ordinal);
+        Assert.Contains("new global::Attune.Search.ParameterSpec(\"A\", global::Attune.Search.ParameterKind.Float, Low: 0, High: 1)", Source(run, "Space"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class TuneSpaceDiagnosticTests
             }
             """);
         Assert.Contains("'Batch' can only be one of 16, 32", Message(run, "AT0111"), StringComparison.Ordinal);
-        Assert.Contains("new global::Attune.ParameterCondition(\"Optimizer\", new int[] { 1, 2 })", Source(run, "Space"), StringComparison.Ordinal);
+        Assert.Contains("new global::Attune.Search.ParameterCondition(\"Optimizer\", new int[] { 1, 2 })", Source(run, "Space"), StringComparison.Ordinal);
     }
 
     [Fact]

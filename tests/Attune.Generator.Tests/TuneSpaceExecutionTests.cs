@@ -1,5 +1,7 @@
 using System.Reflection;
 using Attune.Generator.Tests.Infrastructure;
+using Attune.Search;
+using Attune.FineTuning;
 using static Attune.Generator.Tests.Infrastructure.GeneratorHarness;
 
 namespace Attune.Generator.Tests;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Attune;
+using Attune.Search;
 
 namespace Attune.Study.Tests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Attune;
+using Attune.Search;
 using Xunit.Abstractions;
 
 namespace Attune.Study.Tests;

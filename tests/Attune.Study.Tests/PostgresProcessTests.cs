@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Attune;
+using Attune.Search;
+using Attune.Search.PostgreSql;
 
 namespace Attune.Study.Tests;
 

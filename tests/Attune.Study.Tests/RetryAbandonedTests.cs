@@ -1,4 +1,5 @@
 using Attune;
+using Attune.Search;
 
 namespace Attune.Study.Tests;
 

@@ -1,4 +1,6 @@
 using Attune;
+using Attune.Search;
+using Attune.Search.PostgreSql;
 
 namespace Attune.Study.Tests;
 

@@ -1,4 +1,5 @@
 using Attune;
+using Attune.Search;
 using Microsoft.Data.Sqlite;
 
 namespace Attune.Study.Tests;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Attune;
+using Attune.Search;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using System.Diagnostics;

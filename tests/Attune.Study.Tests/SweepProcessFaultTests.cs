@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Attune;
+using Attune.Search;
 using Xunit.Abstractions;
 
 namespace Attune.Study.Tests;

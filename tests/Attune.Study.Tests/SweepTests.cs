@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Attune;
+using Attune.Search;
 
 namespace Attune.Study.Tests;
 

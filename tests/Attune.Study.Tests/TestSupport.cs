@@ -1,5 +1,6 @@
 using System.Reflection;
 using Attune;
+using Attune.Search;
 
 namespace Attune.Study.Tests;
 

@@ -9,6 +9,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using Attune;
+using Attune.Search;
 
 if (args.Length < 4)
 {

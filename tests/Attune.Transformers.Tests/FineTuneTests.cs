@@ -1,4 +1,6 @@
 using Attune.Transformers.Tests.Text;
+using Attune.FineTuning;
+using Attune.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 

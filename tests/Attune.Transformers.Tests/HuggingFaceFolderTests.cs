@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Transformers.Tests;
 

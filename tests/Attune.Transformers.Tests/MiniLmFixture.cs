@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Transformers.Tests;
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Transformers.Tests;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Attune.FineTuning;
 
 // TorchSharp's global random generator is process-wide: seeded tests (initial weights, resume) need no other test
 // drawing from it meanwhile, and on 2 cores parallel TorchSharp tests gain little.

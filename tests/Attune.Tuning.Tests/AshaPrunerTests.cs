@@ -1,4 +1,5 @@
 using static Attune.Tuning.Tests.TrialFactory;
+using Attune.Search;
 
 namespace Attune.Tuning.Tests;
 

@@ -1,3 +1,4 @@
+using Attune.Search;
 namespace Attune.Tuning.Tests;
 
 public class FactoryTests

@@ -1,3 +1,4 @@
+using Attune.Search;
 namespace Attune.Tuning.Tests;
 
 /// <summary>Classic optimization benchmarks (minimize), for sampler tests and benchmarks.</summary>

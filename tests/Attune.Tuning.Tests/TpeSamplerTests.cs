@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
+using Attune.Search;
 
 namespace Attune.Tuning.Tests;
 

@@ -1,3 +1,4 @@
+using Attune.Search;
 namespace Attune.Tuning.Tests;
 
 /// <summary>Builds histories for sampler and pruner tests.</summary>

@@ -31,7 +31,7 @@ namespace Attune.Generator.Common
             Parameter = compilation.GetTypeByMetadataName("TorchSharp.Modules.Parameter");
             LoraAttribute = compilation.GetTypeByMetadataName(LoraAttributeName);
             LayerwiseDecayAttribute = compilation.GetTypeByMetadataName(LayerwiseDecayAttributeName);
-            LayeredModule = compilation.GetTypeByMetadataName("Attune.ILayeredModule");
+            LayeredModule = compilation.GetTypeByMetadataName("Attune.FineTuning.ILayeredModule");
             Linear = compilation.GetTypeByMetadataName("TorchSharp.Modules.Linear");
             TuneSpaceAttribute = compilation.GetTypeByMetadataName(TuneSpaceAttributeName);
             UniformAttribute = compilation.GetTypeByMetadataName("Attune.UniformAttribute");
@@ -39,7 +39,7 @@ namespace Attune.Generator.Common
             IntRangeAttribute = compilation.GetTypeByMetadataName("Attune.IntRangeAttribute");
             ChoiceAttribute = compilation.GetTypeByMetadataName("Attune.ChoiceAttribute");
             ActiveWhenAttribute = compilation.GetTypeByMetadataName("Attune.ActiveWhenAttribute");
-            FineTuneOptions = compilation.GetTypeByMetadataName("Attune.FineTuneOptions");
+            FineTuneOptions = compilation.GetTypeByMetadataName("Attune.FineTuning.FineTuneOptions");
             Compilation = compilation;
         }
 
@@ -63,7 +63,7 @@ namespace Attune.Generator.Common
         public INamedTypeSymbol? ActiveWhenAttribute { get; }
         public INamedTypeSymbol? FineTuneOptions { get; }
 
-        /// <summary>Whether a field of this type is a stack of layers (implements <c>Attune.ILayeredModule</c>); null
+        /// <summary>Whether a field of this type is a stack of layers (implements <c>Attune.FineTuning.ILayeredModule</c>); null
         /// when that cannot be known at build (a type parameter, or the runtime is not referenced).</summary>
         public bool? IsLayered(ITypeSymbol type)
         {

@@ -235,7 +235,7 @@ namespace Attune.Generator.Diagnostics
         public static readonly DiagnosticDescriptor SeveralInputs = new DiagnosticDescriptor(
             id: "AT0025",
             title: "[FineTune] model's forward takes several inputs",
-            messageFormat: "'{0}' has [FineTune] but derives from '{1}', whose forward takes {2} inputs; RunFineTune passes each batch's features to forward as one value. Gather the inputs in one batch type (a class holding the tensors that implements Attune.IModelInput, such as Attune.Transformers.TextBatch for token ids and attention mask) and derive '{0}' from nn.Module<ThatBatch, Tensor>.",
+            messageFormat: "'{0}' has [FineTune] but derives from '{1}', whose forward takes {2} inputs; RunFineTune passes each batch's features to forward as one value. Gather the inputs in one batch type (a class holding the tensors that implements Attune.FineTuning.IModelInput, such as Attune.Transformers.TextBatch for token ids and attention mask) and derive '{0}' from nn.Module<ThatBatch, Tensor>.",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,
@@ -244,7 +244,7 @@ namespace Attune.Generator.Diagnostics
         public static readonly DiagnosticDescriptor NotLayered = new DiagnosticDescriptor(
             id: "AT0026",
             title: "Layer-wise rule on a field that is not a stack of layers",
-            messageFormat: "{0} on '{1}' needs a stack of layers, but '{2}' does not implement Attune.ILayeredModule; layer-wise rules give each layer of the stack its own rate or unfreeze epoch. Use them on an encoder such as Attune.Transformers.BertModel, implement ILayeredModule on '{2}', or use [LearningRateScale] / [Freeze(UnfreezeAtEpoch = n)] per field.",
+            messageFormat: "{0} on '{1}' needs a stack of layers, but '{2}' does not implement Attune.FineTuning.ILayeredModule; layer-wise rules give each layer of the stack its own rate or unfreeze epoch. Use them on an encoder such as Attune.Transformers.BertModel, implement ILayeredModule on '{2}', or use [LearningRateScale] / [Freeze(UnfreezeAtEpoch = n)] per field.",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,

@@ -11,7 +11,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine(GeneratorInfo.Header);
             writer.WriteLine();
 
-            var blocks = TypeScaffold.Open(writer, model.Hierarchy, " : global::Attune.IFineTunable");
+            var blocks = TypeScaffold.Open(writer, model.Hierarchy, " : global::Attune.FineTuning.IFineTunable");
             WriteDefaults(writer, model);
             writer.WriteLine();
             WriteInterface(writer, model);
@@ -27,30 +27,30 @@ namespace Attune.Generator.Emit
                 /// <summary>The options declared by [FineTune] on <c>{Xml(model.DocName)}</c> (the runtime's defaults for the rest); override with <c>with {"{"} ... {"}"}</c>.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
                 """);
-            OptionsInitializer.Write(writer, $"public static {(model.HidesInheritedMembers ? "new " : "")}global::Attune.FineTuneOptions FineTuneDefaults {{ get; }}", "global::Attune.FineTuneOptions", model.Options);
+            OptionsInitializer.Write(writer, $"public static {(model.HidesInheritedMembers ? "new " : "")}global::Attune.FineTuning.FineTuneOptions FineTuneDefaults {{ get; }}", "global::Attune.FineTuning.FineTuneOptions", model.Options);
         }
 
         private static void WriteInterface(SourceWriter writer, FineTuneModel model)
         {
             writer.WriteLine($"""
                 {GeneratorInfo.GeneratedCodeAttribute}
-                global::Attune.FineTuneOptions global::Attune.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
+                global::Attune.FineTuning.FineTuneOptions global::Attune.FineTuning.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
 
                 {GeneratorInfo.GeneratedCodeAttribute}
-                global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => ((global::Attune.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
+                global::Attune.FineTuning.FineTunePlan global::Attune.FineTuning.IFineTunable.CreateFineTunePlan() => ((global::Attune.FineTuning.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
 
                 {GeneratorInfo.GeneratedCodeAttribute}
-                global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan(global::Attune.FineTuneOptions options) => new global::Attune.FineTunePlan(
+                global::Attune.FineTuning.FineTunePlan global::Attune.FineTuning.IFineTunable.CreateFineTunePlan(global::Attune.FineTuning.FineTuneOptions options) => new global::Attune.FineTuning.FineTunePlan(
                 """);
             writer.Indentation++;
             writer.WriteLine(Literal(model.ModelName) + ",");
             if (model.Fields.Count == 0)
             {
-                writer.WriteLine("global::System.Array.Empty<global::Attune.FieldRule>(),");
+                writer.WriteLine("global::System.Array.Empty<global::Attune.FineTuning.FieldRule>(),");
             }
             else
             {
-                writer.WriteLine("new global::Attune.FieldRule[]");
+                writer.WriteLine("new global::Attune.FineTuning.FieldRule[]");
                 writer.WriteLine("{");
                 writer.Indentation++;
                 foreach (var field in model.Fields)
@@ -72,7 +72,7 @@ namespace Attune.Generator.Emit
                         arguments += ", layerByLayer: true";
                     var lora = (field.LayerDecay is null ? "" : ".WithOptions(options)")
                         + (field.Lora is null ? "" : ".WithLora(" + field.Lora + ", options)");
-                    writer.WriteLine($"global::Attune.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}){lora},");
+                    writer.WriteLine($"global::Attune.FineTuning.FieldRule.For({Literal(field.FieldName)}, this.{field.Identifier}{arguments}){lora},");
                 }
                 writer.Indentation--;
                 writer.WriteLine("},");
@@ -86,9 +86,9 @@ namespace Attune.Generator.Emit
         /// gets the overload over in-memory feature and label tensors.</param>
         private static void WriteRunMethods(SourceWriter writer, string modifier, string? inputType)
         {
-            var source = inputType is null ? "global::Attune.IBatchSource" : $"global::Attune.IBatchSource<{inputType}>";
-            var run = inputType is null ? "global::Attune.FineTuner.Run" : $"global::Attune.FineTuner.Run<{inputType}>";
-            const string OptionalParameters = "global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default";
+            var source = inputType is null ? "global::Attune.FineTuning.IBatchSource" : $"global::Attune.FineTuning.IBatchSource<{inputType}>";
+            var run = inputType is null ? "global::Attune.FineTuning.FineTuner.Run" : $"global::Attune.FineTuning.FineTuner.Run<{inputType}>";
+            const string OptionalParameters = "global::Attune.FineTuning.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default";
             const string CommonDocs = """
                 /// <param name="options">The options to use; <see cref="FineTuneDefaults"/> when null.</param>
                 /// <param name="progress">Receives progress after each step and evaluation.</param>
@@ -102,8 +102,8 @@ namespace Attune.Generator.Emit
                 /// <param name="validation">The validation examples that pick the best epoch.</param>
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public {{modifier}}global::Attune.FineTuneReport RunFineTune({{source}} train, {{source}} validation, {{OptionalParameters}})
-                    => {{run}}(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
+                public {{modifier}}global::Attune.FineTuning.FineTuneReport RunFineTune({{source}} train, {{source}} validation, {{OptionalParameters}})
+                    => {{run}}(this, ((global::Attune.FineTuning.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
                 """);
             if (inputType is null)
             {
@@ -116,8 +116,8 @@ namespace Attune.Generator.Emit
                 /// <param name="validationLabels">The validation labels.</param>
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public {{modifier}}global::Attune.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, {{OptionalParameters}})
-                    => RunFineTune(new global::Attune.TensorDataset(trainFeatures, trainLabels), new global::Attune.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
+                public {{modifier}}global::Attune.FineTuning.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, {{OptionalParameters}})
+                    => RunFineTune(new global::Attune.FineTuning.TensorDataset(trainFeatures, trainLabels), new global::Attune.FineTuning.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
                 """);
             }
             writer.WriteLine();
@@ -132,9 +132,9 @@ namespace Attune.Generator.Emit
                 /// <param name="logger">Receives the run's log.</param>
                 /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public {{modifier}}global::Attune.FineTuneReport RunFineTune<TSpace>({{source}} train, {{source}} validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
-                    where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
-                    => {{run}}(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
+                public {{modifier}}global::Attune.FineTuning.FineTuneReport RunFineTune<TSpace>({{source}} train, {{source}} validation, TSpace space, global::Attune.Search.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
+                    where TSpace : global::Attune.Search.ITuneSpace<TSpace>, global::Attune.FineTuning.IFineTuneBinding
+                    => {{run}}(this, ((global::Attune.FineTuning.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
                 """);
         }
 

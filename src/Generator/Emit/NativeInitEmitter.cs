@@ -11,7 +11,7 @@ namespace Attune.Generator.Emit
         /// <summary>The initializer can compile: the target has <c>ModuleInitializerAttribute</c> and references the runtime.</summary>
         public static bool CanInitialize(Microsoft.CodeAnalysis.Compilation compilation)
             => compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null
-               && compilation.GetTypeByMetadataName("Attune.TorchSharpNative") is not null;
+               && compilation.GetTypeByMetadataName("Attune.FineTuning.TorchSharpNative") is not null;
 
         /// <summary>False only when the project sets <c>&lt;AttuneNativeFix&gt;false&lt;/AttuneNativeFix&gt;</c>.</summary>
         public static bool IsEnabled(Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options)
@@ -33,7 +33,7 @@ namespace Attune.Generator.Emit
             #pragma warning disable CA2255
                     [global::System.Runtime.CompilerServices.ModuleInitializer]
             #pragma warning restore CA2255
-                    internal static void EnsureTorchSharpLoadable() => global::Attune.TorchSharpNative.EnsureLoadable();
+                    internal static void EnsureTorchSharpLoadable() => global::Attune.FineTuning.TorchSharpNative.EnsureLoadable();
                 }
             }
             """ + "\n";

@@ -12,14 +12,14 @@ namespace Attune.Generator.Emit
     /// conditional parameter (NaN) takes the value of the same property on a fresh <c>new T()</c>, which is the
     /// property's initializer value; that works for records and classes alike, where <c>with</c> would need a record.
     /// Generated members that are not API (the choice tables) are prefixed <c>__Attune</c> so they do not collide with user
-    /// members; the value checks are the runtime's <c>Attune.TuneSpaceValues</c>.
+    /// members; the value checks are the runtime's <c>Attune.Search.TuneSpaceValues</c>.
     /// </remarks>
     internal static class TuneSpaceEmitter
     {
         private const string ValuesType = "global::System.Collections.Generic.IReadOnlyList<double>";
 
         /// <summary>The runtime's value checks, shared by every space instead of pasted into each.</summary>
-        private const string Values = "global::Attune.TuneSpaceValues";
+        private const string Values = "global::Attune.Search.TuneSpaceValues";
 
         public static string Emit(TuneSpaceModel model)
         {
@@ -27,7 +27,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine(GeneratorInfo.Header);
             writer.WriteLine();
 
-            var interfaces = $"global::Attune.ITuneSpace<{model.SelfType}>" + (model.Bindings.Count > 0 ? ", global::Attune.IFineTuneBinding" : "");
+            var interfaces = $"global::Attune.Search.ITuneSpace<{model.SelfType}>" + (model.Bindings.Count > 0 ? ", global::Attune.FineTuning.IFineTuneBinding" : "");
             var blocks = TypeScaffold.Open(writer, model.Hierarchy, " : " + interfaces);
             WriteSpace(writer, model);
             writer.WriteLine();
@@ -58,13 +58,13 @@ namespace Attune.Generator.Emit
             writer.WriteLine($"""
                 /// <summary>The search space declared on <c>{Xml(model.DocName)}</c>: one parameter per tuned property, in declaration order.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
-                public {New(model, "Space")}static global::Attune.SearchSpace Space {"{"} get; {"}"} = new global::Attune.SearchSpace({Literal(model.SpaceName)}, new global::Attune.ParameterSpec[]
+                public {New(model, "Space")}static global::Attune.Search.SearchSpace Space {"{"} get; {"}"} = new global::Attune.Search.SearchSpace({Literal(model.SpaceName)}, new global::Attune.Search.ParameterSpec[]
                 """);
             writer.WriteLine("{");
             writer.Indentation++;
             foreach (var parameter in model.Parameters)
             {
-                var arguments = Literal(parameter.Name) + ", global::Attune.ParameterKind." + parameter.Kind;
+                var arguments = Literal(parameter.Name) + ", global::Attune.Search.ParameterKind." + parameter.Kind;
                 switch (parameter.Kind)
                 {
                     case TuneParameterKind.Float:
@@ -78,8 +78,8 @@ namespace Attune.Generator.Emit
                         break;
                 }
                 if (parameter.ConditionParameter is { } controller)
-                    arguments += $", Condition: new global::Attune.ParameterCondition({Literal(controller)}, new int[] {{ {string.Join(", ", parameter.ConditionIndexes)} }})";
-                writer.WriteLine($"new global::Attune.ParameterSpec({arguments}),");
+                    arguments += $", Condition: new global::Attune.Search.ParameterCondition({Literal(controller)}, new int[] {{ {string.Join(", ", parameter.ConditionIndexes)} }})";
+                writer.WriteLine($"new global::Attune.Search.ParameterSpec({arguments}),");
             }
             writer.Indentation--;
             writer.WriteLine("});");
@@ -91,7 +91,7 @@ namespace Attune.Generator.Emit
                 /// <summary>The sweep options declared by [TuneSpace] on <c>{Xml(model.DocName)}</c> (the runtime's defaults for the rest); override with <c>with {"{"} ... {"}"}</c>.</summary>
                 {GeneratorInfo.GeneratedCodeAttribute}
                 """);
-            OptionsInitializer.Write(writer, $"public {New(model, "DefaultSweepOptions")}static global::Attune.SweepOptions DefaultSweepOptions {{ get; }}", "global::Attune.SweepOptions", model.Options);
+            OptionsInitializer.Write(writer, $"public {New(model, "DefaultSweepOptions")}static global::Attune.Search.SweepOptions DefaultSweepOptions {{ get; }}", "global::Attune.Search.SweepOptions", model.Options);
         }
 
         private static void WriteGrid(SourceWriter writer, TuneSpaceModel model)
@@ -191,7 +191,7 @@ namespace Attune.Generator.Emit
             writer.WriteLine($$"""
                 /// <summary><paramref name="options"/> with {{string.Join(", ", model.Bindings.Select(b => "<c>" + b.TrimStart('@') + "</c>"))}} replaced by this instance's values (bound by name at build time).</summary>
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public {{New(model, "ApplyTo")}}global::Attune.FineTuneOptions ApplyTo(global::Attune.FineTuneOptions options)
+                public {{New(model, "ApplyTo")}}global::Attune.FineTuning.FineTuneOptions ApplyTo(global::Attune.FineTuning.FineTuneOptions options)
                 {
                     if (options is null)
                         throw new global::System.ArgumentNullException(nameof(options));
@@ -211,7 +211,7 @@ namespace Attune.Generator.Emit
         private static void WriteRunSweep(SourceWriter writer, TuneSpaceModel model)
         {
             var self = model.SelfType;
-            const string Optional = "global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default";
+            const string Optional = "global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default";
             const string CommonDocs = """
                 /// <param name="options">The sweep's options; <see cref="DefaultSweepOptions"/> when null.</param>
                 /// <param name="progress">Receives progress after each trial.</param>
@@ -224,19 +224,19 @@ namespace Attune.Generator.Emit
                 /// <param name="objective">Runs one trial and returns its value.</param>
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public static global::Attune.SweepResult<{{self}}> RunSweep(global::System.Func<global::Attune.Trial<{{self}}>, double> objective, {{Optional}})
-                    => global::Attune.Sweep.Run<{{self}}>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+                public static global::Attune.Search.SweepResult<{{self}}> RunSweep(global::System.Func<global::Attune.Search.Trial<{{self}}>, double> objective, {{Optional}})
+                    => global::Attune.Search.Sweep.Run<{{self}}>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
                 /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective.</summary>
                 /// <param name="objective">Runs one trial and returns its value.</param>
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
-                public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<{{self}}>> RunSweepAsync(global::System.Func<global::Attune.Trial<{{self}}>, global::System.Threading.Tasks.Task<double>> objective, {{Optional}})
-                    => global::Attune.Sweep.RunAsync<{{self}}>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+                public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<{{self}}>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<{{self}}>, global::System.Threading.Tasks.Task<double>> objective, {{Optional}})
+                    => global::Attune.Search.Sweep.RunAsync<{{self}}>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
                 """);
         }
 
-        /// <summary>One static table per choice parameter; the value checks themselves are <c>Attune.TuneSpaceValues</c>'s.</summary>
+        /// <summary>One static table per choice parameter; the value checks themselves are <c>Attune.Search.TuneSpaceValues</c>'s.</summary>
         private static void WriteChoiceTables(SourceWriter writer, TuneSpaceModel model)
         {
             foreach (var parameter in model.Parameters.Where(p => p.Shape == TuneValueShape.Choice))

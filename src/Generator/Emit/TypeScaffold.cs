@@ -6,7 +6,7 @@ namespace Attune.Generator.Emit
     internal static class TypeScaffold
     {
         /// <summary>Opens every block down to the type itself (declared with <paramref name="baseList"/>, e.g.
-        /// " : global::Attune.IFineTunable"); returns how many blocks <see cref="Close"/> must close.</summary>
+        /// " : global::Attune.FineTuning.IFineTunable"); returns how many blocks <see cref="Close"/> must close.</summary>
         public static int Open(SourceWriter writer, HierarchyInfo hierarchy, string baseList)
         {
             var blocks = 0;

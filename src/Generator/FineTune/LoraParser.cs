@@ -79,7 +79,7 @@ namespace Attune.Generator.FineTune
             var arguments = "rank: " + Literals.Integer(rank) + ", alpha: " + Literals.Double(alpha) + ", dropout: " + Literals.Double(dropout);
             if (targetsGiven)
                 arguments += ", targets: new string[] { " + string.Join(", ", targets.Select(Literals.String)) + " }";
-            return "new global::Attune.LoraSpec(" + arguments + ")";
+            return "new global::Attune.FineTuning.LoraSpec(" + arguments + ")";
         }
 
         private static void CheckTargets(IFieldSymbol field, List<string?> patterns, AttributeSyntax? syntax, KnownTypes known, DiagnosticBag diagnostics, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 namespace Attune.Generator.Model
 {
-    /// <summary>How a tuned parameter is stored internally; mirrors <c>Attune.ParameterKind</c>.</summary>
+    /// <summary>How a tuned parameter is stored internally; mirrors <c>Attune.Search.ParameterKind</c>.</summary>
     internal enum TuneParameterKind
     {
         Float = 0,

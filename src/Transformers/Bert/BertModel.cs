@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using TorchSharp;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

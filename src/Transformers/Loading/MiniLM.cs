@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

@@ -8,6 +8,7 @@ using Google.Protobuf;
 using Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

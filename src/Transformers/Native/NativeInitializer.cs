@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

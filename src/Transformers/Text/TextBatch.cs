@@ -1,5 +1,6 @@
 using System;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

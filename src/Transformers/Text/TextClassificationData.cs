@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
+using Attune.FineTuning;
 
 namespace Attune.Transformers;
 

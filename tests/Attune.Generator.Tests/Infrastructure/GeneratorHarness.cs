@@ -26,6 +26,8 @@ public static class GeneratorHarness
     /// <summary>What every test source starts with.</summary>
     public const string Usings = """
         using Attune;
+        using Attune.FineTuning;
+        using Attune.Search;
         using TorchSharp;
         using TorchSharp.Modules;
         using static TorchSharp.torch;
@@ -35,10 +37,14 @@ public static class GeneratorHarness
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
     public static CSharpCompilation CreateCompilation(params string[] sources)
+        => CreateCompilation(References.All, sources);
+
+    /// <summary>A compilation against <paramref name="references"/> (e.g. <see cref="References.SearchOnly"/>).</summary>
+    public static CSharpCompilation CreateCompilation(ImmutableArray<MetadataReference> references, params string[] sources)
         => CSharpCompilation.Create(
             "Attune.Generator.Tests.User",
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Test{i}.cs")),
-            References.All,
+            references,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,

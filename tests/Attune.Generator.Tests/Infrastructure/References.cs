@@ -4,31 +4,42 @@ using Microsoft.CodeAnalysis;
 namespace Attune.Generator.Tests.Infrastructure;
 
 /// <summary>
-/// The metadata references of a test compilation, loaded once: the .NET 10 framework assemblies (from the trusted
-/// platform assemblies) plus TorchSharp, Attune and Microsoft.Extensions.Logging.Abstractions from the test output.
+/// The metadata references of a test compilation, loaded once per set: the .NET 10 framework assemblies (from the
+/// trusted platform assemblies) plus the Attune packages a user project would reference, from the test output.
 /// </summary>
 public static class References
 {
-    private static readonly string[] LibraryAssemblies =
+    /// <summary>What a project of the search package alone references: no TorchSharp, no fine-tuning.</summary>
+    private static readonly string[] SearchAssemblies =
     {
-        "TorchSharp.dll",
-        "Attune.Runtime.dll",
+        "Attune.Search.dll",
         "Attune.Attributes.dll",
         "Microsoft.Extensions.Logging.Abstractions.dll",
     };
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> Lazy = new(Load);
+    private static readonly string[] FineTuningAssemblies = [.. SearchAssemblies, "TorchSharp.dll", "Attune.FineTuning.dll"];
 
+    private static readonly Lazy<ImmutableArray<MetadataReference>> Lazy = new(() => Load(FineTuningAssemblies));
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazySearch = new(() => Load(SearchAssemblies));
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyPostgres = new(() => Load([.. SearchAssemblies, "Attune.Search.PostgreSql.dll", "Npgsql.dll"]));
+
+    /// <summary>Attune.FineTuning (with TorchSharp) and Attune.Search: what most tests compile against.</summary>
     public static ImmutableArray<MetadataReference> All => Lazy.Value;
 
-    private static ImmutableArray<MetadataReference> Load()
+    /// <summary>Attune.Search alone: a sweep-only project.</summary>
+    public static ImmutableArray<MetadataReference> SearchOnly => LazySearch.Value;
+
+    /// <summary>Attune.Search with Attune.Search.PostgreSql.</summary>
+    public static ImmutableArray<MetadataReference> SearchWithPostgres => LazyPostgres.Value;
+
+    private static ImmutableArray<MetadataReference> Load(string[] libraryAssemblies)
     {
         var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         var paths = trusted
             .Where(path => string.Equals(Path.GetDirectoryName(path), frameworkDirectory, StringComparison.Ordinal))
             .ToList();
-        foreach (var name in LibraryAssemblies)
+        foreach (var name in libraryAssemblies)
         {
             var path = Path.Combine(AppContext.BaseDirectory, name);
             if (!File.Exists(path))

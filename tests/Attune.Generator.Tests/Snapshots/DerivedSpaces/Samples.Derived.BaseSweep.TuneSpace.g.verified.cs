@@ -4,18 +4,18 @@
 
 namespace Samples.Derived
 {
-    partial record BaseSweep : global::Attune.ITuneSpace<BaseSweep>, global::Attune.IFineTuneBinding
+    partial record BaseSweep : global::Attune.Search.ITuneSpace<BaseSweep>, global::Attune.FineTuning.IFineTuneBinding
     {
         /// <summary>The search space declared on <c>BaseSweep</c>: one parameter per tuned property, in declaration order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.Derived.BaseSweep", new global::Attune.ParameterSpec[]
+        public static global::Attune.Search.SearchSpace Space { get; } = new global::Attune.Search.SearchSpace("Samples.Derived.BaseSweep", new global::Attune.Search.ParameterSpec[]
         {
-            new global::Attune.ParameterSpec("LearningRate", global::Attune.ParameterKind.Float, Low: 0.0001, High: 0.1, Log: true),
+            new global::Attune.Search.ParameterSpec("LearningRate", global::Attune.Search.ParameterKind.Float, Low: 0.0001, High: 0.1, Log: true),
         });
 
         /// <summary>The sweep options declared by [TuneSpace] on <c>BaseSweep</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
+        public static global::Attune.Search.SweepOptions DefaultSweepOptions { get; } = new global::Attune.Search.SweepOptions
         {
             Direction = global::Attune.Direction.Maximize,
             StudyName = "Samples.Derived.BaseSweep",
@@ -36,7 +36,7 @@ namespace Samples.Derived
                 throw new global::System.ArgumentException("BaseSweep expects 1 value (LearningRate), but " + values.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " were given.", nameof(values));
             return new BaseSweep
             {
-                LearningRate = global::Attune.TuneSpaceValues.Number(Space, values, 0),
+                LearningRate = global::Attune.Search.TuneSpaceValues.Number(Space, values, 0),
             };
         }
 
@@ -52,7 +52,7 @@ namespace Samples.Derived
 
         /// <summary><paramref name="options"/> with <c>LearningRate</c>, <c>Epochs</c> replaced by this instance's values (bound by name at build time).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public global::Attune.FineTuneOptions ApplyTo(global::Attune.FineTuneOptions options)
+        public global::Attune.FineTuning.FineTuneOptions ApplyTo(global::Attune.FineTuning.FineTuneOptions options)
         {
             if (options is null)
                 throw new global::System.ArgumentNullException(nameof(options));
@@ -71,8 +71,8 @@ namespace Samples.Derived
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepResult<BaseSweep> RunSweep(global::System.Func<global::Attune.Trial<BaseSweep>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.Run<BaseSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::Attune.Search.SweepResult<BaseSweep> RunSweep(global::System.Func<global::Attune.Search.Trial<BaseSweep>, double> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.Run<BaseSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
         /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective.</summary>
         /// <param name="objective">Runs one trial and returns its value.</param>
@@ -82,7 +82,7 @@ namespace Samples.Derived
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<BaseSweep>> RunSweepAsync(global::System.Func<global::Attune.Trial<BaseSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.RunAsync<BaseSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<BaseSweep>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<BaseSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.RunAsync<BaseSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
     }
 }

@@ -4,20 +4,20 @@
 
 namespace Samples.Derived
 {
-    partial record FromPlain : global::Attune.ITuneSpace<FromPlain>, global::Attune.IFineTuneBinding
+    partial record FromPlain : global::Attune.Search.ITuneSpace<FromPlain>, global::Attune.FineTuning.IFineTuneBinding
     {
         /// <summary>The search space declared on <c>FromPlain</c>: one parameter per tuned property, in declaration order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.Derived.FromPlain", new global::Attune.ParameterSpec[]
+        public static global::Attune.Search.SearchSpace Space { get; } = new global::Attune.Search.SearchSpace("Samples.Derived.FromPlain", new global::Attune.Search.ParameterSpec[]
         {
-            new global::Attune.ParameterSpec("Dropout", global::Attune.ParameterKind.Float, Low: 0, High: 0.5),
-            new global::Attune.ParameterSpec("BatchSize", global::Attune.ParameterKind.Categorical, Choices: new string[] { "16", "32" }),
-            new global::Attune.ParameterSpec("UseBias", global::Attune.ParameterKind.Categorical, Choices: new string[] { "false", "true" }),
+            new global::Attune.Search.ParameterSpec("Dropout", global::Attune.Search.ParameterKind.Float, Low: 0, High: 0.5),
+            new global::Attune.Search.ParameterSpec("BatchSize", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "16", "32" }),
+            new global::Attune.Search.ParameterSpec("UseBias", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "false", "true" }),
         });
 
         /// <summary>The sweep options declared by [TuneSpace] on <c>FromPlain</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
+        public static global::Attune.Search.SweepOptions DefaultSweepOptions { get; } = new global::Attune.Search.SweepOptions
         {
             Direction = global::Attune.Direction.Minimize,
             StudyName = "Samples.Derived.FromPlain",
@@ -38,9 +38,9 @@ namespace Samples.Derived
                 throw new global::System.ArgumentException("FromPlain expects 3 values (Dropout, BatchSize, UseBias), but " + values.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " were given.", nameof(values));
             return new FromPlain
             {
-                Dropout = global::Attune.TuneSpaceValues.Number(Space, values, 0),
-                BatchSize = __AttuneChoices_BatchSize[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 1, 2)],
-                UseBias = __AttuneChoices_UseBias[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 2, 2)],
+                Dropout = global::Attune.Search.TuneSpaceValues.Number(Space, values, 0),
+                BatchSize = __AttuneChoices_BatchSize[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 1, 2)],
+                UseBias = __AttuneChoices_UseBias[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 2, 2)],
             };
         }
 
@@ -51,14 +51,14 @@ namespace Samples.Derived
         {
             var values = new double[3];
             values[0] = this.Dropout;
-            values[1] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_BatchSize, this.BatchSize, "BatchSize");
-            values[2] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_UseBias, this.UseBias, "UseBias");
+            values[1] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_BatchSize, this.BatchSize, "BatchSize");
+            values[2] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_UseBias, this.UseBias, "UseBias");
             return values;
         }
 
         /// <summary><paramref name="options"/> with <c>BatchSize</c> replaced by this instance's values (bound by name at build time).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public global::Attune.FineTuneOptions ApplyTo(global::Attune.FineTuneOptions options)
+        public global::Attune.FineTuning.FineTuneOptions ApplyTo(global::Attune.FineTuning.FineTuneOptions options)
         {
             if (options is null)
                 throw new global::System.ArgumentNullException(nameof(options));
@@ -76,8 +76,8 @@ namespace Samples.Derived
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepResult<FromPlain> RunSweep(global::System.Func<global::Attune.Trial<FromPlain>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.Run<FromPlain>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::Attune.Search.SweepResult<FromPlain> RunSweep(global::System.Func<global::Attune.Search.Trial<FromPlain>, double> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.Run<FromPlain>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
         /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective.</summary>
         /// <param name="objective">Runs one trial and returns its value.</param>
@@ -87,8 +87,8 @@ namespace Samples.Derived
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<FromPlain>> RunSweepAsync(global::System.Func<global::Attune.Trial<FromPlain>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.RunAsync<FromPlain>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<FromPlain>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<FromPlain>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.RunAsync<FromPlain>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly int[] __AttuneChoices_BatchSize = new int[] { 16, 32 };

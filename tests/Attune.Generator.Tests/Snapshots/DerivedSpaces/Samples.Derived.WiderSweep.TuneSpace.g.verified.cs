@@ -4,19 +4,19 @@
 
 namespace Samples.Derived
 {
-    partial record WiderSweep : global::Attune.ITuneSpace<WiderSweep>, global::Attune.IFineTuneBinding
+    partial record WiderSweep : global::Attune.Search.ITuneSpace<WiderSweep>, global::Attune.FineTuning.IFineTuneBinding
     {
         /// <summary>The search space declared on <c>WiderSweep</c>: one parameter per tuned property, in declaration order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public new static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.Derived.WiderSweep", new global::Attune.ParameterSpec[]
+        public new static global::Attune.Search.SearchSpace Space { get; } = new global::Attune.Search.SearchSpace("Samples.Derived.WiderSweep", new global::Attune.Search.ParameterSpec[]
         {
-            new global::Attune.ParameterSpec("LearningRate", global::Attune.ParameterKind.Float, Low: 0.0001, High: 0.1, Log: true),
-            new global::Attune.ParameterSpec("Hidden", global::Attune.ParameterKind.Int, Low: 32, High: 256, Step: 32),
+            new global::Attune.Search.ParameterSpec("LearningRate", global::Attune.Search.ParameterKind.Float, Low: 0.0001, High: 0.1, Log: true),
+            new global::Attune.Search.ParameterSpec("Hidden", global::Attune.Search.ParameterKind.Int, Low: 32, High: 256, Step: 32),
         });
 
         /// <summary>The sweep options declared by [TuneSpace] on <c>WiderSweep</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public new static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
+        public new static global::Attune.Search.SweepOptions DefaultSweepOptions { get; } = new global::Attune.Search.SweepOptions
         {
             Trials = 30,
             Direction = global::Attune.Direction.Maximize,
@@ -38,8 +38,8 @@ namespace Samples.Derived
                 throw new global::System.ArgumentException("WiderSweep expects 2 values (LearningRate, Hidden), but " + values.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " were given.", nameof(values));
             return new WiderSweep
             {
-                LearningRate = global::Attune.TuneSpaceValues.Number(Space, values, 0),
-                Hidden = checked((int)global::System.Math.Round(global::Attune.TuneSpaceValues.Number(Space, values, 1))),
+                LearningRate = global::Attune.Search.TuneSpaceValues.Number(Space, values, 0),
+                Hidden = checked((int)global::System.Math.Round(global::Attune.Search.TuneSpaceValues.Number(Space, values, 1))),
             };
         }
 
@@ -56,7 +56,7 @@ namespace Samples.Derived
 
         /// <summary><paramref name="options"/> with <c>LearningRate</c>, <c>Epochs</c> replaced by this instance's values (bound by name at build time).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public new global::Attune.FineTuneOptions ApplyTo(global::Attune.FineTuneOptions options)
+        public new global::Attune.FineTuning.FineTuneOptions ApplyTo(global::Attune.FineTuning.FineTuneOptions options)
         {
             if (options is null)
                 throw new global::System.ArgumentNullException(nameof(options));
@@ -75,8 +75,8 @@ namespace Samples.Derived
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepResult<WiderSweep> RunSweep(global::System.Func<global::Attune.Trial<WiderSweep>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.Run<WiderSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::Attune.Search.SweepResult<WiderSweep> RunSweep(global::System.Func<global::Attune.Search.Trial<WiderSweep>, double> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.Run<WiderSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
         /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective.</summary>
         /// <param name="objective">Runs one trial and returns its value.</param>
@@ -86,7 +86,7 @@ namespace Samples.Derived
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<WiderSweep>> RunSweepAsync(global::System.Func<global::Attune.Trial<WiderSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.RunAsync<WiderSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<WiderSweep>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<WiderSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.RunAsync<WiderSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
     }
 }

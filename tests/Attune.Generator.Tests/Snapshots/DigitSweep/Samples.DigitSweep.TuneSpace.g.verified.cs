@@ -4,23 +4,23 @@
 
 namespace Samples
 {
-    partial record DigitSweep : global::Attune.ITuneSpace<DigitSweep>, global::Attune.IFineTuneBinding
+    partial record DigitSweep : global::Attune.Search.ITuneSpace<DigitSweep>, global::Attune.FineTuning.IFineTuneBinding
     {
         /// <summary>The search space declared on <c>DigitSweep</c>: one parameter per tuned property, in declaration order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.DigitSweep", new global::Attune.ParameterSpec[]
+        public static global::Attune.Search.SearchSpace Space { get; } = new global::Attune.Search.SearchSpace("Samples.DigitSweep", new global::Attune.Search.ParameterSpec[]
         {
-            new global::Attune.ParameterSpec("LearningRate", global::Attune.ParameterKind.Float, Low: 0.0001, High: 0.1, Log: true),
-            new global::Attune.ParameterSpec("BatchSize", global::Attune.ParameterKind.Categorical, Choices: new string[] { "16", "32", "64" }),
-            new global::Attune.ParameterSpec("Hidden", global::Attune.ParameterKind.Int, Low: 32, High: 256, Step: 32),
-            new global::Attune.ParameterSpec("Dropout", global::Attune.ParameterKind.Float, Low: 0, High: 0.5),
-            new global::Attune.ParameterSpec("Optimizer", global::Attune.ParameterKind.Categorical, Choices: new string[] { "AdamW", "Adam", "Sgd" }),
-            new global::Attune.ParameterSpec("Momentum", global::Attune.ParameterKind.Float, Low: 0.5, High: 0.99, Condition: new global::Attune.ParameterCondition("Optimizer", new int[] { 2 })),
+            new global::Attune.Search.ParameterSpec("LearningRate", global::Attune.Search.ParameterKind.Float, Low: 0.0001, High: 0.1, Log: true),
+            new global::Attune.Search.ParameterSpec("BatchSize", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "16", "32", "64" }),
+            new global::Attune.Search.ParameterSpec("Hidden", global::Attune.Search.ParameterKind.Int, Low: 32, High: 256, Step: 32),
+            new global::Attune.Search.ParameterSpec("Dropout", global::Attune.Search.ParameterKind.Float, Low: 0, High: 0.5),
+            new global::Attune.Search.ParameterSpec("Optimizer", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "AdamW", "Adam", "Sgd" }),
+            new global::Attune.Search.ParameterSpec("Momentum", global::Attune.Search.ParameterKind.Float, Low: 0.5, High: 0.99, Condition: new global::Attune.Search.ParameterCondition("Optimizer", new int[] { 2 })),
         });
 
         /// <summary>The sweep options declared by [TuneSpace] on <c>DigitSweep</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
+        public static global::Attune.Search.SweepOptions DefaultSweepOptions { get; } = new global::Attune.Search.SweepOptions
         {
             Trials = 40,
             Timeout = global::System.TimeSpan.FromSeconds(600),
@@ -45,12 +45,12 @@ namespace Samples
             var __defaults = new DigitSweep();
             return new DigitSweep
             {
-                LearningRate = global::Attune.TuneSpaceValues.Number(Space, values, 0),
-                BatchSize = __AttuneChoices_BatchSize[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 1, 3)],
-                Hidden = checked((int)global::System.Math.Round(global::Attune.TuneSpaceValues.Number(Space, values, 2))),
-                Dropout = global::Attune.TuneSpaceValues.Number(Space, values, 3),
-                Optimizer = __AttuneChoices_Optimizer[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 4, 3)],
-                Momentum = double.IsNaN(values[5]) ? __defaults.Momentum : global::Attune.TuneSpaceValues.Number(Space, values, 5),
+                LearningRate = global::Attune.Search.TuneSpaceValues.Number(Space, values, 0),
+                BatchSize = __AttuneChoices_BatchSize[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 1, 3)],
+                Hidden = checked((int)global::System.Math.Round(global::Attune.Search.TuneSpaceValues.Number(Space, values, 2))),
+                Dropout = global::Attune.Search.TuneSpaceValues.Number(Space, values, 3),
+                Optimizer = __AttuneChoices_Optimizer[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 4, 3)],
+                Momentum = double.IsNaN(values[5]) ? __defaults.Momentum : global::Attune.Search.TuneSpaceValues.Number(Space, values, 5),
             };
         }
 
@@ -61,17 +61,17 @@ namespace Samples
         {
             var values = new double[6];
             values[0] = this.LearningRate;
-            values[1] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_BatchSize, this.BatchSize, "BatchSize");
+            values[1] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_BatchSize, this.BatchSize, "BatchSize");
             values[2] = this.Hidden;
             values[3] = this.Dropout;
-            values[4] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Optimizer, this.Optimizer, "Optimizer");
+            values[4] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Optimizer, this.Optimizer, "Optimizer");
             values[5] = values[4] == 2 ? this.Momentum : double.NaN;
             return values;
         }
 
         /// <summary><paramref name="options"/> with <c>LearningRate</c>, <c>BatchSize</c>, <c>Optimizer</c>, <c>Momentum</c>, <c>Epochs</c> replaced by this instance's values (bound by name at build time).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public global::Attune.FineTuneOptions ApplyTo(global::Attune.FineTuneOptions options)
+        public global::Attune.FineTuning.FineTuneOptions ApplyTo(global::Attune.FineTuning.FineTuneOptions options)
         {
             if (options is null)
                 throw new global::System.ArgumentNullException(nameof(options));
@@ -93,8 +93,8 @@ namespace Samples
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepResult<DigitSweep> RunSweep(global::System.Func<global::Attune.Trial<DigitSweep>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.Run<DigitSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::Attune.Search.SweepResult<DigitSweep> RunSweep(global::System.Func<global::Attune.Search.Trial<DigitSweep>, double> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.Run<DigitSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
         /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective.</summary>
         /// <param name="objective">Runs one trial and returns its value.</param>
@@ -104,8 +104,8 @@ namespace Samples
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<DigitSweep>> RunSweepAsync(global::System.Func<global::Attune.Trial<DigitSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.RunAsync<DigitSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<DigitSweep>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<DigitSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.RunAsync<DigitSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly int[] __AttuneChoices_BatchSize = new int[] { 16, 32, 64 };

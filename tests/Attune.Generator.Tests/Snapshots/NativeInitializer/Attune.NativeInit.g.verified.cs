@@ -5,7 +5,7 @@
 namespace Attune.Generated
 {
     /// <summary>Runs Attune's native-library fix when this assembly loads.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
     internal static class AttuneModuleInitializer
     {
         // A module initializer, because the fix must run before TorchSharp's native library is first loaded,
@@ -14,6 +14,6 @@ namespace Attune.Generated
 #pragma warning disable CA2255
         [global::System.Runtime.CompilerServices.ModuleInitializer]
 #pragma warning restore CA2255
-        internal static void EnsureTorchSharpLoadable() => global::Attune.TorchSharpNative.EnsureLoadable();
+        internal static void EnsureTorchSharpLoadable() => global::Attune.FineTuning.TorchSharpNative.EnsureLoadable();
     }
 }

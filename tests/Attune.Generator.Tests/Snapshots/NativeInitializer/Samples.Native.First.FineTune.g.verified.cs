@@ -4,22 +4,22 @@
 
 namespace Samples.Native
 {
-    partial class First : global::Attune.IFineTunable
+    partial class First : global::Attune.FineTuning.IFineTunable
     {
         /// <summary>The options declared by [FineTune] on <c>First</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.FineTuneOptions FineTuneDefaults { get; } = new global::Attune.FineTuneOptions();
+        public static global::Attune.FineTuning.FineTuneOptions FineTuneDefaults { get; } = new global::Attune.FineTuning.FineTuneOptions();
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        global::Attune.FineTuneOptions global::Attune.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
+        global::Attune.FineTuning.FineTuneOptions global::Attune.FineTuning.IFineTunable.DefaultFineTuneOptions => FineTuneDefaults;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan() => ((global::Attune.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
+        global::Attune.FineTuning.FineTunePlan global::Attune.FineTuning.IFineTunable.CreateFineTunePlan() => ((global::Attune.FineTuning.IFineTunable)this).CreateFineTunePlan(FineTuneDefaults);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        global::Attune.FineTunePlan global::Attune.IFineTunable.CreateFineTunePlan(global::Attune.FineTuneOptions options) => new global::Attune.FineTunePlan(
+        global::Attune.FineTuning.FineTunePlan global::Attune.FineTuning.IFineTunable.CreateFineTunePlan(global::Attune.FineTuning.FineTuneOptions options) => new global::Attune.FineTuning.FineTunePlan(
             "Samples.Native.First",
-            global::System.Array.Empty<global::Attune.FieldRule>(),
+            global::System.Array.Empty<global::Attune.FineTuning.FieldRule>(),
             customLoss: null,
             customMetric: null);
 
@@ -32,8 +32,8 @@ namespace Samples.Native
         /// <param name="cancellationToken">Stops the run after the current step; the report says it was cancelled.</param>
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public global::Attune.FineTuneReport RunFineTune(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
+        public global::Attune.FineTuning.FineTuneReport RunFineTune(global::Attune.FineTuning.IBatchSource train, global::Attune.FineTuning.IBatchSource validation, global::Attune.FineTuning.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.FineTuning.FineTuner.Run(this, ((global::Attune.FineTuning.IFineTunable)this).CreateFineTunePlan(options ?? FineTuneDefaults), train, validation, options ?? FineTuneDefaults, progress, logger, cancellationToken);
 
         /// <summary>Fine-tunes this model in place on in-memory tensors (examples along the first dimension).</summary>
         /// <param name="trainFeatures">The training inputs.</param>
@@ -46,8 +46,8 @@ namespace Samples.Native
         /// <param name="cancellationToken">Stops the run after the current step; the report says it was cancelled.</param>
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public global::Attune.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, global::Attune.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => RunFineTune(new global::Attune.TensorDataset(trainFeatures, trainLabels), new global::Attune.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
+        public global::Attune.FineTuning.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, global::Attune.FineTuning.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => RunFineTune(new global::Attune.FineTuning.TensorDataset(trainFeatures, trainLabels), new global::Attune.FineTuning.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
 
         /// <summary>Fine-tunes this model in place as one trial of a sweep: the options are <see cref="FineTuneDefaults"/> with the matching properties of <paramref name="space"/> applied, each epoch's metric is reported to <paramref name="trial"/>, and the run stops early when the trial is pruned or the sweep cancelled.</summary>
         /// <typeparam name="TSpace">A [TuneSpace] type whose properties match fine-tune options by name.</typeparam>
@@ -59,8 +59,8 @@ namespace Samples.Native
         /// <param name="logger">Receives the run's log.</param>
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public global::Attune.FineTuneReport RunFineTune<TSpace>(global::Attune.IBatchSource train, global::Attune.IBatchSource validation, TSpace space, global::Attune.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
-            where TSpace : global::Attune.ITuneSpace<TSpace>, global::Attune.IFineTuneBinding
-            => global::Attune.FineTuner.Run(this, ((global::Attune.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
+        public global::Attune.FineTuning.FineTuneReport RunFineTune<TSpace>(global::Attune.FineTuning.IBatchSource train, global::Attune.FineTuning.IBatchSource validation, TSpace space, global::Attune.Search.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
+            where TSpace : global::Attune.Search.ITuneSpace<TSpace>, global::Attune.FineTuning.IFineTuneBinding
+            => global::Attune.FineTuning.FineTuner.Run(this, ((global::Attune.FineTuning.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
     }
 }

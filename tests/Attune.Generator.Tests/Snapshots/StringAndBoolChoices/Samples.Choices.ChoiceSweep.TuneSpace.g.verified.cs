@@ -4,24 +4,24 @@
 
 namespace Samples.Choices
 {
-    partial class ChoiceSweep : global::Attune.ITuneSpace<ChoiceSweep>
+    partial class ChoiceSweep : global::Attune.Search.ITuneSpace<ChoiceSweep>
     {
         /// <summary>The search space declared on <c>ChoiceSweep</c>: one parameter per tuned property, in declaration order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.Choices.ChoiceSweep", new global::Attune.ParameterSpec[]
+        public static global::Attune.Search.SearchSpace Space { get; } = new global::Attune.Search.SearchSpace("Samples.Choices.ChoiceSweep", new global::Attune.Search.ParameterSpec[]
         {
-            new global::Attune.ParameterSpec("Solver", global::Attune.ParameterKind.Categorical, Choices: new string[] { "adam", "sgd", "rms\tprop" }),
-            new global::Attune.ParameterSpec("UseBias", global::Attune.ParameterKind.Categorical, Choices: new string[] { "false", "true" }),
-            new global::Attune.ParameterSpec("BiasInit", global::Attune.ParameterKind.Categorical, Choices: new string[] { "0", "0.5", "0.001" }, Condition: new global::Attune.ParameterCondition("UseBias", new int[] { 1 })),
-            new global::Attune.ParameterSpec("Activation", global::Attune.ParameterKind.Categorical, Choices: new string[] { "Gelu", "Silu" }),
-            new global::Attune.ParameterSpec("Width", global::Attune.ParameterKind.Int, Low: 1, High: 1024, Log: true, Step: 1, Condition: new global::Attune.ParameterCondition("Solver", new int[] { 1, 2 })),
-            new global::Attune.ParameterSpec("Depth", global::Attune.ParameterKind.Categorical, Choices: new string[] { "1", "2" }),
-            new global::Attune.ParameterSpec("Scale", global::Attune.ParameterKind.Categorical, Choices: new string[] { "0.5", "0.25" }),
+            new global::Attune.Search.ParameterSpec("Solver", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "adam", "sgd", "rms\tprop" }),
+            new global::Attune.Search.ParameterSpec("UseBias", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "false", "true" }),
+            new global::Attune.Search.ParameterSpec("BiasInit", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "0", "0.5", "0.001" }, Condition: new global::Attune.Search.ParameterCondition("UseBias", new int[] { 1 })),
+            new global::Attune.Search.ParameterSpec("Activation", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "Gelu", "Silu" }),
+            new global::Attune.Search.ParameterSpec("Width", global::Attune.Search.ParameterKind.Int, Low: 1, High: 1024, Log: true, Step: 1, Condition: new global::Attune.Search.ParameterCondition("Solver", new int[] { 1, 2 })),
+            new global::Attune.Search.ParameterSpec("Depth", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "1", "2" }),
+            new global::Attune.Search.ParameterSpec("Scale", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "0.5", "0.25" }),
         });
 
         /// <summary>The sweep options declared by [TuneSpace] on <c>ChoiceSweep</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
+        public static global::Attune.Search.SweepOptions DefaultSweepOptions { get; } = new global::Attune.Search.SweepOptions
         {
             Direction = global::Attune.Direction.Minimize,
             Sampler = global::Attune.Sampler.Grid,
@@ -52,13 +52,13 @@ namespace Samples.Choices
             var __defaults = new ChoiceSweep();
             return new ChoiceSweep
             {
-                Solver = __AttuneChoices_Solver[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 0, 3)],
-                UseBias = __AttuneChoices_UseBias[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 1, 2)],
-                BiasInit = double.IsNaN(values[2]) ? __defaults.BiasInit : __AttuneChoices_BiasInit[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 2, 3)],
-                Activation = __AttuneChoices_Activation[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 3, 2)],
-                Width = double.IsNaN(values[4]) ? __defaults.Width : checked((long)global::System.Math.Round(global::Attune.TuneSpaceValues.Number(Space, values, 4))),
-                Depth = __AttuneChoices_Depth[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 5, 2)],
-                Scale = __AttuneChoices_Scale[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 6, 2)],
+                Solver = __AttuneChoices_Solver[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 0, 3)],
+                UseBias = __AttuneChoices_UseBias[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 1, 2)],
+                BiasInit = double.IsNaN(values[2]) ? __defaults.BiasInit : __AttuneChoices_BiasInit[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 2, 3)],
+                Activation = __AttuneChoices_Activation[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 3, 2)],
+                Width = double.IsNaN(values[4]) ? __defaults.Width : checked((long)global::System.Math.Round(global::Attune.Search.TuneSpaceValues.Number(Space, values, 4))),
+                Depth = __AttuneChoices_Depth[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 5, 2)],
+                Scale = __AttuneChoices_Scale[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 6, 2)],
             };
         }
 
@@ -68,13 +68,13 @@ namespace Samples.Choices
         public double[] Encode()
         {
             var values = new double[7];
-            values[0] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Solver, this.Solver, "Solver");
-            values[1] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_UseBias, this.UseBias, "UseBias");
-            values[2] = values[1] == 1 ? global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_BiasInit, this.BiasInit, "BiasInit") : double.NaN;
-            values[3] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Activation, this.Activation, "Activation");
+            values[0] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Solver, this.Solver, "Solver");
+            values[1] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_UseBias, this.UseBias, "UseBias");
+            values[2] = values[1] == 1 ? global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_BiasInit, this.BiasInit, "BiasInit") : double.NaN;
+            values[3] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Activation, this.Activation, "Activation");
             values[4] = (values[0] == 1 || values[0] == 2) ? this.Width : double.NaN;
-            values[5] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Depth, this.Depth, "Depth");
-            values[6] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Scale, this.Scale, "Scale");
+            values[5] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Depth, this.Depth, "Depth");
+            values[6] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Scale, this.Scale, "Scale");
             return values;
         }
 
@@ -86,8 +86,8 @@ namespace Samples.Choices
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::Attune.SweepResult<ChoiceSweep> RunSweep(global::System.Func<global::Attune.Trial<ChoiceSweep>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.Run<ChoiceSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::Attune.Search.SweepResult<ChoiceSweep> RunSweep(global::System.Func<global::Attune.Search.Trial<ChoiceSweep>, double> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.Run<ChoiceSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
         /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective.</summary>
         /// <param name="objective">Runs one trial and returns its value.</param>
@@ -97,8 +97,8 @@ namespace Samples.Choices
         /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
         /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-        public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<ChoiceSweep>> RunSweepAsync(global::System.Func<global::Attune.Trial<ChoiceSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => global::Attune.Sweep.RunAsync<ChoiceSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+        public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<ChoiceSweep>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<ChoiceSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Attune.Search.Sweep.RunAsync<ChoiceSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         private static readonly string[] __AttuneChoices_Solver = new string[] { "adam", "sgd", "rms\tprop" };

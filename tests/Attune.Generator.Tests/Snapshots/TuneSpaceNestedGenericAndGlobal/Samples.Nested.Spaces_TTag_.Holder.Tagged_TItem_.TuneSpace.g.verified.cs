@@ -8,19 +8,19 @@ namespace Samples.Nested
     {
         partial record struct Holder
         {
-            partial record Tagged<TItem> : global::Attune.ITuneSpace<Tagged<TItem>>
+            partial record Tagged<TItem> : global::Attune.Search.ITuneSpace<Tagged<TItem>>
             {
                 /// <summary>The search space declared on <c>Tagged</c>: one parameter per tuned property, in declaration order.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-                public static global::Attune.SearchSpace Space { get; } = new global::Attune.SearchSpace("Samples.Nested.Spaces<TTag>.Holder.Tagged<TItem>", new global::Attune.ParameterSpec[]
+                public static global::Attune.Search.SearchSpace Space { get; } = new global::Attune.Search.SearchSpace("Samples.Nested.Spaces<TTag>.Holder.Tagged<TItem>", new global::Attune.Search.ParameterSpec[]
                 {
-                    new global::Attune.ParameterSpec("Level", global::Attune.ParameterKind.Int, Low: 0, High: 10, Step: 5),
-                    new global::Attune.ParameterSpec("Pruner", global::Attune.ParameterKind.Categorical, Choices: new string[] { "None", "Median", "Asha" }),
+                    new global::Attune.Search.ParameterSpec("Level", global::Attune.Search.ParameterKind.Int, Low: 0, High: 10, Step: 5),
+                    new global::Attune.Search.ParameterSpec("Pruner", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "None", "Median", "Asha" }),
                 });
 
                 /// <summary>The sweep options declared by [TuneSpace] on <c>Tagged</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-                public static global::Attune.SweepOptions DefaultSweepOptions { get; } = new global::Attune.SweepOptions
+                public static global::Attune.Search.SweepOptions DefaultSweepOptions { get; } = new global::Attune.Search.SweepOptions
                 {
                     Trials = 3,
                     Direction = global::Attune.Direction.Maximize,
@@ -46,8 +46,8 @@ namespace Samples.Nested
                         throw new global::System.ArgumentException("Tagged expects 2 values (Level, Pruner), but " + values.Count.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " were given.", nameof(values));
                     return new Tagged<TItem>
                     {
-                        Level = checked((int)global::System.Math.Round(global::Attune.TuneSpaceValues.Number(Space, values, 0))),
-                        Pruner = __AttuneChoices_Pruner[global::Attune.TuneSpaceValues.ChoiceIndex(Space, values, 1, 3)],
+                        Level = checked((int)global::System.Math.Round(global::Attune.Search.TuneSpaceValues.Number(Space, values, 0))),
+                        Pruner = __AttuneChoices_Pruner[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 1, 3)],
                     };
                 }
 
@@ -58,7 +58,7 @@ namespace Samples.Nested
                 {
                     var values = new double[2];
                     values[0] = this.Level;
-                    values[1] = global::Attune.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Pruner, this.Pruner, "Pruner");
+                    values[1] = global::Attune.Search.TuneSpaceValues.IndexOf(Space, __AttuneChoices_Pruner, this.Pruner, "Pruner");
                     return values;
                 }
 
@@ -70,8 +70,8 @@ namespace Samples.Nested
                 /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
                 /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-                public static global::Attune.SweepResult<Tagged<TItem>> RunSweep(global::System.Func<global::Attune.Trial<Tagged<TItem>>, double> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-                    => global::Attune.Sweep.Run<Tagged<TItem>>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+                public static global::Attune.Search.SweepResult<Tagged<TItem>> RunSweep(global::System.Func<global::Attune.Search.Trial<Tagged<TItem>>, double> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+                    => global::Attune.Search.Sweep.Run<Tagged<TItem>>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
                 /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective.</summary>
                 /// <param name="objective">Runs one trial and returns its value.</param>
@@ -81,8 +81,8 @@ namespace Samples.Nested
                 /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
                 /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-                public static global::System.Threading.Tasks.Task<global::Attune.SweepResult<Tagged<TItem>>> RunSweepAsync(global::System.Func<global::Attune.Trial<Tagged<TItem>>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.SweepOptions? options = null, global::System.IProgress<global::Attune.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-                    => global::Attune.Sweep.RunAsync<Tagged<TItem>>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+                public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<Tagged<TItem>>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<Tagged<TItem>>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+                    => global::Attune.Search.Sweep.RunAsync<Tagged<TItem>>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
                 private static readonly global::Attune.Pruner[] __AttuneChoices_Pruner = new global::Attune.Pruner[] { global::Attune.Pruner.None, global::Attune.Pruner.Median, global::Attune.Pruner.Asha };

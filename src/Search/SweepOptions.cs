@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+
+namespace Attune.Search;
+
+/// <summary>Every knob of a sweep; generated <c>DefaultSweepOptions</c> hold the <c>[TuneSpace]</c> attribute's values.</summary>
+public sealed record SweepOptions
+{
+    /// <summary>Completed trials to reach, counting those of earlier runs of the same study.</summary>
+    public int Trials { get; init; } = 20;
+    /// <summary>
+    /// Wall-clock limit for this run; null means none. When it passes, no new trial starts and every running trial's
+    /// <see cref="Trial{T}.CancellationToken"/> fires; a trial that returns within <see cref="CancellationGrace"/> is
+    /// stored (as "cancelled:" if it threw <see cref="OperationCanceledException"/>, else with its result). One that does
+    /// not is stored as Failed, "cancelled: ... did not return", and the sweep returns without it: so a sweep ends at most
+    /// Timeout + CancellationGrace (+ a storage write) after it began, whatever the objective does.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+    /// <summary>
+    /// Wall-clock limit for each trial; null means none. Past it the trial's <see cref="Trial{T}.CancellationToken"/>
+    /// fires, and the trial is stored as Failed with an error starting "timeout:" (it counts toward
+    /// <see cref="MaxFailedTrials"/>, and is not retried). With a limit, each trial's objective runs on a thread of its
+    /// own, so that a trial that ignores its token for longer than <see cref="CancellationGrace"/> can be left behind
+    /// (still running, in the background; its result and reports are discarded) while the sweep goes on.
+    /// </summary>
+    public TimeSpan? TrialTimeout { get; init; }
+    /// <summary>
+    /// How long a cancelled trial (by <see cref="Timeout"/>, <see cref="TrialTimeout"/> or the caller's token) is waited
+    /// for before the sweep gives up on it; default 30 s; null waits as long as the objective takes. .NET cannot stop a
+    /// thread, so an objective that never looks at its token keeps running in the background after that (the process
+    /// can still exit: the thread is a background one); nothing it does afterwards reaches the study.
+    /// </summary>
+    public TimeSpan? CancellationGrace { get; init; } = TimeSpan.FromSeconds(30);
+    public Direction Direction { get; init; } = Direction.Auto;
+    public Sampler Sampler { get; init; } = Sampler.Tpe;
+    public Pruner Pruner { get; init; } = Pruner.None;
+    /// <summary>The step of the pruner's first decision (ASHA's first rung; the Median pruner's warm-up steps).</summary>
+    public int PrunerMinResource { get; init; } = 1;
+    /// <summary>ASHA's reduction factor η.</summary>
+    public int PrunerReductionFactor { get; init; } = 3;
+    /// <summary>-1 leaves the sampler unseeded.</summary>
+    public long Seed { get; init; } = 42;
+    /// <summary>Trials run at once in this process.</summary>
+    public int Workers { get; init; } = 1;
+    /// <summary>The study's name in storage; null means the space's name.</summary>
+    public string? StudyName { get; init; }
+    /// <summary>A SQLite file path (default "attune-studies.db"), ":memory:", or a connection string.</summary>
+    public string? Storage { get; init; }
+    /// <summary>Failed trials tolerated in this run before the sweep stops with an error; -1 for no limit.</summary>
+    public int MaxFailedTrials { get; init; } = 10;
+    /// <summary>Whether a trial failed as abandoned (its worker stopped or fell silent) is run again once, as a new trial
+    /// with the same parameters, before anything new is sampled. A retry that is abandoned in turn is not retried.</summary>
+    public bool RetryAbandoned { get; init; }
+    /// <summary>How long another worker's Running trial may go without a heartbeat before any live worker fails it as
+    /// abandoned (its worker stopped: a crash, a lost machine); null means the ATTUNE_STALE_TRIAL_SECONDS environment
+    /// variable, else 2 minutes. Heartbeats are written every 10 s or a quarter of this, whichever is shorter. A worker
+    /// of this machine that is gone is seen at once, without waiting for this.</summary>
+    public TimeSpan? AbandonAfter { get; init; }
+    /// <summary>Whether a worker creates its next trial while the current one runs (<see cref="Attune.CreateAhead"/>).</summary>
+    public CreateAhead CreateAhead { get; init; } = CreateAhead.Auto;
+
+    /// <summary>Problems with these options, each naming the option, the value found and what is expected.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Trials <= 0) errors.Add($"Trials is {Trials}; expected at least 1.");
+        if (Timeout is { } t && t <= TimeSpan.Zero) errors.Add($"Timeout is {t}; expected a positive time or null.");
+        if (AbandonAfter is { } aa && aa <= TimeSpan.Zero) errors.Add($"AbandonAfter is {aa}; expected a positive time or null (the environment's or 2 minutes).");
+        if (TrialTimeout is { } tt && tt <= TimeSpan.Zero) errors.Add($"TrialTimeout is {tt}; expected a positive time or null.");
+        if (CancellationGrace is { } g && g < TimeSpan.Zero) errors.Add($"CancellationGrace is {g}; expected zero or a positive time, or null (wait as long as it takes).");
+        if (Direction == Direction.Auto) errors.Add("Direction is Auto; expected Maximize or Minimize (a sweep's objective has no known direction).");
+        if (!Enum.IsDefined(Sampler)) errors.Add($"Sampler is {Sampler}; expected Tpe, Random or Grid.");
+        if (!Enum.IsDefined(Pruner)) errors.Add($"Pruner is {Pruner}; expected None, Median or Asha.");
+        if (PrunerMinResource < 1) errors.Add($"PrunerMinResource is {PrunerMinResource}; expected at least 1.");
+        if (PrunerReductionFactor < 2) errors.Add($"PrunerReductionFactor is {PrunerReductionFactor}; expected at least 2.");
+        if (Seed < -1) errors.Add($"Seed is {Seed}; expected -1 (unseeded) or at least 0.");
+        if (Workers <= 0) errors.Add($"Workers is {Workers}; expected at least 1.");
+        if (StudyName is { } name && string.IsNullOrWhiteSpace(name)) errors.Add($"StudyName is \"{name}\"; expected a name with at least one visible character, or null (the space's name).");
+        if (MaxFailedTrials < -1) errors.Add($"MaxFailedTrials is {MaxFailedTrials}; expected -1 (no limit) or at least 0.");
+        if (!Enum.IsDefined(CreateAhead)) errors.Add($"CreateAhead is {CreateAhead}; expected Auto, Always or Never.");
+        return errors;
+    }
+}
+
