@@ -1,4 +1,5 @@
 using Attune.Search;
+
 namespace Attune.SweepBench;
 
 /// <summary>The 5-parameter space of the overhead benchmark: 3 floats (one log-uniform), 1 int, 1 categorical.</summary>

@@ -3,129 +3,235 @@ using System.Text.RegularExpressions;
 
 namespace Attune.EndToEnd.Tests;
 
-/// <summary>`dotnet pack` into a local folder, then a fresh consumer project restores, builds and runs from it.</summary>
+/// <summary>
+/// The packages as users get them: <c>dotnet pack</c> of every Attune package into one local folder (once for the
+/// class), then fresh consumer projects restore, build and run from it: a fine-tune, a transformer, and a sweep-only
+/// program that must pull no TorchSharp.
+/// </summary>
 [Collection(nameof(BuildsInRepo))]
-public class PackageTests
+public class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
 {
+    [Fact]
+    public void Each_package_holds_its_own_assembly_and_depends_on_the_others_instead_of_copying_them()
+    {
+        var search = Entries("Attune.Search");
+        Assert.Contains("lib/net8.0/Attune.Search.dll", search);
+        Assert.Contains("analyzers/dotnet/cs/Attune.Generator.dll", search);
+        Assert.Contains("buildTransitive/Attune.Search.props", search);
+        Assert.DoesNotContain(search, e => e.StartsWith("lib/") && e.EndsWith("Attune.Generator.dll"));
+
+        var fineTuning = Entries("Attune.FineTuning");
+        Assert.Contains("lib/net8.0/Attune.FineTuning.dll", fineTuning);
+        Assert.DoesNotContain(fineTuning, e => e.EndsWith("Attune.Search.dll") || e.EndsWith("Attune.Generator.dll"));
+        Assert.Contains("lib/net8.0/Attune.Search.PostgreSql.dll", Entries("Attune.Search.PostgreSql"));
+        var transformers = Entries("Attune.Transformers");
+        Assert.Contains("lib/net8.0/Attune.Transformers.dll", transformers);
+        Assert.DoesNotContain(transformers, e => e.EndsWith("Attune.FineTuning.dll"));
+
+        // What each package depends on, from its .nuspec: the search side names no model or database package.
+        Assert.Equal(["Attune.Attributes", "Microsoft.Data.Sqlite", "Microsoft.Extensions.Logging.Abstractions"], Dependencies("Attune.Search"));
+        Assert.Equal(["Attune.Search", "Npgsql"], Dependencies("Attune.Search.PostgreSql"));
+        Assert.Equal(["Attune.Search", "Microsoft.Extensions.Logging.Abstractions", "TorchSharp"], Dependencies("Attune.FineTuning"));
+        Assert.Contains("Attune.FineTuning", Dependencies("Attune.Transformers"));
+    }
+
     [Fact]
     public void A_fresh_project_builds_and_fine_tunes_from_the_packed_packages()
     {
-        var work = Repo.NewTempDirectory("pack");
-        try
+        var consumer = packed.WriteConsumer("finetune", "Consumer.csproj", "Program.cs");
+
+        var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
+        Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
+        Assert.Contains("0 Warning(s)", buildOutput);
+
+        var trace = new Dictionary<string, string> { ["ATTUNE_NATIVE_TRACE"] = "1" };
+        var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer, trace);
+        Assert.True(runExit == 0, $"The consumer failed:\n{runOutput}");
+        var result = Regex.Match(runOutput, @"CONSUMER accuracy=(?<acc>[0-9.]+)");
+        Assert.True(result.Success, runOutput);
+        Assert.True(double.Parse(result.Groups["acc"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.9, runOutput);
+        Assert.Matches(@"Attune native fix: (Applied|NotNeeded|NotLinux)", runOutput);
+
+        if (runOutput.Contains("Attune native fix: Applied"))
         {
-            var feed = Pack(work, "src/Attributes/Attune.Attributes.csproj", "src/Runtime/Attune.Runtime.csproj");
-
-            var attune = Directory.GetFiles(feed, "Attune.0*.nupkg").Single();
-            string version = Regex.Match(Path.GetFileName(attune), @"^Attune\.(.+)\.nupkg$").Groups[1].Value;
-            using (var package = ZipFile.OpenRead(attune))
-            {
-                var entries = package.Entries.Select(e => e.FullName).ToList();
-                Assert.Contains("analyzers/dotnet/cs/Attune.Generator.dll", entries);
-                Assert.Contains("lib/net8.0/Attune.Runtime.dll", entries);
-                Assert.Contains("buildTransitive/Attune.props", entries);
-                Assert.DoesNotContain(entries, e => e.StartsWith("lib/") && e.EndsWith("Attune.Generator.dll"));
-            }
-
-            var consumer = WriteConsumer(work, feed, version, "Consumer.csproj", "Program.cs");
-
-            var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
-            Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
-            Assert.Contains("0 Warning(s)", buildOutput);
-
-            var trace = new Dictionary<string, string> { ["ATTUNE_NATIVE_TRACE"] = "1" };
-            var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer, trace);
-            Assert.True(runExit == 0, $"The consumer failed:\n{runOutput}");
-            var result = Regex.Match(runOutput, @"CONSUMER accuracy=(?<acc>[0-9.]+)");
-            Assert.True(result.Success, runOutput);
-            Assert.True(double.Parse(result.Groups["acc"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.9, runOutput);
-            Assert.Matches(@"Attune native fix: (Applied|NotNeeded|NotLinux)", runOutput);
-
-            if (runOutput.Contains("Attune native fix: Applied"))
-            {
-                // The fix is what makes it run here: opting out brings back TorchSharp's load failure.
-                var optOut = new Dictionary<string, string> { ["ATTUNE_NATIVE_FIX"] = "0" };
-                var (optExit, optOutput) = Repo.Dotnet("run -c Release --no-build", consumer, optOut);
-                Assert.NotEqual(0, optExit);
-                Assert.Contains("Failed to load native component LibTorchSharp", optOutput);
-            }
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
+            // The fix is what makes it run here: opting out brings back TorchSharp's load failure.
+            var optOut = new Dictionary<string, string> { ["ATTUNE_NATIVE_FIX"] = "0" };
+            var (optExit, optOutput) = Repo.Dotnet("run -c Release --no-build", consumer, optOut);
+            Assert.NotEqual(0, optExit);
+            Assert.Contains("Failed to load native component LibTorchSharp", optOutput);
         }
     }
+
     [Fact]
     public void A_fresh_project_loads_the_real_encoder_from_the_packed_transformers_package()
     {
-        var work = Repo.NewTempDirectory("pack-text");
-        try
-        {
-            var feed = Pack(work, "src/Attributes/Attune.Attributes.csproj", "src/Runtime/Attune.Runtime.csproj", "src/Transformers/Attune.Transformers.csproj");
-            var transformers = Directory.GetFiles(feed, "Attune.Transformers.0*.nupkg").Single();
-            string version = Regex.Match(Path.GetFileName(transformers), @"^Attune\.Transformers\.(.+)\.nupkg$").Groups[1].Value;
-            using (var package = ZipFile.OpenRead(transformers))
-            {
-                var entries = package.Entries.Select(e => e.FullName).ToList();
-                Assert.Contains("lib/net8.0/Attune.Transformers.dll", entries);
-                Assert.DoesNotContain(entries, e => e.EndsWith("Attune.Runtime.dll")); // a dependency on the Attune package, not a copy
-            }
+        var consumer = packed.WriteConsumer("text", "TextConsumer.csproj", "TextProgram.cs");
 
-            var consumer = WriteConsumer(work, feed, version, "TextConsumer.csproj", "TextProgram.cs");
-
-            var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
-            Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
-            var trace = new Dictionary<string, string> { ["ATTUNE_NATIVE_TRACE"] = "1" };
-            var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer, trace);
-            Assert.True(runExit == 0, $"The consumer failed:\n{runOutput}");
-            var result = Regex.Match(runOutput, @"TEXTCONSUMER ids=(?<ids>[0-9,]+) similarity=(?<sim>[0-9.-]+)");
-            Assert.True(result.Success, runOutput);
-            Assert.Equal("101,1996,3185,2001,10889,2204,1010,1045,3866,1996,3772,999,102", result.Groups["ids"].Value);
-            // Two paraphrases are close in the real encoder's space (a random one would give about 0).
-            Assert.True(double.Parse(result.Groups["sim"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0.5, runOutput);
-            Assert.Matches(@"Attune native fix: (Applied|NotNeeded|NotLinux)", runOutput);
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+        var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
+        Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
+        var trace = new Dictionary<string, string> { ["ATTUNE_NATIVE_TRACE"] = "1" };
+        var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer, trace);
+        Assert.True(runExit == 0, $"The consumer failed:\n{runOutput}");
+        var result = Regex.Match(runOutput, @"TEXTCONSUMER ids=(?<ids>[0-9,]+) similarity=(?<sim>[0-9.-]+)");
+        Assert.True(result.Success, runOutput);
+        Assert.Equal("101,1996,3185,2001,10889,2204,1010,1045,3866,1996,3772,999,102", result.Groups["ids"].Value);
+        // Two paraphrases are close in the real encoder's space (a random one would give about 0).
+        Assert.True(double.Parse(result.Groups["sim"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0.5, runOutput);
+        Assert.Matches(@"Attune native fix: (Applied|NotNeeded|NotLinux)", runOutput);
     }
 
-    /// <summary>Packs the projects into a local feed (a folder) and returns it.</summary>
-    private static string Pack(string work, params string[] projects)
+    [Fact]
+    public void A_sweep_only_project_pulls_no_TorchSharp_and_runs_its_sweep()
     {
-        var feed = Path.Combine(work, "feed");
-        foreach (var project in projects)
-        {
-            var (packExit, packOutput) = Repo.Dotnet($"pack \"{Path.Combine(Repo.Root, project)}\" -c {Repo.Configuration} -o \"{feed}\"", Repo.Root);
-            Assert.True(packExit == 0, $"dotnet pack {project} failed:\n{packOutput}");
-        }
-        return feed;
+        var consumer = packed.WriteConsumer("sweep", "SweepConsumer.csproj", "SweepProgram.cs");
+
+        var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
+        Assert.True(buildExit == 0, $"The sweep-only consumer did not build from the packages:\n{buildOutput}");
+        Assert.Contains("0 Warning(s)", buildOutput);
+
+        // Nothing of a model in the restore graph or the output folder.
+        string assets = File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json"));
+        foreach (var absent in new[] { "TorchSharp", "libtorch", "SkiaSharp", "Npgsql", "Google.Protobuf", "Attune.FineTuning" })
+            Assert.DoesNotContain($"\"{absent}", assets, StringComparison.OrdinalIgnoreCase);
+        var output = Path.Combine(consumer, "bin", "Release", "net10.0");
+        var files = Directory.GetFiles(output, "*", SearchOption.AllDirectories);
+        Assert.DoesNotContain(files, f => Path.GetFileName(f).Contains("torch", StringComparison.OrdinalIgnoreCase));
+        // runtimes/ holds SQLite's native library for each of ~20 platforms (about 1.7 MB each; a publish for one runtime
+        // identifier keeps one): the rest is the managed program, which must be small.
+        var runtimes = Path.Combine(output, "runtimes") + Path.DirectorySeparatorChar;
+        long managed = files.Where(f => !f.StartsWith(runtimes, StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length);
+        long total = files.Sum(f => new FileInfo(f).Length);
+        Console.WriteLine($"sweep-only consumer output: {files.Length} files, {total / 1e6:F1} MB, of which {managed / 1e6:F1} MB outside runtimes/");
+        Assert.True(managed < 5_000_000, $"The sweep-only output holds {managed / 1e6:F1} MB outside runtimes/; it should hold no model runtime: " +
+            string.Join(", ", files.Where(f => !f.StartsWith(runtimes, StringComparison.Ordinal)).OrderByDescending(f => new FileInfo(f).Length).Take(5).Select(Path.GetFileName)));
+
+        // The generator wrote the typed space and nothing that needs TorchSharp or a database driver.
+        var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "*.g.cs", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.Contains("BraninSpace.TuneSpace.g.cs", generated);
+        Assert.DoesNotContain("Attune.NativeInit.g.cs", generated);
+        Assert.DoesNotContain("Attune.StorageInit.g.cs", generated);
+
+        var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer, new Dictionary<string, string> { ["ATTUNE_NATIVE_TRACE"] = "1" });
+        Assert.True(runExit == 0, $"The sweep-only consumer failed:\n{runOutput}");
+        var result = Regex.Match(runOutput, @"SWEEPCONSUMER best=(?<best>[0-9.]+) trials=40");
+        Assert.True(result.Success, runOutput);
+        Assert.True(double.Parse(result.Groups["best"].Value, System.Globalization.CultureInfo.InvariantCulture) < 1.5, runOutput); // the minimum is 0.398
+        Assert.Contains("SWEEPCONSUMER assemblies=Attune.Attributes,Attune.Search", runOutput);
+        Assert.DoesNotContain("Attune native fix", runOutput);
+
+        // A PostgreSQL study without the PostgreSQL package: a message that names the package, not "unknown storage".
+        var (pgExit, pgOutput) = Repo.Dotnet("run -c Release --no-build -- \"Host=127.0.0.1;Port=1;Username=u;Password=secret;Database=d\"", consumer);
+        Assert.Equal(2, pgExit);
+        Assert.Contains("names a PostgreSQL study, but PostgreSQL storage is not in this program. Add the package Attune.Search.PostgreSql", pgOutput);
+        Assert.DoesNotContain("secret", pgOutput);
     }
+
+    [Fact]
+    public void Referencing_the_PostgreSQL_package_is_all_it_takes_to_sweep_on_PostgreSQL()
+    {
+        var consumer = packed.WriteConsumer("sweep-pg", "SweepConsumer.csproj", "SweepProgram.cs",
+            extra: "<PackageReference Include=\"Attune.Search.PostgreSql\" Version=\"@VERSION@\" />");
+
+        var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
+        Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
+        var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "*.g.cs", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.Contains("Attune.StorageInit.g.cs", generated);
+        Assert.DoesNotContain("TorchSharp", File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json")), StringComparison.Ordinal);
+
+        // Registered by the generated initializer: the PostgreSQL storage itself answers (a closed port, a clear message).
+        var (closedExit, closedOutput) = Repo.Dotnet("run -c Release --no-build -- \"Host=127.0.0.1;Port=1;Username=u;Password=secret;Database=d;Timeout=2\"", consumer,
+            new Dictionary<string, string> { ["ATTUNE_POSTGRES_RETRY_SECONDS"] = "1" });
+        Assert.NotEqual(0, closedExit);
+        Assert.DoesNotContain("is not in this program", closedOutput);
+        Assert.Contains("127.0.0.1:1", closedOutput);
+        Assert.DoesNotContain("secret", closedOutput);
+
+        // With the test server (always under CI), a real study on it.
+        string? server = Environment.GetEnvironmentVariable("ATTUNE_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), "CI must provide ATTUNE_TEST_POSTGRES.");
+            return;
+        }
+        var (runExit, runOutput) = Repo.Dotnet($"run -c Release --no-build -- \"{server}\"", consumer);
+        Assert.True(runExit == 0, $"The PostgreSQL sweep failed:\n{runOutput}");
+        Assert.Contains("Attune.Search.PostgreSql", runOutput);
+        Assert.Matches(@"SWEEPCONSUMER best=[0-9.]+ trials=40", runOutput);
+    }
+
+    private List<string> Entries(string id)
+    {
+        using var package = ZipFile.OpenRead(packed.Package(id));
+        return package.Entries.Select(e => e.FullName).ToList();
+    }
+
+    private List<string> Dependencies(string id)
+    {
+        using var package = ZipFile.OpenRead(packed.Package(id));
+        using var reader = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
+        var nuspec = System.Xml.Linq.XDocument.Load(reader);
+        return nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string)e.Attribute("id")!).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+}
+
+/// <summary>Every Attune package packed once into a local feed (a folder), deleted with the test class.</summary>
+public sealed class PackedFeed : IDisposable
+{
+    private static readonly string[] Projects =
+    [
+        "src/Attributes/Attune.Attributes.csproj", "src/Search/Attune.Search.csproj", "src/Search.PostgreSql/Attune.Search.PostgreSql.csproj",
+        "src/FineTuning/Attune.FineTuning.csproj", "src/Transformers/Attune.Transformers.csproj",
+    ];
+
+    private readonly string work = Repo.NewTempDirectory("pack");
+
+    public PackedFeed()
+    {
+        Feed = Path.Combine(work, "feed");
+        foreach (var project in Projects)
+        {
+            var (packExit, packOutput) = Repo.Dotnet($"pack \"{Path.Combine(Repo.Root, project)}\" -c {Repo.Configuration} -o \"{Feed}\"", Repo.Root);
+            if (packExit != 0) throw new InvalidOperationException($"dotnet pack {project} failed:\n{packOutput}");
+        }
+        string search = Package("Attune.Search");
+        Version = Regex.Match(Path.GetFileName(search), @"^Attune\.Search\.(\d.*)\.nupkg$").Groups[1].Value;
+    }
+
+    public string Feed { get; }
+
+    public string Version { get; }
+
+    /// <summary>The .nupkg of package <paramref name="id"/> (not of a package whose id merely starts the same).</summary>
+    public string Package(string id)
+        => Directory.GetFiles(Feed, id + ".*.nupkg").Single(f => Regex.IsMatch(Path.GetFileName(f), "^" + Regex.Escape(id) + @"\.\d"));
 
     /// <summary>A fresh project from a template in Consumer/ that restores from the local feed (libtorch and other
     /// registry packages from the machine's global folder), and returns its folder.</summary>
-    private static string WriteConsumer(string work, string feed, string version, string project, string program)
+    public string WriteConsumer(string name, string project, string program, string extra = "")
     {
-        var consumer = Path.Combine(work, "consumer");
+        var consumer = Path.Combine(work, name);
         Directory.CreateDirectory(consumer);
         string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         string backend = OperatingSystem.IsWindows() ? "libtorch-cpu-win-x64" : OperatingSystem.IsMacOS() ? "libtorch-cpu-osx-arm64" : "libtorch-cpu-linux-x64";
         File.WriteAllText(Path.Combine(consumer, project),
             File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Consumer", project + ".template"))
-                .Replace("@VERSION@", version).Replace("@GLOBAL_PACKAGES@", globalPackages).Replace("@BACKEND@", backend));
+                .Replace("@EXTRA@", extra).Replace("@VERSION@", Version).Replace("@GLOBAL_PACKAGES@", globalPackages).Replace("@BACKEND@", backend));
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", program), Path.Combine(consumer, "Program.cs"));
         File.WriteAllText(Path.Combine(consumer, "NuGet.config"),
             $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
-                <add key="attune-local" value="{feed}" />
+                <add key="attune-local" value="{Feed}" />
               </packageSources>
             </configuration>
             """);
         return consumer;
     }
+
+    public void Dispose() => Directory.Delete(work, recursive: true);
 }
 
 /// <summary>Tests that build projects of this repository run one at a time: MSBuild outputs are shared.</summary>

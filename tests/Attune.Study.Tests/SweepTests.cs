@@ -253,6 +253,14 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
+    public void The_generated_initializer_registered_PostgreSQL_storage_because_this_project_references_its_package()
+    {
+        // No test code registers it: the Attune generator saw Attune.Search.PostgreSql among the references and emitted a
+        // module initializer that did, as it does in a user's project.
+        Assert.Contains(StudyStorage.Providers, p => p is Attune.Search.PostgreSql.PostgresStorageProvider);
+    }
+
+    [Fact]
     public void Memory_storage_and_unknown_forms()
     {
         Assert.IsType<InMemoryStudyStorage>(StudyStorage.Open(":memory:"));

@@ -1,4 +1,5 @@
 using Attune.Search;
+
 namespace Attune.Tuning.Tests;
 
 public class GridSamplerTests

@@ -1,4 +1,5 @@
 using Attune.Search;
+
 namespace Attune.Tuning.Tests;
 
 /// <summary>Classic optimization benchmarks (minimize), for sampler tests and benchmarks.</summary>

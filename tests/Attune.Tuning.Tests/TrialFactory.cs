@@ -1,4 +1,5 @@
 using Attune.Search;
+
 namespace Attune.Tuning.Tests;
 
 /// <summary>Builds histories for sampler and pruner tests.</summary>

@@ -1,4 +1,5 @@
 using Attune;
+using Attune.FineTuning;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
