@@ -6,7 +6,7 @@ using System.Text;
 namespace Attune.FineTuning;
 
 /// <summary>What <see cref="ElfSymbolVersionPatch.Apply"/> found and did.</summary>
-public enum ElfPatchOutcome
+internal enum ElfPatchOutcome
 {
     /// <summary>The library needs no GLIBCXX_3.4.32 symbol: nothing to do.</summary>
     NotNeeded = 0,
@@ -29,7 +29,7 @@ public enum ElfPatchOutcome
 /// </list>
 /// The patch refuses (with a message) anything it does not fully understand rather than guess.
 /// </summary>
-public static class ElfSymbolVersionPatch
+internal static class ElfSymbolVersionPatch
 {
     public const string OldSymbol = "_ZSt21ios_base_library_initv";
     public const string NewSymbol = "_ZNSt8ios_base4InitC1Ev";
