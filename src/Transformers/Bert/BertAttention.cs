@@ -13,13 +13,13 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning disable IDE1006
     // "self" is the Hugging Face name of this submodule; it is an ordinary identifier in C#.
     private readonly BertSelfAttention self;
-    private readonly BertSelfOutput output;
+    private readonly BertResidualOutput output;
 #pragma warning restore IDE1006
 
     public BertAttention(BertConfig config) : base(nameof(BertAttention))
     {
         self = new BertSelfAttention(config);
-        output = new BertSelfOutput(config);
+        output = new BertResidualOutput(config.HiddenSize, config);
         RegisterComponents();
     }
 
@@ -27,7 +27,7 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
     public BertSelfAttention Self => self;
 
     /// <summary>The output projection with residual LayerNorm (<c>attention.output</c>).</summary>
-    public BertSelfOutput Output => output;
+    public BertResidualOutput Output => output;
 
     /// <inheritdoc cref="BertSelfAttention.forward"/>
     public override Tensor forward(Tensor hidden, Tensor additiveMask)

@@ -13,20 +13,20 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning disable IDE1006
     private readonly BertAttention attention;
     private readonly BertIntermediate intermediate;
-    private readonly BertOutput output;
+    private readonly BertResidualOutput output;
 #pragma warning restore IDE1006
 
     public BertLayer(BertConfig config) : base(nameof(BertLayer))
     {
         attention = new BertAttention(config);
         intermediate = new BertIntermediate(config);
-        output = new BertOutput(config);
+        output = new BertResidualOutput(config.IntermediateSize, config);
         RegisterComponents();
     }
 
     public BertAttention Attention => attention;
     public BertIntermediate Intermediate => intermediate;
-    public BertOutput Output => output;
+    public BertResidualOutput Output => output;
 
     /// <param name="hidden">[B, T, H].</param>
     /// <param name="additiveMask">[B, 1, 1, T]; see <see cref="BertModel.AdditiveMask"/>.</param>
