@@ -30,12 +30,7 @@ public static class Pretrained
     public static PretrainedLoadReport LoadPretrained(this nn.Module module, string path, IEnumerable<string>? skip = null, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(module);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = Path.GetFullPath(path);
-        if (Directory.Exists(fullPath))
-            throw WeightsFormat.DirectoryGiven(fullPath, "a weights file written by module.save (or an Attune checkpoint such as best.bin)");
-        if (!File.Exists(fullPath))
-            throw new FileNotFoundException($"Pretrained weights file not found: {fullPath}", fullPath);
+        string fullPath = WeightsFormat.RequireFile(path, "a weights file written by module.save (or an Attune checkpoint such as best.bin)", "Pretrained weights");
 
         var keys = new KeyMatch(skip);
 

@@ -33,12 +33,7 @@ public static partial class SafeTensors
         Func<string, string?>? mapKey = null, bool convertDTypes = false)
     {
         ArgumentNullException.ThrowIfNull(module);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(fullPath))
-            throw WeightsFormat.DirectoryGiven(fullPath, "a .safetensors file");
-        if (!File.Exists(fullPath))
-            throw new FileNotFoundException($"Safetensors file not found: {fullPath}", fullPath);
+        string fullPath = WeightsFormat.RequireFile(path, "a .safetensors file", "Safetensors");
 
         SafeTensorsFile file;
         try

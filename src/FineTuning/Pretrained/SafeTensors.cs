@@ -160,12 +160,7 @@ public static partial class SafeTensors
     /// <exception cref="SafeTensorsFormatException">The file breaks the format; the message says where and how.</exception>
     public static SafeTensorsFile Read(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(fullPath))
-            throw WeightsFormat.DirectoryGiven(fullPath, "a .safetensors file");
-        if (!File.Exists(fullPath))
-            throw new FileNotFoundException($"Safetensors file not found: {fullPath}", fullPath);
+        string fullPath = WeightsFormat.RequireFile(path, "a .safetensors file", "Safetensors");
         RequireLittleEndian();
 
         byte[] header;

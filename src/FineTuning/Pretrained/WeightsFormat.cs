@@ -59,6 +59,25 @@ internal static class WeightsFormat
     public static string Safe(string name) => IsReadableName(name) ? $"'{name}'" : $"(an unreadable {name.Length}-character name)";
 
     /// <summary>
+    /// The full path of the weights file <paramref name="path"/> names, or a FileNotFoundException whose message names
+    /// the full path: "<paramref name="kind"/> file not found: …", or, for a directory, the weights files inside it
+    /// (<see cref="DirectoryGiven"/>). Every loader starts with this, so they all answer a wrong path alike.
+    /// </summary>
+    /// <param name="path">The path the user gave.</param>
+    /// <param name="expected">What belongs there, for the directory message ("a .safetensors file").</param>
+    /// <param name="kind">The file's kind at the start of the not-found message ("Safetensors").</param>
+    public static string RequireFile(string path, string expected, string kind)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+            throw DirectoryGiven(fullPath, expected);
+        if (!File.Exists(fullPath))
+            throw new FileNotFoundException($"{kind} file not found: {fullPath}", fullPath);
+        return fullPath;
+    }
+
+    /// <summary>
     /// A directory given where a weights file was expected: a FileNotFoundException (no file there) whose message says
     /// it is a directory and names the weights files in it, so the next try is obvious.
     /// </summary>
