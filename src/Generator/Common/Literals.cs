@@ -29,6 +29,15 @@ namespace Attune.Generator.Common
 
         public static string String(string? value) => value is null ? "null" : SymbolDisplay.FormatLiteral(value, quote: true);
 
+        /// <summary>Text for a generated XML doc comment: the user's names and expressions with &lt;, &gt; and &amp; escaped.</summary>
+        public static string XmlText(string text)
+        {
+            var escaped = new System.Text.StringBuilder(text.Length);
+            foreach (var c in text)
+                escaped.Append(c switch { '<' => "&lt;", '>' => "&gt;", '&' => "&amp;", _ => c.ToString() });
+            return escaped.ToString();
+        }
+
         /// <summary>An identifier, prefixed with <c>@</c> when it is a C# keyword.</summary>
         public static string Identifier(string name)
             => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.AwaitKeyword

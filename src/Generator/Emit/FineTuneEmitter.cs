@@ -140,12 +140,6 @@ namespace Attune.Generator.Emit
 
         private static string Literal(string value) => Common.Literals.String(value);
 
-        private static string Xml(string text) => new string(text.SelectMany(c => c switch
-        {
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '&' => "&amp;",
-            _ => c.ToString(),
-        }).ToArray());
+        private static string Xml(string text) => Common.Literals.XmlText(text);
     }
 }

@@ -258,12 +258,6 @@ namespace Attune.Generator.Emit
             return literal.Substring(1, literal.Length - 2);
         }
 
-        private static string Xml(string text) => new string(text.SelectMany(c => c switch
-        {
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '&' => "&amp;",
-            _ => c.ToString(),
-        }).ToArray());
+        private static string Xml(string text) => Common.Literals.XmlText(text);
     }
 }
