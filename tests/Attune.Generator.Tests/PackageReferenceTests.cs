@@ -86,4 +86,35 @@ public sealed class PackageReferenceTests
         Assert.Equal(["Attune.StorageInit.g.cs"], run.Sources.Select(s => s.HintName));
         Assert.Empty(run.CompilationProblems.Select(d => d.ToString()));
     }
+
+    [Fact]
+    public void AT0028_a_FineTune_model_without_the_fine_tuning_package_gets_one_error_that_names_the_package()
+    {
+        var (source, expected) = Markup.Parse("""
+            using Attune;
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            [FineTune(Epochs = 3)]
+            public partial class {|AT0028:Forgotten|} : nn.Module<Tensor, Tensor>
+            {
+                [Freeze] private readonly Linear body;
+                public Forgotten() : base(nameof(Forgotten)) { body = nn.Linear(2, 2); RegisterComponents(); }
+                public override Tensor forward(Tensor input) => body.forward(input);
+            }
+            """);
+        var run = RunAgainst([.. References.SearchAndTorchSharp], source);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(expected.Single().Id, diagnostic.Id);
+        Assert.Equal(expected.Single().Span, diagnostic.Location.SourceSpan);
+        Assert.Equal(
+            "'Forgotten' has [FineTune], but this project does not reference Attune.FineTuning, which holds the training loop that the generated RunFineTune calls; " +
+            "the generator writes nothing for 'Forgotten'. Add the package Attune.FineTuning (and a libtorch backend such as libtorch-cpu-linux-x64), or remove [FineTune] if this project only sweeps.",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(run.Sources);
+        // Nothing generated, so the user's own code compiles: the one error is the generator's.
+        Assert.Empty(run.CompilationProblems.Select(d => d.ToString()));
+    }
 }

@@ -40,10 +40,14 @@ namespace Attune.Generator.Common
             ChoiceAttribute = compilation.GetTypeByMetadataName("Attune.ChoiceAttribute");
             ActiveWhenAttribute = compilation.GetTypeByMetadataName("Attune.ActiveWhenAttribute");
             FineTuneOptions = compilation.GetTypeByMetadataName("Attune.FineTuning.FineTuneOptions");
+            FineTunable = compilation.GetTypeByMetadataName("Attune.FineTuning.IFineTunable");
             Compilation = compilation;
         }
 
         public INamedTypeSymbol? FineTuneAttribute { get; }
+
+        /// <summary>The interface every generated fine-tune implements; null when Attune.FineTuning is not referenced.</summary>
+        public INamedTypeSymbol? FineTunable { get; }
         public INamedTypeSymbol? FreezeAttribute { get; }
         public INamedTypeSymbol? LearningRateAttribute { get; }
         public INamedTypeSymbol? WeightDecayAttribute { get; }

@@ -259,6 +259,15 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0027");
 
+        public static readonly DiagnosticDescriptor FineTuningNotReferenced = new DiagnosticDescriptor(
+            id: "AT0028",
+            title: "[FineTune] needs the Attune.FineTuning package",
+            messageFormat: "'{0}' has [FineTune], but this project does not reference Attune.FineTuning, which holds the training loop that the generated RunFineTune calls; the generator writes nothing for '{0}'. Add the package Attune.FineTuning (and a libtorch backend such as libtorch-cpu-linux-x64), or remove [FineTune] if this project only sweeps.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0028");
+
         // ----- [TuneSpace] (AT01xx) -----
 
         public static readonly DiagnosticDescriptor SpaceNotPartial = new DiagnosticDescriptor(

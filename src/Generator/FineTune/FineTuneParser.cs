@@ -25,6 +25,13 @@ namespace Attune.Generator.FineTune
             var identifier = target.Identifier;
             var diagnostics = new DiagnosticBag();
 
+            // Without the runtime package nothing generated could compile, and every other check would be noise.
+            if (known.FineTunable is null)
+            {
+                diagnostics.Add(DiagnosticDescriptors.FineTuningNotReferenced, identifier, type.Name);
+                return new FineTuneParseResult(null, diagnostics.ToEquatableArray());
+            }
+
             var canEmit = DeclarationChecks.IsPartial(type, DiagnosticDescriptors.NotPartial, identifier, diagnostics);
             canEmit &= CheckModule(type, known, identifier, diagnostics, out var inputType);
 

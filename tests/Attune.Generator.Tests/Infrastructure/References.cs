@@ -21,6 +21,7 @@ public static class References
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> Lazy = new(() => Load(FineTuningAssemblies));
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazySearch = new(() => Load(SearchAssemblies));
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazySearchTorch = new(() => Load([.. SearchAssemblies, "TorchSharp.dll"]));
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyPostgres = new(() => Load([.. SearchAssemblies, "Attune.Search.PostgreSql.dll", "Npgsql.dll"]));
 
     /// <summary>Attune.FineTuning (with TorchSharp) and Attune.Search: what most tests compile against.</summary>
@@ -28,6 +29,9 @@ public static class References
 
     /// <summary>Attune.Search alone: a sweep-only project.</summary>
     public static ImmutableArray<MetadataReference> SearchOnly => LazySearch.Value;
+
+    /// <summary>Attune.Search and TorchSharp without Attune.FineTuning: a model project that forgot the fine-tuning package.</summary>
+    public static ImmutableArray<MetadataReference> SearchAndTorchSharp => LazySearchTorch.Value;
 
     /// <summary>Attune.Search with Attune.Search.PostgreSql.</summary>
     public static ImmutableArray<MetadataReference> SearchWithPostgres => LazyPostgres.Value;
