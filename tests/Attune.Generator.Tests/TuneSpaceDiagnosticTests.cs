@@ -118,6 +118,22 @@ public sealed class TuneSpaceDiagnosticTests
     }
 
     [Fact]
+    public void AT0106_NonFiniteChoicesAreRefusedLikeNonFiniteRanges()
+    {
+        var run = AssertDiagnostics("""
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record Space
+            {
+                [Choice(0.1, {|AT0106:double.NaN|})] public double A { get; init; }
+                [Choice({|AT0106:double.PositiveInfinity|}, 1.0)] public double B { get; init; }
+                [Choice(1f, {|AT0106:float.NegativeInfinity|})] public float C { get; init; }
+                [Choice(0.1, 1.0, 1e308)] public double Ok { get; init; } = 0.1;
+            }
+            """);
+        Assert.Contains("[Choice] on 'A' lists NaN (double), which is not a finite number. List finite values only", Message(run, "AT0106"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AT0107_AttributeDoesNotFitPropertyType()
     {
         var run = AssertDiagnostics("""

@@ -212,6 +212,23 @@ namespace Attune.Generator.TuneSpace
                 }
             }
 
+            // A NaN or an infinity would build and then sample, store and compare badly (NaN equals nothing, so a
+            // stored trial could not be matched to its choice); the range attributes already refuse them.
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (values[i].Value is double d && (double.IsNaN(d) || double.IsInfinity(d))
+                    || values[i].Value is float f && (float.IsNaN(f) || float.IsInfinity(f)))
+                {
+                    _context.Diagnostics.Add(
+                        DiagnosticDescriptors.InvalidChoices,
+                        _context.ParamsArgumentLocation(attribute, 0, i, values.Count) ?? location,
+                        property.Name,
+                        "lists " + Display(values[i]) + ", which is not a finite number",
+                        "List finite values only; a NaN or an infinity cannot be compared or stored as a choice");
+                    return null;
+                }
+            }
+
             var seen = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < choices.Count; i++)
             {
