@@ -25,20 +25,31 @@ public sealed class SweepResult<T>
     public bool Cancelled { get; }
     public bool TimedOut { get; }
 
-    /// <summary>The best completed trial.</summary>
+    /// <summary>The best completed trial (the first of equals), with a value that is never null.</summary>
     /// <exception cref="InvalidOperationException">No trial completed.</exception>
-    public TrialResult<T> Best
+    public CompletedTrial<T> Best
     {
         get
         {
             TrialResult<T>? best = null;
+            double bestValue = 0;
             foreach (var trial in Trials)
             {
                 if (trial.State != TrialState.Complete || trial.Value is not { } value) continue;
-                if (best is null || (Direction == Direction.Maximize ? value > best.Value : value < best.Value)) best = trial;
+                if (best is null || (Direction == Direction.Maximize ? value > bestValue : value < bestValue)) (best, bestValue) = (trial, value);
             }
-            return best ?? throw new InvalidOperationException($"Study '{StudyName}' has no completed trial ({Trials.Count} trials in all).");
+            return best is null
+                ? throw new InvalidOperationException($"Study '{StudyName}' has no completed trial ({Trials.Count} trials in all).")
+                : new CompletedTrial<T>(best.Number, best.Parameters, bestValue, best.Intermediate, best.Duration);
         }
+    }
+
+    /// <summary>One line a person reads: the study, its trials by state and the best trial.</summary>
+    public override string ToString()
+    {
+        var states = string.Join(", ", Trials.GroupBy(t => t.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+        string best = Trials.Any(t => t.State == TrialState.Complete && t.Value is not null) ? "; best " + Best : "; no completed trial";
+        return $"study '{StudyName}' ({Direction.ToString().ToLowerInvariant()}): {Trials.Count} trials ({(states.Length == 0 ? "none" : states)}){(Cancelled ? ", cancelled" : "")}{(TimedOut ? ", timed out" : "")}{best}";
     }
 }
 

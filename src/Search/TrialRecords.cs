@@ -59,6 +59,36 @@ public sealed record TrialResult<T>(int Number, T Parameters, TrialState State, 
 
     /// <summary>The number of the abandoned trial this one runs again, or null.</summary>
     public int? RetryOf { get; init; }
+
+    /// <summary>One line a person reads: "trial 7: Complete, value 0.9312 after 1.3 s, DigitSweep { … }" (a failure
+    /// adds its error; the intermediate values are counted, not listed).</summary>
+    public override string ToString() => TrialText.Describe(Number, State, Value, Duration, Intermediate.Count, Parameters, Error);
+}
+
+/// <summary>
+/// A trial that completed, as <see cref="SweepResult{T}.Best"/> returns it: its value is a number, so no
+/// <c>Value!.Value</c> is needed.
+/// </summary>
+public sealed record CompletedTrial<T>(int Number, T Parameters, double Value, IReadOnlyDictionary<int, double> Intermediate, TimeSpan? Duration)
+{
+    /// <summary>One line a person reads: "trial 7: value 0.9312 after 1.3 s, DigitSweep { … }".</summary>
+    public override string ToString() => TrialText.Describe(Number, TrialState.Complete, Value, Duration, Intermediate.Count, Parameters, error: null);
+}
+
+/// <summary>The one-line form of a trial that <see cref="TrialResult{T}"/> and <see cref="CompletedTrial{T}"/> print.</summary>
+internal static class TrialText
+{
+    public static string Describe<T>(int number, TrialState state, double? value, TimeSpan? duration, int intermediate, T parameters, string? error)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"trial {number}: {state}");
+        if (value is { } v) text.Append(System.Globalization.CultureInfo.InvariantCulture, $", value {v:G6}");
+        if (duration is { } d) text.Append(System.Globalization.CultureInfo.InvariantCulture, $" after {d.TotalSeconds:0.0##} s");
+        if (intermediate > 0) text.Append(System.Globalization.CultureInfo.InvariantCulture, $", {intermediate} intermediate value{(intermediate == 1 ? "" : "s")}");
+        text.Append(", ").Append(parameters);
+        if (error is not null) text.Append(" (").Append(error).Append(')');
+        return text.ToString();
+    }
 }
 
 /// <summary>Progress of a sweep, reported after each trial ends.</summary>

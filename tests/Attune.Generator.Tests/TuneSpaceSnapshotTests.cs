@@ -60,7 +60,7 @@ public sealed class TuneSpaceSnapshotTests
                         return model.RunFineTune(train, validation, p, trial).BestMetric;
                     });
                     SearchSpace space = DigitSweep.Space;
-                    return sweep.Best.Value ?? (DigitSweep.IsFinite ? 0 : space.Parameters.Count);
+                    return sweep.Best.Value + (DigitSweep.IsFinite ? 0 : space.Parameters.Count);
                 }
             }
         }
@@ -144,7 +144,7 @@ public sealed class TuneSpaceSnapshotTests
                 {
                     var wider = WiderSweep.Decode([0.01, 64]);
                     var options = wider.ApplyTo(new FineTuneOptions());
-                    return WiderSweep.RunSweep(t => t.Parameters.LearningRate * t.Parameters.Hidden).Best.Value!.Value + options.Epochs
+                    return WiderSweep.RunSweep(t => t.Parameters.LearningRate * t.Parameters.Hidden).Best.Value + options.Epochs
                         + FromPlain.Decode([0.1, 1, 0]).Dropout + BaseSweep.Space.Parameters.Count;
                 }
             }

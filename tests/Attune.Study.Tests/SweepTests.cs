@@ -32,6 +32,21 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
+    public void The_best_trial_has_a_plain_value_and_results_print_as_sentences()
+    {
+        var result = Sweep.Run<Knobs>(t => Loss(t.Parameters), OnFile(4));
+        double best = result.Best.Value;   // a double: no Value!.Value
+        Assert.Equal(result.Trials.Min(t => t.Value!.Value), best);
+
+        string line = result.Best.ToString();
+        Assert.StartsWith(FormattableString.Invariant($"trial {result.Best.Number}: Complete, value {best:G6} after "), line);
+        Assert.Contains("Knobs {", line);
+        Assert.DoesNotContain("System.Collections", line);
+        Assert.Matches(@"^study 'knobs' \(minimize\): 4 trials \(4 complete\); best trial \d+: Complete, value ", result.ToString());
+        Assert.DoesNotContain("System.Collections", result.Trials[0].ToString());
+    }
+
+    [Fact]
     public void A_second_run_resumes_the_study_and_continues_numbering()
     {
         Sweep.Run<Knobs>(t => Loss(t.Parameters), OnFile(5));

@@ -179,7 +179,7 @@ public sealed class FineTuneTests
             Assert.InRange(rate, 1e-4, 1e-2);
             Assert.Equal(2 * (64 / batch), steps); // Epochs = 2 and the trial's BatchSize reached the loop
         }
-        Assert.InRange(sweep.Best.Value!.Value, 0, 1);
+        Assert.InRange(sweep.Best.Value, 0, 1);
     }
 
     [Fact]
