@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
 
 namespace Attune.FineTuning;
 
@@ -20,7 +22,12 @@ public enum StopReason
 }
 
 /// <summary>One epoch's figures.</summary>
-public sealed record EpochResult(int Epoch, double TrainLoss, double ValidationLoss, double Metric, double LearningRate, long Steps, TimeSpan Duration);
+public sealed record EpochResult(int Epoch, double TrainLoss, double ValidationLoss, double Metric, double LearningRate, long Steps, TimeSpan Duration)
+{
+    /// <summary>"epoch 3: train loss 0.4123, validation loss 0.3890, metric 0.9120, lr 0.001, 1.20 s".</summary>
+    public override string ToString() => string.Format(CultureInfo.InvariantCulture,
+        "epoch {0}: train loss {1:G4}, validation loss {2:G4}, metric {3:G4}, lr {4:G3}, {5:0.00} s", Epoch, TrainLoss, ValidationLoss, Metric, LearningRate, Duration.TotalSeconds);
+}
 
 /// <summary>What a fine-tune did. The model itself holds the weights of <see cref="BestEpoch"/> when it returns.</summary>
 public sealed record FineTuneReport
@@ -59,6 +66,38 @@ public sealed record FineTuneReport
     public LoraReport? Lora { get; init; }
     /// <summary>Optimizer steps skipped because their loss or gradient norm was NaN or infinite (counted in <see cref="TotalSteps"/>).</summary>
     public long NonFiniteSteps { get; init; }
+
+    /// <summary>
+    /// True when every epoch ran and the last one was the best (of at least two): the metric was still improving when
+    /// the run ended, so more epochs would likely help. The log says so too, and <see cref="ToString"/> adds the hint.
+    /// </summary>
+    public bool StillImproving => ImprovementHint.StillImproving(StopReason, BestEpoch, Epochs);
+
+    /// <summary>A few lines a person reads: the best epoch and why the run stopped, steps and time, parameters, the
+    /// checkpoints, and a hint when the metric was still improving at the end.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{ModelName}: best {Metric.ToString().ToLowerInvariant()} {BestMetric:G5} at epoch {BestEpoch} of {Epochs.Count} ");
+        text.Append(StopReason == StopReason.Completed ? "(completed)" : $"(stopped: {StopReason}{(StopMessage is null ? "" : ", " + StopMessage)})");
+        text.Append(CultureInfo.InvariantCulture, $"; {TotalSteps} steps in {Duration.TotalSeconds:0.0} s; {TrainableParameters:N0} trainable and {FrozenParameters:N0} frozen parameters");
+        if (NonFiniteSteps > 0) text.Append(CultureInfo.InvariantCulture, $"; {NonFiniteSteps} non-finite steps skipped");
+        if (Resumed) text.Append(CultureInfo.InvariantCulture, $"; resumed after epoch {ResumedFromEpoch} from {ResumedFrom}");
+        if (BestCheckpoint is not null) text.Append("; best weights in ").Append(BestCheckpoint);
+        if (StillImproving) text.AppendLine().Append(ImprovementHint.Text(Epochs.Count));
+        return text.ToString();
+    }
+}
+
+/// <summary>When a run ended while its metric was still improving, and what to say about it (the report and the log).</summary>
+internal static class ImprovementHint
+{
+    public static bool StillImproving(StopReason stop, int bestEpoch, IReadOnlyList<EpochResult> epochs)
+        => stop == StopReason.Completed && epochs.Count >= 2 && bestEpoch == epochs[^1].Epoch;
+
+    public static string Text(int epochs) => string.Format(CultureInfo.InvariantCulture,
+        "Hint: the metric was still improving at the last epoch; more epochs would likely help (e.g. Epochs = {0}, with Patience so that the run stops once it levels off).",
+        Math.Max(epochs * 2, epochs + 5));
 }
 
 /// <summary>Progress of a running fine-tune, reported after every optimizer step and every evaluation.</summary>

@@ -13,4 +13,26 @@ public sealed record PretrainedLoadReport(
     IReadOnlyList<string> Loaded,
     IReadOnlyList<string> Skipped,
     IReadOnlyList<string> Missing,
-    IReadOnlyList<string> Unexpected);
+    IReadOnlyList<string> Unexpected)
+{
+    /// <summary>"Loaded 198 of 201 keys from /m/best.bin; skipped 2 (head.weight, head.bias); missing 1 (pooler.weight)" —
+    /// counts, with at most five keys of each kind named.</summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Loaded {Loaded.Count} key{(Loaded.Count == 1 ? "" : "s")} from {Path}");
+        Part(text, "skipped", Skipped);
+        Part(text, "missing from the file", Missing);
+        Part(text, "unexpected in the file", Unexpected);
+        return text.ToString();
+    }
+
+    private static void Part(System.Text.StringBuilder text, string what, IReadOnlyList<string> keys)
+    {
+        if (keys.Count == 0) return;
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"; {what} {keys.Count} (");
+        text.AppendJoin(", ", System.Linq.Enumerable.Take(keys, 5));
+        if (keys.Count > 5) text.Append(System.Globalization.CultureInfo.InvariantCulture, $", and {keys.Count - 5} more");
+        text.Append(')');
+    }
+}

@@ -37,6 +37,14 @@ internal static class FineTuneLog
         LogLevel.Error, new EventId(7, "FineTuneDiverged"),
         "Training diverged at epoch {Epoch}, step {Step}: loss {Loss}");
 
+    private static readonly Action<ILogger, string, Exception?> s_stillImproving = LoggerMessage.Define<string>(
+        LogLevel.Information, new EventId(8, "FineTuneStillImproving"), "{Hint}");
+
+    public static void StillImproving(ILogger logger, string hint)
+    {
+        if (logger.IsEnabled(LogLevel.Information)) s_stillImproving(logger, hint, null);
+    }
+
     public static void Plan(ILogger logger, string model, ParameterGroups groups)
     {
         if (!logger.IsEnabled(LogLevel.Information)) return;

@@ -14,5 +14,7 @@ internal sealed class LoggingCallback(ILogger logger) : FineTuneCallback
         // A callback's own words belong in the line; the built-in reasons say enough by their name.
         string what = stop == StopReason.StoppedByCallback ? $"{stop}: {state.StopMessage}" : stop.ToString();
         FineTuneLog.Stopped(logger, what, state.BestEpoch, state.BestMetric);
+        if (ImprovementHint.StillImproving(stop, state.BestEpoch, state.History))
+            FineTuneLog.StillImproving(logger, ImprovementHint.Text(state.History.Count));
     }
 }
