@@ -65,7 +65,7 @@ var sweep = DigitSweep.RunSweep(trial =>
     var p = trial.Parameters;                            // a DigitSweep: typed, no string keys
     sampled[trial.Number] = p;
     using var model = NewModel(p);
-    return model.RunFineTune(trainSet, validationSet, p, trial).BestMetric;   // every epoch reported to ASHA
+    return model.RunFineTune(trainSet, validationSet, trial).BestMetric;   // options from trial.Parameters; every epoch reported to ASHA
 }, options, new SweepPrinter(sampled));
 watch.Stop();
 

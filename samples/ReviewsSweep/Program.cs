@@ -41,7 +41,7 @@ var sweep = ReviewSweep.RunSweep(trial =>
     var p = trial.Parameters;                                   // typed: a ReviewSweep
     sampled[trial.Number] = p;
     using var model = NewModel(p);
-    return model.RunFineTune(train, validation, p, trial).BestMetric;  // LoraRank, LoraAlpha, LayerDecay, ... bound by name
+    return model.RunFineTune(train, validation, trial).BestMetric;  // LoraRank, LoraAlpha, LayerDecay, ... bound by name
 }, options, new SweepPrinter(sampled));
 watch.Stop();
 

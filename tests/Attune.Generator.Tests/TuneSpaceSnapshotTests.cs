@@ -57,7 +57,7 @@ public sealed class TuneSpaceSnapshotTests
                     {
                         var p = trial.Parameters;
                         var model = new DigitClassifier(5, p.Hidden, p.Dropout);
-                        return model.RunFineTune(train, validation, p, trial).BestMetric;
+                        return model.RunFineTune(train, validation, trial).BestMetric;
                     });
                     SearchSpace space = DigitSweep.Space;
                     return sweep.Best.Value + (DigitSweep.IsFinite ? 0 : space.Parameters.Count);

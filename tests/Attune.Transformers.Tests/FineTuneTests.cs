@@ -190,7 +190,7 @@ public sealed class FineTuneTests
         {
             var p = trial.Parameters;
             using var model = new LoraReviewClassifier(Small(7));
-            var report = model.RunFineTune(Train, Validation, p, trial);
+            var report = model.RunFineTune(Train, Validation, trial);   // the trial alone: its parameters set the options
             var adapter = model.LoraAdapters()[0].Adapter;
             ranks.Add((p.LoraRank, adapter.Rank, adapter.Scale));
             Assert.Equal(2 * 2 * p.LoraRank * (32 + 32) + 66, report.TrainableParameters);

@@ -69,5 +69,33 @@ namespace Samples.Derived
         public new global::Attune.FineTuning.FineTuneReport RunFineTune<TSpace>(global::Attune.FineTuning.IBatchSource train, global::Attune.FineTuning.IBatchSource validation, TSpace space, global::Attune.Search.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
             where TSpace : global::Attune.Search.ITuneSpace<TSpace>, global::Attune.FineTuning.IFineTuneBinding
             => global::Attune.FineTuning.FineTuner.Run(this, ((global::Attune.FineTuning.IFineTunable)this).CreateFineTunePlan(space.ApplyTo(FineTuneDefaults)), train, validation, space.ApplyTo(FineTuneDefaults), progress, logger, trial.CancellationToken, trial);
+
+        /// <summary>Fine-tunes this model in place as one trial of a sweep, with the trial's own parameters: <see cref="FineTuneDefaults"/> with the matching properties of <c>trial.Parameters</c> applied; each epoch's metric is reported to <paramref name="trial"/>, and the run stops early when the trial is pruned or the sweep cancelled.</summary>
+        /// <typeparam name="TSpace">A [TuneSpace] type whose properties match fine-tune options by name.</typeparam>
+        /// <param name="train">The training examples.</param>
+        /// <param name="validation">The validation examples that pick the best epoch.</param>
+        /// <param name="trial">The running trial: its parameters set the options; it receives each epoch's metric and may prune the run.</param>
+        /// <param name="progress">Receives progress after each step and evaluation.</param>
+        /// <param name="logger">Receives the run's log.</param>
+        /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
+        public new global::Attune.FineTuning.FineTuneReport RunFineTune<TSpace>(global::Attune.FineTuning.IBatchSource train, global::Attune.FineTuning.IBatchSource validation, global::Attune.Search.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
+            where TSpace : global::Attune.Search.ITuneSpace<TSpace>, global::Attune.FineTuning.IFineTuneBinding
+            => RunFineTune(train, validation, trial.Parameters, trial, progress, logger);
+
+        /// <summary>Fine-tunes this model in place on in-memory tensors as one trial of a sweep, with the trial's own parameters (see the overload over batch sources).</summary>
+        /// <typeparam name="TSpace">A [TuneSpace] type whose properties match fine-tune options by name.</typeparam>
+        /// <param name="trainFeatures">The training inputs.</param>
+        /// <param name="trainLabels">The training labels.</param>
+        /// <param name="validationFeatures">The validation inputs.</param>
+        /// <param name="validationLabels">The validation labels.</param>
+        /// <param name="trial">The running trial: its parameters set the options; it receives each epoch's metric and may prune the run.</param>
+        /// <param name="progress">Receives progress after each step and evaluation.</param>
+        /// <param name="logger">Receives the run's log.</param>
+        /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
+        public new global::Attune.FineTuning.FineTuneReport RunFineTune<TSpace>(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, global::Attune.Search.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
+            where TSpace : global::Attune.Search.ITuneSpace<TSpace>, global::Attune.FineTuning.IFineTuneBinding
+            => RunFineTune(new global::Attune.FineTuning.TensorDataset(trainFeatures, trainLabels), new global::Attune.FineTuning.TensorDataset(validationFeatures, validationLabels), trial.Parameters, trial, progress, logger);
     }
 }
