@@ -46,8 +46,8 @@ internal static class AccumulationBench
         Console.WriteLine($"  gradients equal to float32 rounding (relative < 1e-4): {(ok ? "yes" : "NO")}");
         Console.WriteLine();
 
-        var train = new TensorDataset(data.TrainX, data.TrainY);
-        var validation = new TensorDataset(data.ValidationX, data.ValidationY);
+        var train = new LabeledTensors(data.TrainX, data.TrainY);
+        var validation = new LabeledTensors(data.ValidationX, data.ValidationY);
         long examples = data.TrainCount * epochs;
         Console.WriteLine($"  time: {epochs} epochs x {data.TrainCount} rows = {examples} examples per run (validation included), AdamW, no shuffle; {rounds - 1} measured rounds + 1 warm-up, order alternating.");
         Console.WriteLine("  µs per example, medians (wall / thread cpu); ratio = accumulated / one batch, median of per-round ratios");
@@ -131,7 +131,7 @@ internal static class AccumulationBench
     {
         var x = data.TrainX.narrow(0, 0, rows);
         var y = data.TrainY.narrow(0, 0, rows);
-        var set = new TensorDataset(x, y);
+        var set = new LabeledTensors(x, y);
         var options = DigitsMlp.FineTuneDefaults with
         {
             Epochs = 1, Optimizer = OptimizerKind.Sgd, Momentum = 0, LearningRate = 1, WeightDecay = 0, Shuffle = false,
@@ -171,7 +171,7 @@ internal static class AccumulationBench
     }
 
     /// <summary>The gradient of the one optimizer step a run makes: (w_before − w_after) / lr, per trainable parameter.</summary>
-    private static Dictionary<string, Tensor> Step(TensorDataset set, FineTuneOptions options)
+    private static Dictionary<string, Tensor> Step(LabeledTensors set, FineTuneOptions options)
     {
         torch.manual_seed(DigitsMlp.Seed);
         using var model = new DigitsMlp();
@@ -189,7 +189,7 @@ internal static class AccumulationBench
         return gradients;
     }
 
-    private static (double WallPerExample, double CpuPerExample, long Steps) Time(TensorDataset train, TensorDataset validation, int epochs, int batchSize, int k, long examples, double maxGradNorm = 0, string? tensorBoard = null)
+    private static (double WallPerExample, double CpuPerExample, long Steps) Time(LabeledTensors train, LabeledTensors validation, int epochs, int batchSize, int k, long examples, double maxGradNorm = 0, string? tensorBoard = null)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -18,8 +18,8 @@ internal static class FineTuneBench
     public static int Run(int rounds, int epochs)
     {
         using var data = BenchData.Load(BenchData.DefaultPath);
-        var train = new TensorDataset(data.TrainX, data.TrainY);
-        var validation = new TensorDataset(data.ValidationX, data.ValidationY);
+        var train = new LabeledTensors(data.TrainX, data.TrainY);
+        var validation = new LabeledTensors(data.ValidationX, data.ValidationY);
         long stepsPerEpoch = (data.TrainCount + DigitsMlp.BatchSize - 1) / DigitsMlp.BatchSize;
 
         Console.WriteLine("finetune: digits MLP 64-256-256-10 (Linear-ReLU-Linear-ReLU-Linear), first Linear frozen,");
@@ -100,7 +100,7 @@ internal static class FineTuneBench
 
     private static bool Undisturbed(RunResult run) => run.Elapsed.Ticks <= run.Cpu.Ticks * 1.02;
 
-    private static bool AttuneAvailable(TensorDataset train, TensorDataset validation)
+    private static bool AttuneAvailable(LabeledTensors train, LabeledTensors validation)
     {
         try
         {
@@ -123,7 +123,7 @@ internal static class FineTuneBench
         return HandLoop.Run(model, data, epochs);
     }
 
-    private static RunResult RunAttune(TensorDataset train, TensorDataset validation, int epochs)
+    private static RunResult RunAttune(LabeledTensors train, LabeledTensors validation, int epochs)
     {
         Quiesce();
         torch.manual_seed(DigitsMlp.Seed);

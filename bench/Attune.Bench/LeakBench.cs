@@ -18,8 +18,8 @@ internal static class LeakBench
     public static int Run(int epochs, bool control, bool controlFirst)
     {
         using var data = BenchData.Load(BenchData.DefaultPath);
-        var train = new TensorDataset(data.TrainX, data.TrainY);
-        var validation = new TensorDataset(data.ValidationX, data.ValidationY);
+        var train = new LabeledTensors(data.TrainX, data.TrainY);
+        var validation = new LabeledTensors(data.ValidationX, data.ValidationY);
         long stepsPerEpoch = (data.TrainCount + DigitsMlp.BatchSize - 1) / DigitsMlp.BatchSize;
         Console.WriteLine($"leak: {epochs} epochs x {stepsPerEpoch} steps = {epochs * stepsPerEpoch} optimizer steps through RunFineTune (same model and options as finetune)");
 

@@ -12,7 +12,7 @@ public readonly record struct Digit(float[] Pixels, int Label);
 
 /// <summary>The few-shot task both samples use: digits 5–9 relabelled 0–4, <c>shots</c> per class to train, as many to
 /// validate, every other image held out.</summary>
-public sealed record FewShotTask(TensorDataset Train, TensorDataset Validation, TensorDataset HeldOut, int TrainCount, int ValidationCount, int HeldOutCount)
+public sealed record FewShotTask(LabeledTensors Train, LabeledTensors Validation, LabeledTensors HeldOut, int TrainCount, int ValidationCount, int HeldOutCount)
 {
     public static FewShotTask From(IEnumerable<Digit> fiveToNine, int shots, int seed)
     {
@@ -51,7 +51,7 @@ public static class DigitsData
     }
 
     /// <summary>Share of <paramref name="data"/> whose arg-max prediction is its label (the model is left in eval mode).</summary>
-    public static double Accuracy(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    public static double Accuracy(nn.Module<Tensor, Tensor> model, LabeledTensors data)
     {
         model.eval();
         using var scope = torch.NewDisposeScope();
@@ -61,7 +61,7 @@ public static class DigitsData
     }
 
     /// <summary>Features [n, 64] float32 and labels [n] int64, with labels shifted by <paramref name="labelOffset"/>.</summary>
-    public static TensorDataset ToDataset(IReadOnlyList<Digit> digits, int labelOffset = 0)
+    public static LabeledTensors ToDataset(IReadOnlyList<Digit> digits, int labelOffset = 0)
     {
         var features = new float[digits.Count * 64];
         var labels = new long[digits.Count];
@@ -70,7 +70,7 @@ public static class DigitsData
             Array.Copy(digits[i].Pixels, 0, features, i * 64, 64);
             labels[i] = digits[i].Label - labelOffset;
         }
-        return new TensorDataset(torch.tensor(features, new long[] { digits.Count, 64 }), torch.tensor(labels));
+        return new LabeledTensors(torch.tensor(features, new long[] { digits.Count, 64 }), torch.tensor(labels));
     }
 
     /// <summary>Splits digits into the first <paramref name="perClass"/> of each class (in a seeded shuffle) and the rest.</summary>

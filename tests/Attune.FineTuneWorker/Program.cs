@@ -53,13 +53,13 @@ namespace Attune.FineTuneWorker
     internal static class Problem
     {
         /// <summary>96 training and 32 validation examples: labels are the arg-max of a fixed projection of Gaussian features.</summary>
-        public static (TensorDataset Train, TensorDataset Validation) Make()
+        public static (LabeledTensors Train, LabeledTensors Validation) Make()
         {
             using var g = new Generator(11);
             var w = torch.randn(new long[] { 6, 3 }, generator: g);
             var x = torch.randn(new long[] { 128, 6 }, generator: g);
             var y = x.matmul(w).argmax(1);
-            return (new TensorDataset(x[..96], y[..96]), new TensorDataset(x[96..], y[96..]));
+            return (new LabeledTensors(x[..96], y[..96]), new LabeledTensors(x[96..], y[96..]));
         }
     }
 

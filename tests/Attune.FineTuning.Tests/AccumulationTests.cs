@@ -134,7 +134,7 @@ public class AccumulationTests
     }
 
     /// <summary>A source whose batches do not follow the IBatchSource contract (its Count says more than it yields).</summary>
-    private sealed class ShortSource(TensorDataset inner, long claimed) : IBatchSource
+    private sealed class ShortSource(LabeledTensors inner, long claimed) : IBatchSource
     {
         public long Count => claimed;
         public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle, Generator? generator)

@@ -12,8 +12,8 @@ public class CallbackTests
 {
     public CallbackTests() => Torch.Init();
 
-    private static readonly TensorDataset Train = Data.Classification(32);        // 4 batches of 8
-    private static readonly TensorDataset Validation = Data.Classification(16, seed: 3);
+    private static readonly LabeledTensors Train = Data.Classification(32);        // 4 batches of 8
+    private static readonly LabeledTensors Validation = Data.Classification(16, seed: 3);
 
     /// <summary>Writes one line per event, with the state it saw.</summary>
     private sealed class Recorder(List<string> sink) : FineTuneCallback

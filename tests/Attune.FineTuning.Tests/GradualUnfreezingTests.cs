@@ -114,7 +114,7 @@ public class GradualUnfreezingTests
         var plan = new FineTunePlan("Twin", new[] { FieldRule.For("a", probe.a), FieldRule.For("b", probe.b, learningRateScale: 0.1) });
         using var x = torch.ones(4, 1);
         using var y = torch.zeros(4);
-        var data = new TensorDataset(x, y);
+        var data = new LabeledTensors(x, y);
         var options = new FineTuneOptions { Epochs = 1, BatchSize = 4, LearningRate = baseRate, Optimizer = OptimizerKind.Sgd, Momentum = 0, Loss = Loss.Mse, Metric = Metric.Mse, Shuffle = false };
 
         FineTuner.Run(probe, plan, data, data, options);

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Attune.FineTuning.Tests;
 
 /// <summary>
-/// Data that fits in its first batch and not in a later one (issue 11): a TensorDataset is checked whole before
+/// Data that fits in its first batch and not in a later one (issue 11): a LabeledTensors is checked whole before
 /// training; any other source fails at the bad batch with its epoch, batch and row instead of libtorch's bare
 /// "Target -1 is out of bounds." and C++ frames.
 /// </summary>
@@ -142,13 +142,13 @@ public class LaterBatchFaultTests
         var x = torch.randn(24, 4);
         var y = torch.zeros(24, 1);
         y[13, 0] = torch.tensor(2f);
-        var ex = Assert.Throws<FineTuneDataException>(() => new TinyNet(outputs: 1).Fit(new TensorDataset(x, y), new TensorDataset(torch.randn(8, 4), torch.zeros(8, 1)),
+        var ex = Assert.Throws<FineTuneDataException>(() => new TinyNet(outputs: 1).Fit(new LabeledTensors(x, y), new LabeledTensors(torch.randn(8, 4), torch.zeros(8, 1)),
             Options with { Loss = Loss.BceWithLogits, Metric = Metric.Loss }));
         Assert.Contains("The training data of Attune.FineTuning.Tests.TinyNet holds BceWithLogits targets from 0 to 2; expected probabilities in [0, 1]: row 13, feature (column) 0 is 2", ex.Message);
     }
 }
 
-/// <summary>A batch source that is not a TensorDataset: fixed batches, in order (it ignores shuffling, as some do).</summary>
+/// <summary>A batch source that is not a LabeledTensors: fixed batches, in order (it ignores shuffling, as some do).</summary>
 internal sealed class ListSource((Tensor X, Tensor Y)[] batches) : IBatchSource
 {
     public long Count => batches.Sum(b => b.Y.size(0));

@@ -158,7 +158,7 @@ public class LoraTests : IDisposable
         Assert.True(report.BestMetric > 0.8, $"accuracy {report.BestMetric:P1}");
     }
 
-    private static double Accuracy(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    private static double Accuracy(nn.Module<Tensor, Tensor> model, LabeledTensors data)
     {
         using var scope = torch.NewDisposeScope();
         var (x, y) = data.Batches((int)data.Count, false, null).First();

@@ -8,8 +8,8 @@ public class NonFiniteStepTests
 {
     public NonFiniteStepTests() => Torch.Init();
 
-    private static readonly TensorDataset Train = Data.Classification(32);      // 4 steps per epoch in batches of 8
-    private static readonly TensorDataset Validation = Data.Classification(16, seed: 3);
+    private static readonly LabeledTensors Train = Data.Classification(32);      // 4 steps per epoch in batches of 8
+    private static readonly LabeledTensors Validation = Data.Classification(16, seed: 3);
 
     /// <summary>Cross-entropy that turns NaN on the training calls <paramref name="bad"/> picks (1-based; the dry batch
     /// and evaluation run without gradients and are not counted).</summary>

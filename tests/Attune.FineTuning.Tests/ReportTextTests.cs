@@ -12,8 +12,8 @@ public class ReportTextTests
 {
     public ReportTextTests() => Torch.Init();
 
-    private static readonly TensorDataset Train = Data.Classification(32);
-    private static readonly TensorDataset Validation = Data.Classification(16, seed: 3);
+    private static readonly LabeledTensors Train = Data.Classification(32);
+    private static readonly LabeledTensors Validation = Data.Classification(16, seed: 3);
 
     /// <summary>A custom metric that returns a scripted sequence, one value per evaluation.</summary>
     private static Func<Tensor, Tensor, double> Scripted(params double[] values)

@@ -6,8 +6,8 @@ public class ResumeFormatTests
 {
     public ResumeFormatTests() => Torch.Init();
 
-    private static readonly TensorDataset Train = Data.Classification(32);        // 4 batches of 8
-    private static readonly TensorDataset Validation = Data.Classification(16, seed: 3);
+    private static readonly LabeledTensors Train = Data.Classification(32);        // 4 batches of 8
+    private static readonly LabeledTensors Validation = Data.Classification(16, seed: 3);
 
     [Fact]
     public void A_resume_file_of_format_version_2_still_resumes()

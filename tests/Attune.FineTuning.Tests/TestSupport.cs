@@ -74,25 +74,25 @@ internal static class Data
     /// A learnable 3-class problem: labels are the arg-max of a fixed projection (the same for every seed) of Gaussian features. Made with a
     /// private generator so creating data never moves the global random stream.
     /// </summary>
-    public static TensorDataset Classification(int count, int inputs = 4, int classes = 3, ulong seed = 1)
+    public static LabeledTensors Classification(int count, int inputs = 4, int classes = 3, ulong seed = 1)
     {
         using var g = new Generator(seed);
         using var task = new Generator(1000); // the same projection for every split, so validation tests the same task
         var x = torch.randn(new long[] { count, inputs }, generator: g);
         using var w = torch.randn(new long[] { inputs, classes }, generator: task);
         var y = x.matmul(w).argmax(1);
-        return new TensorDataset(x, y);
+        return new LabeledTensors(x, y);
     }
 
     /// <summary>A regression problem: y = x·w + noise, labels shaped [count] (or [count, 1]).</summary>
-    public static TensorDataset Regression(int count, int inputs = 4, bool column = false, ulong seed = 2)
+    public static LabeledTensors Regression(int count, int inputs = 4, bool column = false, ulong seed = 2)
     {
         using var g = new Generator(seed);
         using var task = new Generator(1001);
         var x = torch.randn(new long[] { count, inputs }, generator: g);
         using var w = torch.randn(new long[] { inputs }, generator: task);
         var y = x.matmul(w);
-        return new TensorDataset(x, column ? y.unsqueeze(1) : y);
+        return new LabeledTensors(x, column ? y.unsqueeze(1) : y);
     }
 
     public static bool SameBits(Tensor a, Tensor b)

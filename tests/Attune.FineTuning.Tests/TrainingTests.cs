@@ -61,7 +61,7 @@ public class TrainingTests
         });
         using var x = torch.ones(4, 1);
         using var y = torch.zeros(4);
-        var data = new TensorDataset(x, y);
+        var data = new LabeledTensors(x, y);
         var options = new FineTuneOptions { Epochs = 1, BatchSize = 4, Optimizer = OptimizerKind.Sgd, Momentum = 0, Loss = Loss.Mse, Metric = Metric.Mse, Shuffle = false };
 
         FineTuner.Run(probe, plan, data, data, options);

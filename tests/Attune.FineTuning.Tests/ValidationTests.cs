@@ -7,7 +7,7 @@ public class ValidationTests
 {
     public ValidationTests() => Torch.Init();
 
-    private static readonly TensorDataset Data16 = Data.Classification(16);
+    private static readonly LabeledTensors Data16 = Data.Classification(16);
 
     [Fact]
     public void Invalid_options_list_every_problem()
@@ -21,7 +21,7 @@ public class ValidationTests
     [Fact]
     public void Empty_data_is_rejected()
     {
-        var empty = new TensorDataset(torch.zeros(0, 4), torch.zeros(0, dtype: ScalarType.Int64));
+        var empty = new LabeledTensors(torch.zeros(0, 4), torch.zeros(0, dtype: ScalarType.Int64));
         Assert.Contains("training data is empty", Assert.Throws<ArgumentException>(() => new TinyNet().Fit(empty, Data16, new FineTuneOptions())).Message);
         Assert.Contains("validation data is empty", Assert.Throws<ArgumentException>(() => new TinyNet().Fit(Data16, empty, new FineTuneOptions())).Message);
     }

@@ -12,7 +12,7 @@ namespace Attune.FineTuning;
 /// <remarks>
 /// The trainer advances the enumerator (<c>MoveNext</c>) inside each step's dispose scope. A tensor the source makes
 /// lazily and keeps for the whole pass (a shuffle permutation, say) must therefore be detached from that scope
-/// (<c>DetachFromDisposeScope()</c>) and disposed by the source when the pass ends, as <see cref="TensorDataset"/> does.
+/// (<c>DetachFromDisposeScope()</c>) and disposed by the source when the pass ends, as <see cref="LabeledTensors"/> does.
 /// An input made of several tensors should implement <see cref="IModelInput"/> so that errors can show its shapes.
 /// </remarks>
 public interface IBatchSource<TInput> where TInput : notnull
@@ -35,7 +35,7 @@ public interface IBatchSource : IBatchSource<Tensor>
 /// <summary>
 /// A batch source that knows every class label it holds without reading its batches (a text data set keeps its label
 /// indices in memory): a fine-tune then checks them all against the model's output classes before the first step, as it
-/// does for a <see cref="TensorDataset"/>, instead of finding a label the model cannot output in some later batch.
+/// does for a <see cref="LabeledTensors"/>, instead of finding a label the model cannot output in some later batch.
 /// </summary>
 public interface IClassLabelSource
 {

@@ -31,7 +31,7 @@ internal readonly record struct BatchPlace(string Role, string ModelName, int Ep
 /// cannot be multiplied" — into a <see cref="FineTuneDataException"/> that says where (data, epoch, batch, row), what was
 /// found and what was expected. The batch is inspected only after it failed, so a step that works pays nothing (a
 /// try/catch costs nothing until it throws). The first batch of each data set was already checked by
-/// <see cref="DryBatch"/>, and a <see cref="TensorDataset"/>'s labels were checked whole by <see cref="DataScan"/>.
+/// <see cref="DryBatch"/>, and a <see cref="LabeledTensors"/>'s labels were checked whole by <see cref="DataScan"/>.
 /// </summary>
 internal static class BatchFaults
 {

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Attune.FineTuning;
 
 /// <summary>
-/// Checks a data source that holds all of its examples in memory (<see cref="TensorDataset"/>) once, at the start of a
+/// Checks a data source that holds all of its examples in memory (<see cref="LabeledTensors"/>) once, at the start of a
 /// run, for what the first batch cannot show: a class label out of range in row 9000, a NaN feature in the validation
 /// set. Each check is one reduction over a tensor already in memory (min/max, a sum); only when one fails is
 /// the data searched for the rows to name. Other sources are checked batch by batch after a failure (<see cref="BatchFaults"/>).
@@ -15,12 +15,12 @@ namespace Attune.FineTuning;
 internal static class DataScan
 {
     /// <summary>Throws <see cref="FineTuneDataException"/> naming the data set, row and value when a label is outside
-    /// what <paramref name="loss"/> takes, or a feature is NaN or infinite. Sources other than TensorDataset pass.
+    /// what <paramref name="loss"/> takes, or a feature is NaN or infinite. Sources other than LabeledTensors pass.
     /// <paramref name="classes"/> is the model's output class count from the first batch (CrossEntropy only).</summary>
     public static void Check<TInput>(IBatchSource<TInput> source, string role, Loss loss, long classes, string modelName) where TInput : notnull
     {
         if (source is IClassLabelSource labelled && loss == Loss.CrossEntropy && classes > 0) CheckClassLabels(labelled, source.Count, role, classes, modelName);
-        if (source is not TensorDataset data) return;
+        if (source is not LabeledTensors data) return;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         string Row(long row) => string.Format(CultureInfo.InvariantCulture, "row {0} of the {1} data", row, role);

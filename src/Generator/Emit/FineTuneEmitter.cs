@@ -117,7 +117,7 @@ namespace Attune.Generator.Emit
                 {{CommonDocs}}
                 {{GeneratorInfo.GeneratedCodeAttribute}}
                 public {{modifier}}global::Attune.FineTuning.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, {{OptionalParameters}})
-                    => RunFineTune(new global::Attune.FineTuning.TensorDataset(trainFeatures, trainLabels), new global::Attune.FineTuning.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
+                    => RunFineTune(new global::Attune.FineTuning.LabeledTensors(trainFeatures, trainLabels), new global::Attune.FineTuning.LabeledTensors(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
                 """);
             }
             writer.WriteLine();
@@ -168,7 +168,7 @@ namespace Attune.Generator.Emit
                 {{GeneratorInfo.GeneratedCodeAttribute}}
                 public {{modifier}}global::Attune.FineTuning.FineTuneReport RunFineTune<TSpace>(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, global::Attune.Search.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
                     where TSpace : global::Attune.Search.ITuneSpace<TSpace>, global::Attune.FineTuning.IFineTuneBinding
-                    => RunFineTune(new global::Attune.FineTuning.TensorDataset(trainFeatures, trainLabels), new global::Attune.FineTuning.TensorDataset(validationFeatures, validationLabels), trial.Parameters, trial, progress, logger);
+                    => RunFineTune(new global::Attune.FineTuning.LabeledTensors(trainFeatures, trainLabels), new global::Attune.FineTuning.LabeledTensors(validationFeatures, validationLabels), trial.Parameters, trial, progress, logger);
                 """);
             }
         }

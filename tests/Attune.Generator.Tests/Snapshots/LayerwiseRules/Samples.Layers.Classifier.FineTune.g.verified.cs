@@ -54,7 +54,7 @@ namespace Samples.Layers
         /// <returns>What happened: per-epoch results, the best metric and epoch, why the run stopped.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public global::Attune.FineTuning.FineTuneReport RunFineTune(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, global::Attune.FineTuning.FineTuneOptions? options = null, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => RunFineTune(new global::Attune.FineTuning.TensorDataset(trainFeatures, trainLabels), new global::Attune.FineTuning.TensorDataset(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
+            => RunFineTune(new global::Attune.FineTuning.LabeledTensors(trainFeatures, trainLabels), new global::Attune.FineTuning.LabeledTensors(validationFeatures, validationLabels), options, progress, logger, cancellationToken);
 
         /// <summary>Fine-tunes this model in place as one trial of a sweep: the options are <see cref="FineTuneDefaults"/> with the matching properties of <paramref name="space"/> applied, each epoch's metric is reported to <paramref name="trial"/>, and the run stops early when the trial is pruned or the sweep cancelled.</summary>
         /// <typeparam name="TSpace">A [TuneSpace] type whose properties match fine-tune options by name.</typeparam>
@@ -96,6 +96,6 @@ namespace Samples.Layers
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public global::Attune.FineTuning.FineTuneReport RunFineTune<TSpace>(global::TorchSharp.torch.Tensor trainFeatures, global::TorchSharp.torch.Tensor trainLabels, global::TorchSharp.torch.Tensor validationFeatures, global::TorchSharp.torch.Tensor validationLabels, global::Attune.Search.Trial<TSpace> trial, global::System.IProgress<global::Attune.FineTuning.FineTuneProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null)
             where TSpace : global::Attune.Search.ITuneSpace<TSpace>, global::Attune.FineTuning.IFineTuneBinding
-            => RunFineTune(new global::Attune.FineTuning.TensorDataset(trainFeatures, trainLabels), new global::Attune.FineTuning.TensorDataset(validationFeatures, validationLabels), trial.Parameters, trial, progress, logger);
+            => RunFineTune(new global::Attune.FineTuning.LabeledTensors(trainFeatures, trainLabels), new global::Attune.FineTuning.LabeledTensors(validationFeatures, validationLabels), trial.Parameters, trial, progress, logger);
     }
 }

@@ -7,11 +7,13 @@ namespace Attune.FineTuning;
 
 /// <summary>
 /// Features and labels held in memory as two tensors whose first dimension is the example. Batches are views or
-/// index-selects made inside the caller's dispose scope; the dataset keeps ownership of the two tensors.
+/// index-selects made inside the caller's dispose scope; this object keeps ownership of the two tensors.
 /// </summary>
-public sealed class TensorDataset : IBatchSource
+/// <remarks>Named so that it never clashes with TorchSharp's own <c>TorchSharp.Modules.TensorDataset</c> under the
+/// usings a TorchSharp program writes (<c>using TorchSharp.Modules;</c> beside <c>using Attune.FineTuning;</c>).</remarks>
+public sealed class LabeledTensors : IBatchSource
 {
-    public TensorDataset(Tensor features, Tensor labels)
+    public LabeledTensors(Tensor features, Tensor labels)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
