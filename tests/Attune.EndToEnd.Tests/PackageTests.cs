@@ -42,7 +42,7 @@ public class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
 
         var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);
         Assert.True(buildExit == 0, $"The consumer did not build from the packages:\n{buildOutput}");
-        Assert.Contains("0 Warning(s)", buildOutput);
+        Assert.True(buildOutput.Contains("0 Warning(s)", StringComparison.Ordinal), buildOutput);   // with a backend, no AT0901
 
         var trace = new Dictionary<string, string> { ["ATTUNE_NATIVE_TRACE"] = "1" };
         var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer, trace);
@@ -60,6 +60,22 @@ public class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
             Assert.NotEqual(0, optExit);
             Assert.Contains("Failed to load native component LibTorchSharp", optOutput);
         }
+    }
+
+    [Fact]
+    public void Without_a_libtorch_backend_the_program_says_which_package_to_add_before_TorchSharp_fails()
+    {
+        if (!OperatingSystem.IsLinux()) return;   // the check and its message are Linux's (the packages are per OS)
+        var consumer = packed.WriteConsumer("finetune-nobackend", "Consumer.csproj", "Program.cs", withBackend: false);
+
+        var (buildExit, buildOutput) = Repo.Dotnet("build -c Release", consumer);   // a build warning (an error under -warnaserror)
+        Assert.True(buildExit == 0, $"The consumer without a backend did not build:\n{buildOutput}");
+        Assert.Contains("warning AT0901: Consumer references Attune.FineTuning (TorchSharp) but no libtorch backend package", buildOutput);
+        Assert.Contains("dotnet add package libtorch-cpu-linux-x64 --version 2.10.0", buildOutput);
+        var (runExit, runOutput) = Repo.Dotnet("run -c Release --no-build", consumer);
+        Assert.NotEqual(0, runExit);
+        Assert.Contains("Attune native fix: BackendMissing: TorchSharp's native backend (libtorch) is not in this app", runOutput);
+        Assert.Contains("Add a backend package to the project that builds the app: libtorch-cpu-linux-x64 (version 2.10.0", runOutput);
     }
 
     [Fact]
@@ -208,15 +224,18 @@ public sealed class PackedFeed : IDisposable
 
     /// <summary>A fresh project from a template in Consumer/ that restores from the local feed (libtorch and other
     /// registry packages from the machine's global folder), and returns its folder.</summary>
-    public string WriteConsumer(string name, string project, string program, string extra = "")
+    public string WriteConsumer(string name, string project, string program, string extra = "", bool withBackend = true)
     {
         var consumer = Path.Combine(work, name);
         Directory.CreateDirectory(consumer);
         string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         string backend = OperatingSystem.IsWindows() ? "libtorch-cpu-win-x64" : OperatingSystem.IsMacOS() ? "libtorch-cpu-osx-arm64" : "libtorch-cpu-linux-x64";
+        var template = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Consumer", project + ".template"));
+        if (!withBackend)
+            template = string.Join('\n', template.Split('\n').Where(line => !line.Contains("@BACKEND@", StringComparison.Ordinal)));
         File.WriteAllText(Path.Combine(consumer, project),
-            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Consumer", project + ".template"))
+            template
                 .Replace("@EXTRA@", extra).Replace("@VERSION@", Version).Replace("@GLOBAL_PACKAGES@", globalPackages).Replace("@BACKEND@", backend));
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", program), Path.Combine(consumer, "Program.cs"));
         File.WriteAllText(Path.Combine(consumer, "NuGet.config"),

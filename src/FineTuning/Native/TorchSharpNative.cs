@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -25,6 +26,9 @@ public enum NativeFixStatus
     Failed = 6,
     /// <summary>The libstdc++ version could not be queried (no dlvsym, e.g. musl); nothing was changed.</summary>
     Unknown = 7,
+    /// <summary>TorchSharp is there but its native backend (libtorch) is not: the app references no backend package.
+    /// The message, printed to standard error, names the package to add.</summary>
+    BackendMissing = 8,
 }
 
 /// <summary>The outcome of the native-library fix, for logs and support.</summary>
@@ -66,7 +70,7 @@ public static class TorchSharpNative
             {
                 result = new NativeFixResult(NativeFixStatus.Failed, e.Message);
             }
-            if (result.Status == NativeFixStatus.Failed || Tracing)
+            if (result.Status is NativeFixStatus.Failed or NativeFixStatus.BackendMissing || Tracing)
                 Console.Error.WriteLine($"Attune native fix: {result.Status}: {result.Message}");
             return result;
         }
@@ -81,9 +85,14 @@ public static class TorchSharpNative
         if (IsOptedOut(Environment.GetEnvironmentVariable("ATTUNE_NATIVE_FIX")))
             return new(NativeFixStatus.OptedOut, "ATTUNE_NATIVE_FIX turns the fix off");
 
-        string? original = FindLibrary();
+        var directories = SearchDirectories();
+        string? original = FindIn(directories, LibraryFile);
         if (original is null)
             return new(NativeFixStatus.LibraryNotFound, $"no {LibraryFile} in the app's native search directories");
+        // Without a backend package TorchSharp's first call fails with a bare DllNotFoundException; say what to add
+        // before that happens (this runs from a module initializer, ahead of any TorchSharp code).
+        if (BackendFiles.All(file => FindIn(directories, file) is null))
+            return new(NativeFixStatus.BackendMissing, MissingBackendMessage(directories), original);
 
         switch (LibStdCxx.HasVersion(ElfSymbolVersionPatch.OldSymbol, ElfSymbolVersionPatch.MissingVersion))
         {
@@ -140,9 +149,15 @@ public static class TorchSharpNative
         return Path.Combine(Path.GetTempPath(), $"attune-native-{Environment.UserName}");
     }
 
-    /// <summary>Where the app will load libLibTorchSharp.so from: the host's native search directories (from the
-    /// app's deps.json), then the app folder and its runtimes/&lt;rid&gt;/native folder.</summary>
-    internal static string? FindLibrary()
+    /// <summary>The libraries one of which a libtorch backend package brings (CPU or CUDA).</summary>
+    internal static readonly string[] BackendFiles = ["libtorch_cpu.so", "libtorch_cuda.so"];
+
+    /// <summary>Where the app will load libLibTorchSharp.so from.</summary>
+    internal static string? FindLibrary() => FindIn(SearchDirectories(), LibraryFile);
+
+    /// <summary>Where the app loads native libraries from: the host's native search directories (from the app's
+    /// deps.json), then the app folder and its runtimes/&lt;rid&gt;/native folder.</summary>
+    internal static List<string> SearchDirectories()
     {
         var directories = new List<string>();
         if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchPath)
@@ -150,11 +165,27 @@ public static class TorchSharpNative
         string rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
         directories.Add(AppContext.BaseDirectory);
         directories.Add(Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native"));
+        return directories;
+    }
+
+    /// <summary>The full path of <paramref name="file"/> in the first of <paramref name="directories"/> holding it.</summary>
+    internal static string? FindIn(IEnumerable<string> directories, string file)
+    {
         foreach (var directory in directories)
         {
-            string candidate = Path.Combine(directory, LibraryFile);
+            string candidate = Path.Combine(directory, file);
             if (File.Exists(candidate)) return Path.GetFullPath(candidate);
         }
         return null;
+    }
+
+    /// <summary>What to tell a user whose app has TorchSharp but no backend: what is missing, where it looked, which package to add.</summary>
+    internal static string MissingBackendMessage(IReadOnlyCollection<string> directories)
+    {
+        string rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+        return $"TorchSharp's native backend (libtorch) is not in this app: none of {string.Join(", ", BackendFiles)} is in its " +
+               $"native search directories ({string.Join(", ", directories.Distinct())}). Add a backend package to the project " +
+               $"that builds the app: libtorch-cpu-{rid} (version 2.10.0, the libtorch of TorchSharp 0.107), or TorchSharp-cpu; " +
+               "without one, TorchSharp's first call fails with DllNotFoundException.";
     }
 }
