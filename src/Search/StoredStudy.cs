@@ -45,6 +45,54 @@ public sealed class StoredStudy
     public DateTimeOffset LastActivity
         => Trials.Select(t => Max(Max(t.Started, t.Finished ?? t.Started), t.Heartbeat)).DefaultIfEmpty(Info.Created).Max();
 
+    /// <summary>The parameter names, in space order: from the space, else from the stored text's lines.</summary>
+    public IReadOnlyList<string> ParameterNames
+        => Space?.Parameters.Select(p => p.Name).ToList()
+           ?? Info.SpaceText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(": ", 2)[0]).ToList();
+
+    /// <summary>A trial's parameters as the CSV export writes them (invariant text; ints as integers, categoricals as
+    /// their choice), null for an inactive one. Without a <see cref="Space"/>, the internal values.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> ParameterTexts(StoredTrial trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var names = ParameterNames;
+        var texts = new List<KeyValuePair<string, string?>>(names.Count);
+        for (int i = 0; i < names.Count; i++)
+        {
+            double v = i < trial.Values.Count ? trial.Values[i] : double.NaN;
+            string? text = Space is null
+                ? (double.IsFinite(v) ? v.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null)
+                : Space.IsActive(i, trial.Values) && double.IsFinite(v) ? StudyCodec.NaturalText(Space.Parameters[i], v) : null;
+            texts.Add(new(names[i], text));
+        }
+        return texts;
+    }
+
+    /// <summary>A trial's parameters as a JSON object with natural types, as the JSON export's <c>params</c> (null for
+    /// an inactive one). Without a <see cref="Space"/>, the internal values.</summary>
+    public string ParametersJson(StoredTrial trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (Space is not null)
+        {
+            var values = trial.Values.Select((v, i) => i < Space.Parameters.Count && Space.IsActive(i, trial.Values) ? v : double.NaN).ToList();
+            return StudyCodec.ParamsJson(Space, values);
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            var names = ParameterNames;
+            for (int i = 0; i < names.Count; i++)
+            {
+                double v = i < trial.Values.Count ? trial.Values[i] : double.NaN;
+                if (double.IsFinite(v)) json.WriteNumber(names[i], v); else json.WriteNull(names[i]);
+            }
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>How long a finished trial ran; null while it runs.</summary>
     public static TimeSpan? Duration(StoredTrial trial) => trial.Finished is { } f ? f - trial.Started : null;
 
