@@ -32,7 +32,8 @@ public sealed class StoredStudy
     public string Location { get; }
 
     /// <summary>The space rebuilt from the stored text; null when that text cannot be read back into a space with the
-    /// stored fingerprint (a choice whose text holds ", " is ambiguous in it), so callers fall back to the text.</summary>
+    /// stored fingerprint, so callers fall back to the text. Known limit: the text lists choices joined by ", ", so a
+    /// choice whose own text holds ", " reads back as two (the fingerprint, a hash of the same text, cannot tell).</summary>
     public SearchSpace? Space { get; }
 
     /// <summary>Every trial, by number.</summary>

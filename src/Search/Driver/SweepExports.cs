@@ -83,7 +83,7 @@ public static class SweepExports
         ArgumentNullException.ThrowIfNull(study);
         return study.Space ?? throw new InvalidOperationException(
             $"Study '{study.Name}' in {study.Location} stores a space text that does not read back into a space with its fingerprint {study.Info.Fingerprint} " +
-            "(a choice whose text holds \", \" is ambiguous), so its parameters' natural values are unknown. Export it from the program that ran it (SweepResult<T>.ExportCsv/ExportJson).");
+            "so its parameters' natural values are unknown. Export it from the program that ran it (SweepResult<T>.ExportCsv/ExportJson).");
     }
 
     private static void WriteCsv(Stream stream, SearchSpace space, IEnumerable<Row> rows)

@@ -22,8 +22,8 @@ internal static class StudyCodec
 
     /// <summary>
     /// The space back from its stored text (<see cref="SpaceText"/>), for tools that read a study without its type;
-    /// null unless every line parses and the rebuilt space has <paramref name="fingerprint"/>, so a space that merely
-    /// looks right (a choice holding ", " splits differently) is never used.
+    /// null unless every line parses and the rebuilt space has <paramref name="fingerprint"/>. A choice whose text holds
+    /// ", " cannot be told from two choices here (nor by the fingerprint, a hash of the same text).
     /// </summary>
     public static SearchSpace? ParseSpace(string name, string spaceText, string fingerprint)
     {
