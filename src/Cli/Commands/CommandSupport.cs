@@ -51,9 +51,18 @@ internal static class CommandSupport
     public static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        // Relaxed escaping: this is read in terminals and by JSON parsers, never embedded in HTML, so "'" stays "'".
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             write(json);
         output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>A trial's parameters (the export's natural-typed object), indented with the rest of the document.</summary>
+    public static void WriteParams(Utf8JsonWriter json, Attune.Search.StoredStudy study, Attune.Search.StoredTrial trial)
+    {
+        json.WritePropertyName("params");
+        using var parameters = JsonDocument.Parse(study.ParametersJson(trial));
+        parameters.WriteTo(json);
     }
 
     public static void NumberOrNull(Utf8JsonWriter json, string name, double? value)

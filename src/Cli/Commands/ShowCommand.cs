@@ -97,8 +97,7 @@ internal static class ShowCommand
             w.WriteNumber("number", best.Number);
             NumberOrNull(w, "value", best.Value);
             NumberOrNull(w, "duration_seconds", StoredStudy.Duration(best)?.TotalSeconds);
-            w.WritePropertyName("params");
-            w.WriteRawValue(s.ParametersJson(best));
+            WriteParams(w, s, best);
             w.WriteEndObject();
         }
         else w.WriteNull("best");

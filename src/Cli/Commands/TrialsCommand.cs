@@ -97,8 +97,7 @@ internal static class TrialsCommand
             NumberOrNull(w, "duration_seconds", StoredStudy.Duration(t)?.TotalSeconds);
             w.WriteString("started", IsoTime(t.Started));
             if (t.Finished is { } f) w.WriteString("finished", IsoTime(f)); else w.WriteNull("finished");
-            w.WritePropertyName("params");
-            w.WriteRawValue(s.ParametersJson(t));
+            WriteParams(w, s, t);
             w.WriteStartObject("intermediate");
             foreach (var (step, v) in t.Intermediate.OrderBy(kv => kv.Key)) NumberOrNull(w, step.ToString(CultureInfo.InvariantCulture), v);
             w.WriteEndObject();
