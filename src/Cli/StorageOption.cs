@@ -35,7 +35,8 @@ internal static class StorageOption
     {
         string? value = Value(parsed, cli);
         IStudyStorage? storage;
-        try { storage = StudyStorage.OpenExisting(value); }
+        // A file by its full path, so every message says where it looked (the library would open the same file).
+        try { storage = StudyStorage.OpenExisting(IsPlainPath(value) ? Path.GetFullPath(value ?? StudyStorage.DefaultFile) : value); }
         catch (ArgumentException e) { throw new CliException(e.Message.Replace("SweepOptions.Storage", Source(parsed, cli), StringComparison.Ordinal).Replace(" (Parameter 'options')", "", StringComparison.Ordinal)); }
         if (storage is not null) return storage;
         if (value?.Trim() == ":memory:")
@@ -43,6 +44,10 @@ internal static class StorageOption
         throw new CliException($"No study storage at {Describe(value)}: the SQLite file does not exist (given by {Source(parsed, cli)}). " +
                                $"Expected an existing study file or a PostgreSQL connection string in {Name} or ${Variable}.");
     }
+
+    /// <summary>Null (the default file) or a file path, as opposed to a connection string, URL or ":memory:".</summary>
+    private static bool IsPlainPath(string? value)
+        => value is null || (value.Trim() != ":memory:" && value.IndexOfAny(['=', ';']) < 0 && !value.Contains("://", StringComparison.Ordinal));
 
     /// <summary>Where the value came from, for messages.</summary>
     public static string Source(ParseResult parsed, CliContext cli)

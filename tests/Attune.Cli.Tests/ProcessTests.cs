@@ -30,7 +30,10 @@ public sealed class ProcessTests(StudyFixture fixture) : IClassFixture<StudyFixt
         File.Copy(fixture.File, Path.Combine(fixture.Directory, "attune-studies.db"), overwrite: true);
         var list = Run(fixture.Directory, "studies");
         Assert.True(list.Code == 0, list.Err);
-        Assert.Contains($"2 studies in SQLite file '{Path.Combine(fixture.Directory, "attune-studies.db")}'", list.Out.Replace("'attune-studies.db'", $"'{Path.Combine(fixture.Directory, "attune-studies.db")}'"));
+        Assert.Contains($"2 studies in SQLite file '{Path.Combine(fixture.Directory, "attune-studies.db")}'", list.Out);
+        var relative = Run(fixture.Directory, "--storage", "studies.db", "show", "demo");
+        Assert.True(relative.Code == 0, relative.Err);
+        Assert.Contains($"Study 'demo' in SQLite file '{fixture.File}'", relative.Out);
 
         var usage = Run(fixture.Directory, "trials", "demo", "--sort", "speed");
         Assert.Equal(2, usage.Code);
