@@ -17,7 +17,8 @@ internal sealed record EpochRow(int Epoch, double TrainLoss, double ValidationLo
 /// (epochs done, global step, best metric, best epoch, epochs without improvement, stop reason, per-epoch results,
 /// unfrozen fields, non-finite counters from version 2, stop message from version 3), then the tensors, "END" and a
 /// SHA-256 of every byte before it. The tool cannot reference that package (it would pull TorchSharp), so this reader
-/// mirrors the header; the tests write a file in that layout and check every field.
+/// mirrors the header. Attune.Cli.Tests write files in that layout and check every field; Attune.FineTuning.Tests
+/// (AttuneRunCommandTests) run a real fine-tune and check the tool's reading against the trainer's report.
 /// </summary>
 internal sealed record ResumeHeader(
     int FormatVersion,
