@@ -74,6 +74,15 @@ public static class Studies
         return new SweepResult<T>(study.Name, study.Direction, trials, cancelled: false, timedOut: false);
     }
 
+    /// <summary>The study <paramref name="studyName"/> in an open storage without its type (parameters as stored, the
+    /// space rebuilt from its text); null when there is none.</summary>
+    public static StoredStudy? Load(IStudyStorage storage, string studyName)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(studyName);
+        return storage.FindStudy(studyName) is { } study ? new StoredStudy(study, storage.Location, storage.GetTrialsChangedSince(study.Id, 0).Trials) : null;
+    }
+
     /// <summary>Deletes the study <paramref name="studyName"/> and all its trials (other studies in the storage are
     /// kept); false when there was none.</summary>
     public static bool Delete(string? storage, string studyName)

@@ -175,6 +175,39 @@ public class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
         Assert.Matches(@"SWEEPCONSUMER best=[0-9.]+ trials=40", runOutput);
     }
 
+    [Fact]
+    public void The_attune_tool_installs_from_the_package_and_carries_no_TorchSharp()
+    {
+        // A dotnet tool carries its dependencies inside (tools/net8.0/any/), so the nuspec lists none: what it may pull
+        // is what it holds. It reads checkpoint directories from their headers, so no model runtime may be in it.
+        var entries = Entries("Attune.Cli");
+        Assert.Empty(Dependencies("Attune.Cli"));
+        foreach (var dll in new[] { "attune.dll", "Attune.Search.dll", "Attune.Search.PostgreSql.dll", "Attune.Attributes.dll", "System.CommandLine.dll", "Npgsql.dll", "Microsoft.Data.Sqlite.dll" })
+            Assert.Contains("tools/net8.0/any/" + dll, entries);
+        Assert.Contains("tools/net8.0/any/DotnetToolSettings.xml", entries);
+        Assert.DoesNotContain(entries, e => e.Contains("TorchSharp", StringComparison.OrdinalIgnoreCase) || e.Contains("libtorch", StringComparison.OrdinalIgnoreCase)
+                                            || e.Contains("Attune.FineTuning", StringComparison.Ordinal) || e.Contains("SkiaSharp", StringComparison.Ordinal));
+
+        string toolPath = Path.Combine(Path.GetDirectoryName(packed.Feed)!, "tool");
+        var (installExit, installOutput) = Repo.Dotnet($"tool install Attune.Cli --version {packed.Version} --tool-path \"{toolPath}\" --add-source \"{packed.Feed}\"", Repo.Root);
+        Assert.True(installExit == 0, $"dotnet tool install failed:\n{installOutput}");
+        string attune = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "attune.exe" : "attune");
+        var (helpExit, helpOutput) = Run(attune, "--help");
+        Assert.True(helpExit == 0, helpOutput);
+        Assert.Contains("studies", helpOutput);
+        var (usageExit, _) = Run(attune, "trials");
+        Assert.Equal(2, usageExit);
+    }
+
+    private static (int ExitCode, string Output) Run(string program, string arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), $"{program} {arguments} did not exit within a minute");
+        return (process.ExitCode, output.Result + error.Result);
+    }
+
     private List<string> Entries(string id)
     {
         using var package = ZipFile.OpenRead(packed.Package(id));
@@ -197,7 +230,7 @@ public sealed class PackedFeed : IDisposable
     private static readonly string[] Projects =
     [
         "src/Attributes/Attune.Attributes.csproj", "src/Search/Attune.Search.csproj", "src/Search.PostgreSql/Attune.Search.PostgreSql.csproj",
-        "src/FineTuning/Attune.FineTuning.csproj", "src/Transformers/Attune.Transformers.csproj",
+        "src/FineTuning/Attune.FineTuning.csproj", "src/Transformers/Attune.Transformers.csproj", "src/Cli/Attune.Cli.csproj",
     ];
 
     private readonly string work = Repo.NewTempDirectory("pack");

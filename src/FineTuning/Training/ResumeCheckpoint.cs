@@ -22,6 +22,8 @@ namespace Attune.FineTuning;
 /// (TorchSharp's <c>save_state_dict</c>: per group its hyper-parameters, per parameter its step count and moments or
 /// momentum buffer), the global and the shuffling generators' states, then "END" and a SHA-256 of every byte before
 /// it. The hash is checked before anything is read, so a torn or altered file changes nothing.
+/// The attune tool reads the header without TorchSharp (src/Cli/Checkpoints/ResumeHeader.cs): a new format version
+/// goes there too (AttuneRunCommandTests fails until it does).
 /// </remarks>
 internal static class ResumeCheckpoint
 {

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 
@@ -17,6 +18,58 @@ internal static class StudyCodec
         var text = new StringBuilder();
         foreach (var p in space.Parameters) text.Append(p.Describe()).Append('\n');
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The space back from its stored text (<see cref="SpaceText"/>), for tools that read a study without its type;
+    /// null unless every line parses and the rebuilt space has <paramref name="fingerprint"/>. A choice whose text holds
+    /// ", " cannot be told from two choices here (nor by the fingerprint, a hash of the same text).
+    /// </summary>
+    public static SearchSpace? ParseSpace(string name, string spaceText, string fingerprint)
+    {
+        var parameters = new List<ParameterSpec>();
+        foreach (string line in spaceText.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (ParseParameter(line) is not { } p) return null;
+            parameters.Add(p);
+        }
+        try
+        {
+            var space = new SearchSpace(name, parameters);
+            return space.Fingerprint == fingerprint ? space : null;
+        }
+        catch (ArgumentException) { return null; }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ConditionSuffix = new(@"^(?<rest>.*) when (?<parent>\S+) in \{(?<indexes>[0-9, ]*)\}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    private static readonly System.Text.RegularExpressions.Regex Range = new(@"^(?<kind>log-uniform|uniform|log-int|int) \[(?<low>[^,\]]+), (?<high>[^\]]+)\](?: step (?<step>\S+))?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static ParameterSpec? ParseParameter(string line)
+    {
+        int colon = line.IndexOf(": ", StringComparison.Ordinal);
+        if (colon <= 0) return null;
+        string name = line[..colon], rest = line[(colon + 2)..];
+        ParameterCondition? condition = null;
+        if (ConditionSuffix.Match(rest) is { Success: true } c)
+        {
+            var indexes = c.Groups["indexes"].Value.Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(i => int.Parse(i, CultureInfo.InvariantCulture)).ToList();
+            condition = new ParameterCondition(c.Groups["parent"].Value, indexes);
+            rest = c.Groups["rest"].Value;
+        }
+        if (rest.StartsWith("choice {", StringComparison.Ordinal) && rest.EndsWith('}'))
+        {
+            string inner = rest["choice {".Length..^1];
+            return new ParameterSpec(name, ParameterKind.Categorical, Choices: inner.Split(", "), Condition: condition);
+        }
+        if (Range.Match(rest) is not { Success: true } r) return null;
+        if (!double.TryParse(r.Groups["low"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double low)
+            || !double.TryParse(r.Groups["high"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double high)) return null;
+        string kind = r.Groups["kind"].Value;
+        bool log = kind.StartsWith("log-", StringComparison.Ordinal);
+        if (kind.EndsWith("uniform", StringComparison.Ordinal))
+            return r.Groups["step"].Success ? null : new ParameterSpec(name, ParameterKind.Float, low, high, log, Condition: condition);
+        if (!r.Groups["step"].Success || !double.TryParse(r.Groups["step"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double step)) return null;
+        return new ParameterSpec(name, ParameterKind.Int, low, high, log, step, Condition: condition);
     }
 
     /// <summary>Internal values as a JSON array, NaN (an inactive parameter) as null.</summary>

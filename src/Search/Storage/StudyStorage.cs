@@ -68,7 +68,7 @@ public static class StudyStorage
     /// As <see cref="Open"/>, but null where the storage is a SQLite file that does not exist (nothing is created: a
     /// listing or a load must not leave an empty study file behind), or ":memory:" (a new one holds no study).
     /// </summary>
-    internal static IStudyStorage? OpenExisting(string? storage)
+    public static IStudyStorage? OpenExisting(string? storage)
     {
         string s = (storage ?? DefaultFile).Trim();
         if (s == ":memory:") return null;

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Attune.Cli.Checkpoints;
+
+/// <summary>One epoch as resume.bin records it (Attune.FineTuning's EpochResult).</summary>
+internal sealed record EpochRow(int Epoch, double TrainLoss, double ValidationLoss, double Metric, double LearningRate, long Steps, TimeSpan Duration);
+
+/// <summary>
+/// The part of <c>resume.bin</c> that precedes the tensors, read without TorchSharp. The layout is the one
+/// Attune.FineTuning's ResumeCheckpoint writes (src/FineTuning/Training/ResumeCheckpoint.cs, format versions 1–3):
+/// magic "ATTUNE-RESUME\n", int32 version, the run fingerprint (model name; option pairs; plan lines), the loop state
+/// (epochs done, global step, best metric, best epoch, epochs without improvement, stop reason, per-epoch results,
+/// unfrozen fields, non-finite counters from version 2, stop message from version 3), then the tensors, "END" and a
+/// SHA-256 of every byte before it. The tool cannot reference that package (it would pull TorchSharp), so this reader
+/// mirrors the header. Attune.Cli.Tests write files in that layout and check every field; Attune.FineTuning.Tests
+/// (AttuneRunCommandTests) run a real fine-tune and check the tool's reading against the trainer's report.
+/// </summary>
+internal sealed record ResumeHeader(
+    int FormatVersion,
+    bool HashVerified,
+    string ModelName,
+    IReadOnlyList<(string Key, string Value)> Options,
+    int PlanLines,
+    int CompletedEpochs,
+    long GlobalStep,
+    double BestMetric,
+    int BestEpoch,
+    int EpochsWithoutImprovement,
+    string? StopReason,
+    IReadOnlyList<EpochRow> Epochs,
+    IReadOnlyList<string> UnfrozenFields,
+    long NonFiniteSteps,
+    string? StopMessage)
+{
+    public const string FileName = "resume.bin";
+    public const int NewestVersion = 3;
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("ATTUNE-RESUME\n");
+    private static readonly byte[] End = Encoding.ASCII.GetBytes("END");
+    private const int HashLength = 32;
+
+    /// <summary>Names of Attune.FineTuning's StopReason values, by number.</summary>
+    private static readonly string[] StopReasons = ["completed", "early-stopped", "cancelled", "pruned", "stopped by a callback"];
+
+    /// <exception cref="InvalidDataException">Not a resume file, a newer format, torn or altered (the message says which).</exception>
+    public static ResumeHeader Read(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        // The hash first, as the trainer does: a torn file's counters would be believed otherwise.
+        string? damage = CheckHash(stream);
+        if (damage is not null) throw new InvalidDataException(damage);
+        stream.Position = 0;
+        using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            throw new InvalidDataException("it does not start with Attune's resume header (\"ATTUNE-RESUME\")");
+        int version = r.ReadInt32();
+        if (version < 1 || version > NewestVersion)
+            throw new InvalidDataException(string.Format(CultureInfo.InvariantCulture, "it has format version {0}; this tool reads versions 1 to {1} (a newer Attune wrote it: update the tool)", version, NewestVersion));
+        string model = r.ReadString();
+        var options = new List<(string, string)>();
+        for (int i = Count(r); i > 0; i--) options.Add((r.ReadString(), r.ReadString()));
+        int plan = Count(r);
+        for (int i = plan; i > 0; i--) r.ReadString();
+        int completed = r.ReadInt32();
+        long step = r.ReadInt64();
+        double bestMetric = r.ReadDouble();
+        int bestEpoch = r.ReadInt32();
+        int badEpochs = r.ReadInt32();
+        int ended = r.ReadInt32();
+        var epochs = new List<EpochRow>();
+        for (int i = Count(r); i > 0; i--)
+            epochs.Add(new EpochRow(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), TimeSpan.FromTicks(r.ReadInt64())));
+        var unfrozen = new List<string>();
+        for (int i = Count(r); i > 0; i--) unfrozen.Add(r.ReadString());
+        long nonFinite = version >= 2 ? r.ReadInt64() : 0;
+        if (version >= 2) r.ReadInt32(); // non-finite steps in a row: the trainer's guard, not a fact of the run
+        string? message = version >= 3 && r.ReadBoolean() ? r.ReadString() : null;
+        return new ResumeHeader(version, true, model, options, plan, completed, step, bestMetric, bestEpoch, badEpochs,
+            ended < 0 ? null : ended < StopReasons.Length ? StopReasons[ended] : "reason " + ended.ToString(CultureInfo.InvariantCulture),
+            epochs, unfrozen, nonFinite, message);
+    }
+
+    /// <summary>The option's value as the fingerprint recorded it, or null.</summary>
+    public string? Option(string key)
+    {
+        foreach (var (k, v) in Options) if (k == key) return v;
+        return null;
+    }
+
+    private static string? CheckHash(FileStream stream)
+    {
+        long length = stream.Length;
+        if (length < Magic.Length + sizeof(int) + End.Length + HashLength)
+            return string.Format(CultureInfo.InvariantCulture, "it is {0} bytes long, shorter than any resume file: it was cut short", length);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        long left = length - HashLength;
+        while (left > 0)
+        {
+            int n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (n <= 0) throw new EndOfStreamException();
+            hash.AppendData(buffer, 0, n);
+            left -= n;
+        }
+        var expected = new byte[HashLength];
+        stream.ReadExactly(expected);
+        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(expected))
+            return "its SHA-256 does not match the one written with it: the file was cut short or changed after it was written";
+        stream.Position = length - HashLength - End.Length;
+        var end = new byte[End.Length];
+        stream.ReadExactly(end);
+        return end.AsSpan().SequenceEqual(End) ? null : "it does not end with the resume file's end marker";
+    }
+
+    private static int Count(BinaryReader r)
+    {
+        int n = r.ReadInt32();
+        if (n < 0 || n > 10_000_000) throw new InvalidDataException($"it holds a list of {n} entries; expected between 0 and 10,000,000");
+        return n;
+    }
+}
