@@ -14,7 +14,7 @@ public sealed class StudyCommandTests(StudyFixture fixture) : IClassFixture<Stud
         return JsonDocument.Parse(run.Out).RootElement;
     }
 
-    private TrialResult<CliSpace> Best => fixture.Demo.Best;
+    private CompletedTrial<CliSpace> Best => fixture.Demo.Best;
 
     [Fact]
     public async Task Studies_lists_every_study_with_trials_by_state_best_value_and_direction()
@@ -33,7 +33,7 @@ public sealed class StudyCommandTests(StudyFixture fixture) : IClassFixture<Stud
         Assert.Equal(t.Count(x => x.State == TrialState.Pruned).ToString(), cells[3]);
         Assert.Equal("1", cells[4]);
         Assert.Equal("0", cells[5]);
-        Assert.Equal($"{Best.Value!.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} (#{Best.Number})", cells[6]);
+        Assert.Equal($"{Best.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} (#{Best.Number})", cells[6]);
         Assert.Equal("minimize", cells[7]);
         Assert.Contains(lines, l => l.StartsWith("other ", StringComparison.Ordinal) && l.Contains("maximize", StringComparison.Ordinal));
     }
@@ -50,7 +50,7 @@ public sealed class StudyCommandTests(StudyFixture fixture) : IClassFixture<Stud
         Assert.Equal(fixture.Demo.Trials.Count(t => t.State == TrialState.Pruned), demo.GetProperty("pruned").GetInt32());
         Assert.Equal(1, demo.GetProperty("failed").GetInt32());
         Assert.Equal(fixture.Demo.Best.Number, demo.GetProperty("best_trial").GetInt32());
-        Assert.Equal(fixture.Demo.Best.Value!.Value, demo.GetProperty("best_value").GetDouble());
+        Assert.Equal(fixture.Demo.Best.Value, demo.GetProperty("best_value").GetDouble());
         Assert.Equal("maximize", studies[1].GetProperty("direction").GetString());
     }
 
@@ -61,7 +61,7 @@ public sealed class StudyCommandTests(StudyFixture fixture) : IClassFixture<Stud
         Assert.True(run.Code == 0, run.ToString());
         Assert.Contains($"Study 'demo' in SQLite file '{fixture.File}'", run.Out);
         Assert.Contains("direction    minimize", run.Out);
-        Assert.Contains($"Best trial #{Best.Number}: value {Best.Value!.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}", run.Out);
+        Assert.Contains($"Best trial #{Best.Number}: value {Best.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}", run.Out);
         Assert.Contains($"  Layers     {Best.Parameters.Layers}", run.Out);
         Assert.Contains($"  Opt        {Best.Parameters.Opt}", run.Out);
         Assert.Contains("Space (4 parameters):", run.Out);
@@ -77,7 +77,7 @@ public sealed class StudyCommandTests(StudyFixture fixture) : IClassFixture<Stud
         var root = Json(await Cli.Run(Args("show", "demo", "--json")));
         var best = root.GetProperty("best");
         Assert.Equal(Best.Number, best.GetProperty("number").GetInt32());
-        Assert.Equal(Best.Value!.Value, best.GetProperty("value").GetDouble());
+        Assert.Equal(Best.Value, best.GetProperty("value").GetDouble());
         var p = best.GetProperty("params");
         Assert.Equal(Best.Parameters.X, p.GetProperty("X").GetDouble());
         Assert.Equal(JsonValueKind.Number, p.GetProperty("Layers").ValueKind);
