@@ -111,6 +111,7 @@ public static partial class Sweep
         SweepProfile.Mark("storage opened");
         try
         {
+            progress ??= options.ConsoleProgress ? new ConsoleSweepProgress() : null;
             var driver = new SweepDriver<T>(objective, options, sampler, pruner, storage ?? owned!, progress, logger);
             return await driver.RunAsync(cancellationToken).ConfigureAwait(false);
         }

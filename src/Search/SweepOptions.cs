@@ -58,6 +58,10 @@ public sealed record SweepOptions
     public TimeSpan? AbandonAfter { get; init; }
     /// <summary>Whether a worker creates its next trial while the current one runs (<see cref="Attune.CreateAhead"/>).</summary>
     public CreateAhead CreateAhead { get; init; } = CreateAhead.Auto;
+    /// <summary>When no progress receiver is given, write the start line (study, storage, created or resumed) and live
+    /// progress to standard output (<see cref="ConsoleSweepProgress"/>: one redrawn line on a terminal, a plain line every
+    /// 10 s when redirected). False: nothing is written. The start line also goes to the logger, if any, either way.</summary>
+    public bool ConsoleProgress { get; init; } = true;
 
     /// <summary>Problems with these options, each naming the option, the value found and what is expected.</summary>
     public IReadOnlyList<string> Validate()

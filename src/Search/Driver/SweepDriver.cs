@@ -18,6 +18,8 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
             "Trial {Number} {State} value {Value} params {Params} in {DurationMs} ms");
     private static readonly Action<ILogger, string, string, Exception?> LogWarning =
         LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(2, "SweepWarning"), "Study '{Study}': {Message}");
+    private static readonly Action<ILogger, string, Exception?> LogStart =
+        LoggerMessage.Define<string>(LogLevel.Information, new EventId(3, "SweepStarted"), "{Start}");
 
     private readonly Func<Trial<T>, Task<double>> objective;
     private readonly SweepOptions options;
@@ -54,10 +56,26 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
 
     private string StudyName => options.StudyName ?? space.Name;
 
+    /// <summary>Says which study in which storage this run created or resumed, and what it holds, before the first trial
+    /// (a user who reruns a finished sweep sees why nothing runs). Costs the read that the first step would do anyway.</summary>
+    private void Announce(bool created)
+    {
+        cache.Refresh();
+        var trials = cache.Trials();
+        var start = new SweepStart(study.Name, storage.Location, created,
+            trials.Count(t => t.State == TrialState.Complete), trials.Count(t => t.State == TrialState.Pruned),
+            trials.Count(t => t.State == TrialState.Failed), trials.Count(t => t.State == TrialState.Running), options.Trials);
+        if (logger is not null) LogStart(logger, start.ToString(), null);
+        (progress as ISweepStartObserver)?.Started(start);
+    }
+
     public async Task<SweepResult<T>> RunAsync(CancellationToken cancellationToken)
     {
         SweepProfile.Mark("sweep entered");
         long opened = SweepProfile.Start();
+        // Whether this run creates the study, for the start line; asked only when someone will read that line.
+        bool announce = logger is not null || progress is ISweepStartObserver;
+        bool existed = announce && storage.FindStudy(StudyName) is not null;
         study = storage.OpenStudy(StudyName, space, direction);
         using var live = LiveSweeps.Register(this);
         // A trial left Running by a process of this machine that is gone (a crash, kill -9) is failed at once; one whose
@@ -69,6 +87,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         // Empty until the first step: its read brings every trial of the study (changes since sequence 0), so a read here
         // would only add a round trip before the first trial.
         cache = new StudyCache(storage, study.Id, direction);
+        if (announce) Announce(!existed);
         SweepProfile.Add("open study", opened);
 
         using var timeout = new CancellationTokenSource();
