@@ -134,7 +134,7 @@ internal static class AccumulationBench
         var set = new LabeledTensors(x, y);
         var options = DigitsMlp.FineTuneDefaults with
         {
-            Epochs = 1, Optimizer = OptimizerKind.Sgd, Momentum = 0, LearningRate = 1, WeightDecay = 0, Shuffle = false,
+            ConsoleProgress = false, Epochs = 1, Optimizer = OptimizerKind.Sgd, Momentum = 0, LearningRate = 1, WeightDecay = 0, Shuffle = false,
         };
         var accumulated = Step(set, options with { BatchSize = MicroBatch, AccumulationSteps = k });
         var single = Step(set, options with { BatchSize = rows, AccumulationSteps = 1 });
@@ -196,7 +196,7 @@ internal static class AccumulationBench
         GC.Collect();
         torch.manual_seed(DigitsMlp.Seed);
         using var model = new DigitsMlp();
-        var options = DigitsMlp.FineTuneDefaults with { Epochs = epochs, BatchSize = batchSize, AccumulationSteps = k, Shuffle = false, MaxGradNorm = maxGradNorm, TensorBoardDirectory = tensorBoard };
+        var options = DigitsMlp.FineTuneDefaults with { ConsoleProgress = false, Epochs = epochs, BatchSize = batchSize, AccumulationSteps = k, Shuffle = false, MaxGradNorm = maxGradNorm, TensorBoardDirectory = tensorBoard };
         var cpuStart = ThreadClock.Now();
         var clock = Stopwatch.StartNew();
         var report = model.RunFineTune(train, validation, options);

@@ -106,7 +106,7 @@ internal static class FineTuneBench
         {
             torch.manual_seed(DigitsMlp.Seed);
             using var model = new DigitsMlp();
-            model.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { Epochs = 1 });
+            model.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { ConsoleProgress = false, Epochs = 1 });
             return true;
         }
         catch (NotImplementedException)
@@ -128,7 +128,7 @@ internal static class FineTuneBench
         Quiesce();
         torch.manual_seed(DigitsMlp.Seed);
         using var model = new DigitsMlp();
-        var options = DigitsMlp.FineTuneDefaults with { Epochs = epochs };
+        var options = DigitsMlp.FineTuneDefaults with { ConsoleProgress = false, Epochs = epochs };
         long allocatedStart = GC.GetAllocatedBytesForCurrentThread();
         int gen0Start = GC.CollectionCount(0);
         var cpuStart = ThreadClock.Now();

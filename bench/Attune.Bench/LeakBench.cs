@@ -25,7 +25,7 @@ internal static class LeakBench
 
         // Warm-up: JIT, libtorch's allocator and thread pools, TorchSharp's caches; then the RSS baseline.
         using (var warm = NewModel())
-            warm.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { Epochs = WarmUpEpochs });
+            warm.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { ConsoleProgress = false, Epochs = WarmUpEpochs });
         Settle();
         double rssWarm = Machine.RssMiB();
         long workingSetWarm = Environment.WorkingSet;
@@ -36,7 +36,7 @@ internal static class LeakBench
         // and not during the later ones is the process warming up (allocator arenas, GC heap), not a leak.
         // --control-first runs the control first instead (hand, Attune, hand), to show the same of the hand loop.
         Func<DigitsMlp, EpochRecorder, long> runAttune = (model, recorder) =>
-            model.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { Epochs = epochs }, progress: recorder).TotalSteps;
+            model.RunFineTune(train, validation, DigitsMlp.FineTuneDefaults with { ConsoleProgress = false, Epochs = epochs }, progress: recorder).TotalSteps;
         Func<DigitsMlp, EpochRecorder, long> runHand = (model, recorder) =>
             HandLoop.Run(model, data, epochs, afterEpoch: recorder.Record).Steps;
         if (!control)

@@ -51,6 +51,8 @@ public class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
         Assert.True(result.Success, runOutput);
         Assert.True(double.Parse(result.Groups["acc"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.9, runOutput);
         Assert.Matches(@"Attune native fix: (Applied|NotNeeded|NotLinux)", runOutput);
+        // No progress receiver given: live progress by default, as plain lines because the output is redirected here.
+        Assert.Matches(@"BlobClassifier epoch 5/5 step \d+/\d+ validation loss [0-9.]+ metric [0-9.]+", runOutput);
 
         if (runOutput.Contains("Attune native fix: Applied"))
         {
@@ -133,6 +135,9 @@ public class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
         Assert.True(result.Success, runOutput);
         Assert.True(double.Parse(result.Groups["best"].Value, System.Globalization.CultureInfo.InvariantCulture) < 1.5, runOutput); // the minimum is 0.398
         Assert.Contains("SWEEPCONSUMER assemblies=Attune.Attributes,Attune.Search", runOutput);
+        // The start line and the progress a sweep shows by default.
+        Assert.Matches(@"Study 'BraninSpace' in SQLite file '.*branin\.db': created; running until 40 are complete or pruned \(40 to go\)\.", runOutput);
+        Assert.Matches(@"\[40/40\] trial 39 complete [0-9.]+ \| best [0-9.]+ \(#\d+\)", runOutput);
         Assert.DoesNotContain("Attune native fix", runOutput);
 
         // A PostgreSQL study without the PostgreSQL package: a message that names the package, not "unknown storage".

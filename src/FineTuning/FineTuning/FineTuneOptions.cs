@@ -61,6 +61,12 @@ public sealed record FineTuneOptions
     /// and docs/training.md). Not part of the run's resume fingerprint: callbacks may differ between a run and its resume.</summary>
     public IReadOnlyList<FineTuneCallback> Callbacks { get; init; } = Array.Empty<FineTuneCallback>();
 
+    /// <summary>When no progress receiver is given and the run is not a sweep's trial, show live progress on standard
+    /// output (<see cref="ConsoleProgress"/>: one redrawn line on a terminal with epoch, step, loss, rate and time left; a
+    /// plain line every 10 s and after each evaluation when output is redirected). False: nothing is written. Not part of
+    /// the resume fingerprint.</summary>
+    public bool ConsoleProgress { get; init; } = true;
+
     /// <summary>The direction after resolving <see cref="Direction.Auto"/> from the metric.</summary>
     public Direction EffectiveDirection => MetricDirection != Direction.Auto ? MetricDirection : Metric switch
     {

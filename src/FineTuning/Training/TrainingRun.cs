@@ -82,6 +82,8 @@ internal static class TrainingRun
             // After seeding and building the optimizer, so that a resumed run overwrites exactly the state a fresh run starts from.
             var resume = ResumeSession.Open(model, plan, groups, options, train.Count, freezes, best, optimizer, shuffle, logger, state);
             var checkpoints = options.CheckpointDirectory is { } dir ? new Checkpoints(dir, plan.ModelName, options.Metric, options.EffectiveDirection) : null;
+            // A sweep's trials stay quiet: the sweep shows its own progress, and many runs' lines would interleave.
+            progress ??= options.ConsoleProgress && trial is null ? new ConsoleProgress(ShortName(plan.ModelName)) : null;
             callbacks = BuiltInCallbacks.Create(options, model, logger, checkpoints, TensorBoardLog.Open(options, groups.Groups, controllers), progress, trial);
             var optimization = new Optimization(optimizer, controllers, baseRates, schedule, groups, options.MaxGradNorm, options.LearningRate);
             var run = new TrainingLoop<TInput>(model, plan, train, validation, options, logger, cancellationToken,
@@ -98,6 +100,9 @@ internal static class TrainingRun
             shuffle?.Dispose();
         }
     }
+
+    /// <summary>The model's type name without its namespace, for progress lines ("Samples.DigitClassifier" → "DigitClassifier").</summary>
+    private static string ShortName(string modelName) => modelName[(modelName.LastIndexOf('.') + 1)..];
 }
 
 /// <summary>The loss, whether its value is float32 (read as such: one host read per batch), and the metric's factory.</summary>
