@@ -444,6 +444,45 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void AT0029_DirectionThatContradictsTheMetric()
+    {
+        var run = AssertDiagnostics($$"""
+            [FineTune(Metric = Metric.Accuracy, {|AT0029:MetricDirection = Direction.Minimize|})]
+            public partial class MinimizesAccuracy : nn.Module<Tensor, Tensor>
+            {
+            {{Module("MinimizesAccuracy")}}
+            }
+
+            [FineTune(Metric = Metric.Loss, {|AT0029:MetricDirection = Direction.Maximize|})]
+            public partial class MaximizesLoss : nn.Module<Tensor, Tensor>
+            {
+            {{Module("MaximizesLoss")}}
+            }
+
+            [FineTune({|AT0029:MetricDirection = Direction.Minimize|})]
+            public partial class DefaultMetricIsAccuracy : nn.Module<Tensor, Tensor>
+            {
+            {{Module("DefaultMetricIsAccuracy")}}
+            }
+
+            [FineTune(Metric = Metric.R2, MetricDirection = Direction.Maximize)]
+            public partial class Agrees : nn.Module<Tensor, Tensor>
+            {
+            {{Module("Agrees")}}
+            }
+
+            [FineTune(Metric = Metric.Custom, CustomMetric = nameof(Score), MetricDirection = Direction.Minimize)]
+            public partial class CustomIsTheUsersCall : nn.Module<Tensor, Tensor>
+            {
+                private double Score(Tensor outputs, Tensor labels) => 0;
+            {{Module("CustomIsTheUsersCall")}}
+            }
+            """);
+        Assert.Equal(DiagnosticSeverity.Warning, run.GeneratorDiagnostics.First(d => d.Id == "AT0029").Severity);
+        Assert.Contains("MetricDirection = Direction.Minimize on 'MinimizesAccuracy', but for Metric.Accuracy larger values are better; the run would keep its worst epoch", Message(run, "AT0029"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AT0014_FieldAttributesWithoutFineTune()
     {
         var run = AssertDiagnostics($$"""

@@ -259,6 +259,15 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0027");
 
+        public static readonly DiagnosticDescriptor DirectionContradictsMetric = new DiagnosticDescriptor(
+            id: "AT0029",
+            title: "MetricDirection contradicts the metric",
+            messageFormat: "MetricDirection = Direction.{0} on '{1}', but for Metric.{2} {3} values are better; the run would keep its worst epoch as the best and stop early while the model still improves. Remove MetricDirection (Auto takes the direction from the metric) or set it to Direction.{4}.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0029");
+
         public static readonly DiagnosticDescriptor FineTuningNotReferenced = new DiagnosticDescriptor(
             id: "AT0028",
             title: "[FineTune] needs the Attune.FineTuning package",

@@ -45,6 +45,7 @@ namespace Attune.Generator.FineTune
             {
                 diagnostics.Add(DiagnosticDescriptors.CustomMetricDirection, options.Arguments.ArgumentLocation("Metric"), options.Arguments.String("CustomMetric") ?? "the custom metric");
             }
+            CheckDirection(type, options, diagnostics);
 
             var fields = FieldRulesParser.Parse(type, known, LocationInfo.From(attributeSyntax?.Name), (int)options.Number("Epochs"), diagnostics, cancellationToken);
 
@@ -73,6 +74,25 @@ namespace Attune.Generator.FineTune
         /// does not resolve (the compiler reports that). <paramref name="inputType"/> is the fully qualified TInput, or
         /// null for a <c>Tensor</c> input (the shape with in-memory tensor overloads).
         /// </summary>
+        /// <summary>AT0029: an explicit MetricDirection that contradicts a built-in metric (minimizing accuracy,
+        /// maximizing a loss). A warning, not an error: the metric is a fact, but a test may want the worst epoch.</summary>
+        private static void CheckDirection(INamedTypeSymbol type, ParsedOptions options, DiagnosticBag diagnostics)
+        {
+            if (!options.EnumMembers.TryGetValue("Metric", out var metric) || !options.EnumMembers.TryGetValue("MetricDirection", out var direction)
+                || metric is null || direction is null)
+                return;
+            string? better = metric switch
+            {
+                "Accuracy" or "MacroF1" or "R2" => "Maximize",
+                "Mse" or "Mae" or "Loss" => "Minimize",
+                _ => null,
+            };
+            if (better is null || direction == "Auto" || direction == better)
+                return;
+            diagnostics.Add(DiagnosticDescriptors.DirectionContradictsMetric, options.Arguments.ArgumentLocation("MetricDirection"),
+                direction, type.Name, metric, better == "Maximize" ? "larger" : "smaller", better);
+        }
+
         private static bool CheckModule(INamedTypeSymbol type, KnownTypes known, LocationInfo? identifier, DiagnosticBag diagnostics, out string? inputType)
         {
             inputType = null;
