@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -65,20 +66,8 @@ internal sealed record ResumeHeader(
         for (int i = Count(r); i > 0; i--) options.Add((r.ReadString(), r.ReadString()));
         int plan = Count(r);
         for (int i = plan; i > 0; i--) r.ReadString();
-        int completed = r.ReadInt32();
-        long step = r.ReadInt64();
-        double bestMetric = r.ReadDouble();
-        int bestEpoch = r.ReadInt32();
-        int badEpochs = r.ReadInt32();
-        int ended = r.ReadInt32();
-        var epochs = new List<EpochRow>();
-        for (int i = Count(r); i > 0; i--)
-            epochs.Add(new EpochRow(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), TimeSpan.FromTicks(r.ReadInt64())));
-        var unfrozen = new List<string>();
-        for (int i = Count(r); i > 0; i--) unfrozen.Add(r.ReadString());
-        long nonFinite = version >= 2 ? r.ReadInt64() : 0;
-        if (version >= 2) r.ReadInt32(); // non-finite steps in a row: the trainer's guard, not a fact of the run
-        string? message = version >= 3 && r.ReadBoolean() ? r.ReadString() : null;
+        var (completed, step, bestMetric, bestEpoch, badEpochs, ended, stored, unfrozen, nonFinite, _, message) = ResumeStateFormat.Read(r, version);
+        var epochs = stored.Select(e => new EpochRow(e.Epoch, e.TrainLoss, e.ValidationLoss, e.Metric, e.LearningRate, e.Steps, e.Duration)).ToList();
         return new ResumeHeader(version, true, model, options, plan, completed, step, bestMetric, bestEpoch, badEpochs,
             ended < 0 ? null : ended < StopReasons.Length ? StopReasons[ended] : "reason " + ended.ToString(CultureInfo.InvariantCulture),
             epochs, unfrozen, nonFinite, message);
@@ -116,10 +105,5 @@ internal sealed record ResumeHeader(
         return end.AsSpan().SequenceEqual(End) ? null : "it does not end with the resume file's end marker";
     }
 
-    private static int Count(BinaryReader r)
-    {
-        int n = r.ReadInt32();
-        if (n < 0 || n > 10_000_000) throw new InvalidDataException($"it holds a list of {n} entries; expected between 0 and 10,000,000");
-        return n;
-    }
+    private static int Count(BinaryReader r) => ResumeStateFormat.Count(r);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -198,20 +199,8 @@ internal static class ResumeCheckpoint
 
     private static IReadOnlyList<string> ReadState(BinaryReader r, int version, TrainerState state)
     {
-        int completed = r.ReadInt32();
-        long step = r.ReadInt64();
-        double bestMetric = r.ReadDouble();
-        int bestEpoch = r.ReadInt32();
-        int badEpochs = r.ReadInt32();
-        int ended = r.ReadInt32();
-        var epochs = new List<EpochResult>();
-        for (int i = Count(r); i > 0; i--)
-            epochs.Add(new EpochResult(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), TimeSpan.FromTicks(r.ReadInt64())));
-        var unfrozen = new List<string>();
-        for (int i = Count(r); i > 0; i--) unfrozen.Add(r.ReadString());
-        long nonFinite = version >= 2 ? r.ReadInt64() : 0;
-        int nonFiniteInARow = version >= 2 ? r.ReadInt32() : 0;
-        string? stopMessage = version >= 3 && r.ReadBoolean() ? r.ReadString() : null;
+        var (completed, step, bestMetric, bestEpoch, badEpochs, ended, stored, unfrozen, nonFinite, nonFiniteInARow, stopMessage) = ResumeStateFormat.Read(r, version);
+        var epochs = stored.Select(e => new EpochResult(e.Epoch, e.TrainLoss, e.ValidationLoss, e.Metric, e.LearningRate, e.Steps, e.Duration)).ToList();
         if (completed < 0 || epochs.Count != completed || bestEpoch < 0 || bestEpoch > completed || badEpochs < 0 || step < 0 || ended < -1 || ended > (int)StopReason.StoppedByCallback
             || nonFinite < 0 || nonFinite > step || nonFiniteInARow < 0 || nonFiniteInARow > nonFinite)
             throw new InvalidDataException(string.Format(CultureInfo.InvariantCulture,
@@ -231,12 +220,7 @@ internal static class ResumeCheckpoint
         return unfrozen;
     }
 
-    private static int Count(BinaryReader r)
-    {
-        int n = r.ReadInt32();
-        if (n < 0 || n > 10_000_000) throw new InvalidDataException($"it holds a list of {n} entries; expected between 0 and 10,000,000");
-        return n;
-    }
+    private static int Count(BinaryReader r) => ResumeStateFormat.Count(r);
 
     private static void WriteGenerator(BinaryWriter w, Generator? generator)
     {
