@@ -40,9 +40,7 @@ internal sealed record ResumeHeader(
 {
     public const string FileName = "resume.bin";
     public const int NewestVersion = 3;
-    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("ATTUNE-RESUME\n");
-    private static readonly byte[] End = Encoding.ASCII.GetBytes("END");
-    private const int HashLength = 32;
+    private static byte[] Magic => ResumeFileFormat.Magic;
 
     /// <summary>Names of Attune.FineTuning's StopReason values, by number.</summary>
     private static readonly string[] StopReasons = ["completed", "early-stopped", "cancelled", "pruned", "stopped by a callback"];
@@ -52,7 +50,7 @@ internal sealed record ResumeHeader(
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         // The hash first, as the trainer does: a torn file's counters would be believed otherwise.
-        string? damage = CheckHash(stream);
+        string? damage = ResumeFileFormat.Damage(stream);
         if (damage is not null) throw new InvalidDataException(damage);
         stream.Position = 0;
         using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
@@ -66,7 +64,7 @@ internal sealed record ResumeHeader(
         for (int i = Count(r); i > 0; i--) options.Add((r.ReadString(), r.ReadString()));
         int plan = Count(r);
         for (int i = plan; i > 0; i--) r.ReadString();
-        var (completed, step, bestMetric, bestEpoch, badEpochs, ended, stored, unfrozen, nonFinite, _, message) = ResumeStateFormat.Read(r, version);
+        var (completed, step, bestMetric, bestEpoch, badEpochs, ended, stored, unfrozen, nonFinite, _, message) = ResumeFileFormat.Read(r, version);
         var epochs = stored.Select(e => new EpochRow(e.Epoch, e.TrainLoss, e.ValidationLoss, e.Metric, e.LearningRate, e.Steps, e.Duration)).ToList();
         return new ResumeHeader(version, true, model, options, plan, completed, step, bestMetric, bestEpoch, badEpochs,
             ended < 0 ? null : ended < StopReasons.Length ? StopReasons[ended] : "reason " + ended.ToString(CultureInfo.InvariantCulture),
@@ -80,30 +78,6 @@ internal sealed record ResumeHeader(
         return null;
     }
 
-    private static string? CheckHash(FileStream stream)
-    {
-        long length = stream.Length;
-        if (length < Magic.Length + sizeof(int) + End.Length + HashLength)
-            return string.Format(CultureInfo.InvariantCulture, "it is {0} bytes long, shorter than any resume file: it was cut short", length);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 16];
-        long left = length - HashLength;
-        while (left > 0)
-        {
-            int n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-            if (n <= 0) throw new EndOfStreamException();
-            hash.AppendData(buffer, 0, n);
-            left -= n;
-        }
-        var expected = new byte[HashLength];
-        stream.ReadExactly(expected);
-        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(expected))
-            return "its SHA-256 does not match the one written with it: the file was cut short or changed after it was written";
-        stream.Position = length - HashLength - End.Length;
-        var end = new byte[End.Length];
-        stream.ReadExactly(end);
-        return end.AsSpan().SequenceEqual(End) ? null : "it does not end with the resume file's end marker";
-    }
 
-    private static int Count(BinaryReader r) => ResumeStateFormat.Count(r);
+    private static int Count(BinaryReader r) => ResumeFileFormat.Count(r);
 }

@@ -32,9 +32,9 @@ internal static class ResumeCheckpoint
     /// <summary>2 adds the non-finite step counters; 3 adds the stop message (<see cref="TrainerState.StopMessage"/>).
     /// Files of versions 1 and 2 are still read: their missing fields as zero or null.</summary>
     private const int FormatVersion = 3;
-    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("ATTUNE-RESUME\n");
-    private static readonly byte[] End = Encoding.ASCII.GetBytes("END");
-    private const int HashLength = 32;
+    private static byte[] Magic => ResumeFileFormat.Magic;
+    private static byte[] End => ResumeFileFormat.End;
+    private const int HashLength = ResumeFileFormat.HashLength;
 
     public static void Write(string path, RunFingerprint fingerprint, TrainerState state, nn.Module model, BestWeights best,
         optim.Optimizer optimizer, Generator? shuffle)
@@ -125,30 +125,7 @@ internal static class ResumeCheckpoint
 
     private static void VerifyHash(string path, FileStream stream)
     {
-        long length = stream.Length;
-        long minimum = Magic.Length + sizeof(int) + End.Length + HashLength;
-        if (length < minimum)
-            throw Corrupt(path, string.Format(CultureInfo.InvariantCulture, "it is {0} bytes long, shorter than the smallest resume file ({1} bytes): it was cut short", length, minimum), null);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 16];
-        long left = length - HashLength;
-        while (left > 0)
-        {
-            int n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-            if (n <= 0) throw new EndOfStreamException();
-            hash.AppendData(buffer, 0, n);
-            left -= n;
-        }
-        var expected = new byte[HashLength];
-        stream.ReadExactly(expected);
-        var actual = hash.GetHashAndReset();
-        if (!actual.AsSpan().SequenceEqual(expected))
-            throw Corrupt(path, "its SHA-256 does not match the one written with it: the file was cut short or changed after it was written", null);
-        stream.Position = length - HashLength - End.Length;
-        var end = new byte[End.Length];
-        stream.ReadExactly(end);
-        if (!end.AsSpan().SequenceEqual(End))
-            throw Corrupt(path, "it does not end with the resume file's end marker", null);
+        if (ResumeFileFormat.Damage(stream) is { } damage) throw Corrupt(path, damage, null);
     }
 
     private static ResumeException Corrupt(string path, string why, Exception? inner)
@@ -199,7 +176,7 @@ internal static class ResumeCheckpoint
 
     private static IReadOnlyList<string> ReadState(BinaryReader r, int version, TrainerState state)
     {
-        var (completed, step, bestMetric, bestEpoch, badEpochs, ended, stored, unfrozen, nonFinite, nonFiniteInARow, stopMessage) = ResumeStateFormat.Read(r, version);
+        var (completed, step, bestMetric, bestEpoch, badEpochs, ended, stored, unfrozen, nonFinite, nonFiniteInARow, stopMessage) = ResumeFileFormat.Read(r, version);
         var epochs = stored.Select(e => new EpochResult(e.Epoch, e.TrainLoss, e.ValidationLoss, e.Metric, e.LearningRate, e.Steps, e.Duration)).ToList();
         if (completed < 0 || epochs.Count != completed || bestEpoch < 0 || bestEpoch > completed || badEpochs < 0 || step < 0 || ended < -1 || ended > (int)StopReason.StoppedByCallback
             || nonFinite < 0 || nonFinite > step || nonFiniteInARow < 0 || nonFiniteInARow > nonFinite)
@@ -220,7 +197,7 @@ internal static class ResumeCheckpoint
         return unfrozen;
     }
 
-    private static int Count(BinaryReader r) => ResumeStateFormat.Count(r);
+    private static int Count(BinaryReader r) => ResumeFileFormat.Count(r);
 
     private static void WriteGenerator(BinaryWriter w, Generator? generator)
     {
