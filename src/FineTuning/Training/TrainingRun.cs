@@ -82,7 +82,7 @@ internal static class TrainingRun
             // After seeding and building the optimizer, so that a resumed run overwrites exactly the state a fresh run starts from.
             var resume = ResumeSession.Open(model, plan, groups, options, train.Count, freezes, best, optimizer, shuffle, logger, state);
             var checkpoints = options.CheckpointDirectory is { } dir ? new Checkpoints(dir, plan.ModelName, options.Metric, options.EffectiveDirection) : null;
-            callbacks = BuiltInCallbacks.Create(options, model, logger, checkpoints, TensorBoardLog.Open(options, groups.Groups, controllers), progress, trial);
+            callbacks = BuiltInCallbacks.Create(options, model, logger, checkpoints, TensorBoardLog.Open(options, groups.Groups, controllers), progress, trial, groups.Groups);
             var optimization = new Optimization(optimizer, controllers, baseRates, schedule, groups, options.MaxGradNorm, options.LearningRate);
             var run = new TrainingLoop<TInput>(model, plan, train, validation, options, logger, cancellationToken,
                 new LossParts(loss, lossIsFloat32, createMetric), optimization, state, callbacks, best, shuffle, freezes, resume, checkpoints);
