@@ -3,7 +3,7 @@ using Attune.Search;
 namespace Attune.Reports.Tests;
 
 /// <summary>The run report from a run record written with the format's writer (the one Attune.FineTuning uses).</summary>
-public class RunReportTests
+public class RunReportTests(ITestOutputHelper output)
 {
     /// <summary>A 6-epoch run of 40 steps an epoch: warm-up then linear decay, a skipped step, early-stopped after epoch 6
     /// with the best at epoch 4, and two parameter groups.</summary>
@@ -46,6 +46,30 @@ public class RunReportTests
         RunReport.Write(dir.File("run"), dir.File("run.html"));
         string text = File.ReadAllText(dir.File("run.html"));
         foreach (var id in new[] { "\"step-loss\"", "\"epoch-metric\"", "\"learning-rate\"", "\"epochs\"", "\"groups\"", "EarlyStopped" }) Assert.Contains(id, text);
+    }
+
+    [Fact]
+    public void A_recorded_step_costs_microseconds_in_memory_and_the_file_is_written_once_per_flush()
+    {
+        // What the fine-tune loop pays per step for the record: one JSON line into memory; the file is touched per epoch.
+        using var dir = new TempDir();
+        var writer = new RunRecordWriter(dir.Path);
+        writer.Start("m", "Accuracy", Direction.Maximize, 1, 200_000, []);
+        for (int i = 1; i <= 10_000; i++) writer.Step(i, 1, 0.5, 1e-3, false); // warm-up
+        writer.Flush();
+        long flushed = new FileInfo(writer.Path).Length;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 10_001; i <= 210_000; i++) writer.Step(i, 1, 0.5 / i, 1e-3 * i / 210_000, false);
+        var stepping = clock.Elapsed;
+        long before = new FileInfo(writer.Path).Length;
+        Assert.Equal(flushed, before); // 200,000 steps and the file not touched
+        clock.Restart();
+        writer.Flush();
+        var flushing = clock.Elapsed;
+        double perStep = stepping.TotalMilliseconds * 1000 / 200_000;
+        output.WriteLine($"run record: {perStep:0.000} µs a step in memory, {flushing.TotalMilliseconds:0.0} ms to append 200,000 steps ({(new FileInfo(writer.Path).Length - before) / 1024} KiB)");
+        Assert.True(perStep < 5, $"{perStep} µs a step");
+        Assert.Equal(210_000, RunRecordReader.Read(dir.Path).Steps.Count);
     }
 
     [Fact]
