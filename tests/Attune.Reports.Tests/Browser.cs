@@ -5,7 +5,11 @@ namespace Attune.Reports.Tests;
 
 /// <summary>What a page did in the browser: console errors, page errors, requests that left the file, each chart's
 /// drawn content, and how long it took to be ready.</summary>
-internal sealed record PageCheck(List<string> Errors, List<string> Requests, List<ChartState> Charts, TimeSpan Ready, string Screenshot);
+internal sealed record PageCheck(List<string> Errors, List<string> Requests, List<ChartState> Charts, TimeSpan Ready, string Screenshot, TableState Table);
+
+/// <summary>The page's first table: rows in the DOM, its pager's text, and what clicking its third heading did (time,
+/// that column's first values afterwards).</summary>
+internal sealed record TableState(int RowsInDom, string Pager, double SortMs, double[] SortedColumn);
 
 /// <summary>One chart container after drawing: plotly's traces in it, its SVG layers, its WebGL canvases (drawn size).</summary>
 internal sealed record ChartState(string Id, int Traces, int Svg, int DrawnCanvases, int SvgMarks);
@@ -64,6 +68,19 @@ internal static class Browser
             """);
         string shot = Path.Combine(Artifacts.Directory, screenshotName);
         await page.ScreenshotAsync(shot, new ScreenshotOptions { FullPage = fullPage });
-        return new PageCheck(errors, requests, charts.ToList(), ready, shot);
+        // After the screenshot, so the picture shows the table as it opens.
+        var table = await page.EvaluateFunctionAsync<TableState>("""
+            () => {
+              const t = document.querySelector('main table:not(.facts)');
+              const rows = t.querySelectorAll('tbody tr').length;
+              const pager = (t.closest('section').querySelector('.pager span') || {}).textContent || '';
+              const start = performance.now();
+              t.querySelectorAll('thead th')[2].click();
+              const sortMs = performance.now() - start;
+              const sorted = Array.from(t.querySelectorAll('tbody tr')).slice(0, 10).map(r => parseFloat(r.children[2].textContent));
+              return { rowsInDom: rows, pager: pager, sortMs: sortMs, sortedColumn: sorted };
+            }
+            """);
+        return new PageCheck(errors, requests, charts.ToList(), ready, shot, table);
     }
 }

@@ -22,6 +22,9 @@ public class BrowserTests(ITestOutputHelper output)
             Assert.True(c.Svg > 0, $"{c.Id}: no SVG layer");
             Assert.True(c.DrawnCanvases > 0 || c.SvgMarks > 0, $"{c.Id}: neither a drawn WebGL canvas nor SVG marks ({c})");
         }
+        // The first table sorts on a click (ascending, blanks last) and holds at most one page of rows.
+        Assert.InRange(check.Table.RowsInDom, 1, 50);
+        Assert.Equal(check.Table.SortedColumn.Order(), check.Table.SortedColumn);
     }
 
     [SkippableFact]
@@ -79,10 +82,14 @@ public class BrowserTests(ITestOutputHelper output)
 
         var check = await Browser.Open(html, "study-report-10000.png", timeoutMs: 180_000, fullPage: false);
         long size = new FileInfo(html).Length;
+        output.WriteLine($"10,000 trials: table {check.Table.Pager}, {check.Table.RowsInDom} rows in the DOM, sorted by value in {check.Table.SortMs:0} ms");
         output.WriteLine($"10,000 trials ({result.Trials.Count} stored, {result.Trials.Count(t => t.State == TrialState.Pruned)} pruned): " +
             $"file {size / 1024.0 / 1024.0:0.0} MiB, written in {writeTime.TotalMilliseconds:0} ms, ready in Chromium in {check.Ready.TotalMilliseconds:0} ms (sweep took {sweepTime.TotalSeconds:0.0} s)");
         AssertRendered(check, "history", "importance", "parallel", "slices", "intermediate");
         Assert.True(size < 40L * 1024 * 1024, $"the page is {size} bytes");
         Assert.True(check.Ready < TimeSpan.FromSeconds(60), $"drawing took {check.Ready}");
+        Assert.Equal(50, check.Table.RowsInDom);
+        Assert.Contains("of 10000", check.Table.Pager);
+        Assert.True(check.Table.SortMs < 2000, $"sorting 10,000 rows took {check.Table.SortMs} ms");
     }
 }
