@@ -27,12 +27,17 @@ public class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
         var transformers = Entries("Attune.Transformers");
         Assert.Contains("lib/net8.0/Attune.Transformers.dll", transformers);
         Assert.DoesNotContain(transformers, e => e.EndsWith("Attune.FineTuning.dll"));
+        var reports = Entries("Attune.Reports");
+        Assert.Contains("lib/net8.0/Attune.Reports.dll", reports);
+        Assert.DoesNotContain(reports, e => e.EndsWith("Attune.Search.dll") || e.EndsWith("Attune.FineTuning.dll"));
 
         // What each package depends on, from its .nuspec: the search side names no model or database package.
         Assert.Equal(["Attune.Attributes", "Microsoft.Data.Sqlite", "Microsoft.Extensions.Logging.Abstractions"], Dependencies("Attune.Search"));
         Assert.Equal(["Attune.Search", "Npgsql"], Dependencies("Attune.Search.PostgreSql"));
         Assert.Equal(["Attune.Search", "Microsoft.Extensions.Logging.Abstractions", "TorchSharp"], Dependencies("Attune.FineTuning"));
         Assert.Contains("Attune.FineTuning", Dependencies("Attune.Transformers"));
+        // Reports read studies and run records through Attune.Search: no TorchSharp, so a sweep-only user can have them.
+        Assert.Equal(["Attune.Search", "Plotly.NET"], Dependencies("Attune.Reports"));
     }
 
     [Fact]
@@ -109,7 +114,7 @@ public class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
 
         // Nothing of a model in the restore graph or the output folder.
         string assets = File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json"));
-        foreach (var absent in new[] { "TorchSharp", "libtorch", "SkiaSharp", "Npgsql", "Google.Protobuf", "Attune.FineTuning" })
+        foreach (var absent in new[] { "TorchSharp", "libtorch", "SkiaSharp", "Npgsql", "Google.Protobuf", "Attune.FineTuning", "Plotly.NET", "FSharp.Core" })
             Assert.DoesNotContain($"\"{absent}", assets, StringComparison.OrdinalIgnoreCase);
         var output = Path.Combine(consumer, "bin", "Release", "net10.0");
         var files = Directory.GetFiles(output, "*", SearchOption.AllDirectories);
@@ -235,7 +240,8 @@ public sealed class PackedFeed : IDisposable
     private static readonly string[] Projects =
     [
         "src/Attributes/Attune.Attributes.csproj", "src/Search/Attune.Search.csproj", "src/Search.PostgreSql/Attune.Search.PostgreSql.csproj",
-        "src/FineTuning/Attune.FineTuning.csproj", "src/Transformers/Attune.Transformers.csproj", "src/Cli/Attune.Cli.csproj",
+        "src/FineTuning/Attune.FineTuning.csproj", "src/Transformers/Attune.Transformers.csproj", "src/Reports/Attune.Reports.csproj",
+        "src/Cli/Attune.Cli.csproj",
     ];
 
     private readonly string work = Repo.NewTempDirectory("pack");

@@ -229,10 +229,10 @@ public class CallbackTests
     [Fact]
     public void Without_progress_TensorBoard_or_user_callbacks_a_step_has_no_hook_to_call()
     {
-        // The step path's whole cost then is one null check (the benchmark's configuration).
-        var none = BuiltInCallbacks.Create(new FineTuneOptions { Patience = 2 }, new TinyNet(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null, null, null, new Observer(_ => false));
+        // The step path's whole cost then is one null check (the benchmark's configuration; no CheckpointDirectory, so no run record either).
+        var none = BuiltInCallbacks.Create(new FineTuneOptions { Patience = 2 }, new TinyNet(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null, null, null, new Observer(_ => false), []);
         Assert.Null(none.StepHooks);
-        var user = BuiltInCallbacks.Create(new FineTuneOptions { Callbacks = [new StopAfterSteps(1)] }, new TinyNet(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null, null, null, null);
+        var user = BuiltInCallbacks.Create(new FineTuneOptions { Callbacks = [new StopAfterSteps(1)] }, new TinyNet(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null, null, null, null, []);
         Assert.NotNull(user.StepHooks);
     }
 

@@ -20,7 +20,7 @@ public class CheckpointTests
         Assert.Equal(Path.Combine(dir.Path, "best.bin"), report.BestCheckpoint);
         Assert.Equal(Path.Combine(dir.Path, "last.bin"), report.LastCheckpoint);
         Assert.True(File.Exists(report.LastCheckpoint));
-        Assert.Equal(new[] { "best.bin", "best.json", "last.bin", "last.json", "resume.bin" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "best.bin", "best.json", "last.bin", "last.json", "resume.bin", "run.jsonl" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "best.json")));
         Assert.Equal(report.BestEpoch, json.RootElement.GetProperty("epoch").GetInt32());

@@ -51,7 +51,7 @@ public class KillAndResumeTests(ITestOutputHelper output)
             Assert.True(File.Exists(Path.Combine(checkpoints, "resume.bin")), "killed before its first resume checkpoint: " + name);
             // Only whole checkpoints under their own names (a write the kill cut short is a hidden .tmp file, never one of these).
             Assert.DoesNotContain(Directory.GetFiles(checkpoints), f => !f.EndsWith(".tmp", StringComparison.Ordinal)
-                && !new[] { "best.bin", "best.json", "last.bin", "last.json", "resume.bin" }.Contains(Path.GetFileName(f)));
+                && !new[] { "best.bin", "best.json", "last.bin", "last.json", "resume.bin", "run.jsonl" }.Contains(Path.GetFileName(f)));
 
             var (resumedCode, resumedLines) = Run(checkpoints, result, resume: true, delayMs: 0, killWhen: null);
             Assert.Equal(0, resumedCode);

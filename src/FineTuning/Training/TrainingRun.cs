@@ -84,7 +84,7 @@ internal static class TrainingRun
             var checkpoints = options.CheckpointDirectory is { } dir ? new Checkpoints(dir, plan.ModelName, options.Metric, options.EffectiveDirection) : null;
             // A sweep's trials stay quiet: the sweep shows its own progress, and many runs' lines would interleave.
             progress ??= options.ConsoleProgress && trial is null ? new ConsoleProgress(ShortName(plan.ModelName)) : null;
-            callbacks = BuiltInCallbacks.Create(options, model, logger, checkpoints, TensorBoardLog.Open(options, groups.Groups, controllers), progress, trial);
+            callbacks = BuiltInCallbacks.Create(options, model, logger, checkpoints, TensorBoardLog.Open(options, groups.Groups, controllers), progress, trial, groups.Groups);
             var optimization = new Optimization(optimizer, controllers, baseRates, schedule, groups, options.MaxGradNorm, options.LearningRate);
             var run = new TrainingLoop<TInput>(model, plan, train, validation, options, logger, cancellationToken,
                 new LossParts(loss, lossIsFloat32, createMetric), optimization, state, callbacks, best, shuffle, freezes, resume, checkpoints);
