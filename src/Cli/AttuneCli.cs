@@ -64,7 +64,7 @@ public static class AttuneCli
 
     private static RootCommand Build(CliContext cli)
     {
-        var root = new RootCommand("Attune: inspect, export and delete sweep studies (SQLite or PostgreSQL) and fine-tune checkpoint directories.");
+        var root = new RootCommand("Attune: inspect, export, report and delete sweep studies (SQLite or PostgreSQL) and fine-tune checkpoint directories.");
         root.Options.Add(StorageOption.Create());
         root.Subcommands.Add(StudiesCommand.Create(cli));
         root.Subcommands.Add(ShowCommand.Create(cli));
@@ -72,6 +72,7 @@ public static class AttuneCli
         root.Subcommands.Add(ExportCommand.Create(cli));
         root.Subcommands.Add(DeleteCommand.Create(cli));
         root.Subcommands.Add(RunCommand.Create(cli));
+        root.Subcommands.Add(ReportCommand.Create(cli));
         return root;
     }
 }

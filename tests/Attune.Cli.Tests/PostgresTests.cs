@@ -80,6 +80,16 @@ public sealed class PostgresTests
             var csv = await Run("export", "demo", "--format", "csv");
             Assert.Equal(demo.Trials.Count + 1, csv.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
 
+            string html = Path.Combine(Path.GetTempPath(), $"attune-cli-pg-{Guid.NewGuid():N}.html");
+            try
+            {
+                var report = await Run("report", "demo", "-o", html);
+                Assert.True(report.Code == 0, report.ToString());
+                Assert.Contains($"Wrote the report of study 'demo' ({demo.Trials.Count} trials, {location}) to {html}.", report.Out);
+                Assert.Contains("<html", File.ReadAllText(html));
+            }
+            finally { File.Delete(html); }
+
             var missing = await Run("show", "nope");
             Assert.Equal(1, missing.Code);
             Assert.Contains($"No study named 'nope' in {location}", missing.Err);
