@@ -114,7 +114,7 @@ namespace Attune.SweepBench
             string? file = storageName == "sqlite" ? Path.Combine(Path.GetTempPath(), $"attune-sweepbench-{Guid.NewGuid():N}.db") : null;
             IStudyStorage storage = file is null ? new InMemoryStudyStorage() : new SqliteStudyStorage(file);
             var sampler = Samplers.Create(samplerName == "tpe" ? Sampler.Tpe : Sampler.Random);
-            var options = new SweepOptions { Trials = trials, Direction = Direction.Minimize, Seed = 1, StudyName = "overhead" };
+            var options = new SweepOptions { Trials = trials, Direction = Direction.Minimize, Seed = 1, StudyName = "overhead", ConsoleProgress = false };
             GC.Collect();
             GC.WaitForPendingFinalizers();
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;

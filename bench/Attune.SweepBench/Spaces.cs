@@ -16,7 +16,7 @@ public sealed record OverheadSpace(double X, double Y, double Lr, int N, string 
         new ParameterSpec("act", ParameterKind.Categorical, Choices: Acts),
     ]);
 
-    public static SweepOptions DefaultSweepOptions { get; } = new() { Direction = Direction.Minimize };
+    public static SweepOptions DefaultSweepOptions { get; } = new() { Direction = Direction.Minimize, ConsoleProgress = false };
 
     public static OverheadSpace Decode(IReadOnlyList<double> v) => new(v[0], v[1], v[2], (int)v[3], Acts[(int)v[4]]);
 
