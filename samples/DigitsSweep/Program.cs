@@ -9,6 +9,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Attune;
 using Attune.FineTuning;
+using Attune.Reports;
 using Attune.Search;
 using Digits;
 using DigitsSweep;
@@ -77,9 +78,10 @@ var (defaultAccuracy, defaultValidation) = HeldOut(defaults);
 int complete = sweep.Trials.Count(t => t.State == TrialState.Complete);
 int prunedNow = sweep.Trials.Count(t => t.State == TrialState.Pruned);
 int failedNow = sweep.Trials.Count(t => t.State == TrialState.Failed);
-string csv = Path.ChangeExtension(studyFile, ".csv"), json = Path.ChangeExtension(studyFile, ".json");
+string csv = Path.ChangeExtension(studyFile, ".csv"), json = Path.ChangeExtension(studyFile, ".json"), html = Path.ChangeExtension(studyFile, ".html");
 sweep.ExportCsv(csv);
 sweep.ExportJson(json);
+sweep.WriteReport(html, options.Storage);   // the study in a browser: history, importances, ASHA's pruning, every trial
 
 Console.WriteLine();
 Console.WriteLine($"Study {sweep.StudyName}: {sweep.Trials.Count} trials ({complete} complete, {prunedNow} pruned, {failedNow} failed); {sampled.Count} run now in {watch.Elapsed.TotalSeconds:F1} s.");
@@ -87,7 +89,7 @@ Console.WriteLine($"Best trial #{best.Number} (validation accuracy {best.Value:P
 Console.WriteLine($"Held-out accuracy on {task.HeldOutCount} images of digits 5-9:");
 Console.WriteLine($"  best swept recipe      {bestAccuracy,7:P1}   (validation {bestValidation:P1} when retrained)");
 Console.WriteLine($"  hand-picked defaults   {defaultAccuracy,7:P1}   (validation {defaultValidation:P1}): {defaults}");
-Console.WriteLine($"Exported {csv} and {json}");
+Console.WriteLine($"Exported {csv} and {json}; the report (open it in a browser): {html}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"SWEEP best_accuracy={bestAccuracy:F4} default_accuracy={defaultAccuracy:F4} complete={complete} pruned={prunedNow} failed={failedNow}"));
 

@@ -31,6 +31,8 @@ public class SweepSampleTests
             string study = Path.Combine(work, ".attune", "digits-sweep", "study.db");
             Assert.True(File.Exists(study), $"Expected the study file {study}.");
             Assert.Contains("new study", output);
+            string report = Path.ChangeExtension(study, ".html");
+            Assert.True(File.Exists(report) && new FileInfo(report).Length > 100_000, $"Expected the study report {report}.\n{output}");
             var firstNumbers = TrialNumbers(Path.Combine(work, ".attune", "digits-sweep", "study.json"));
             Assert.Equal(Enumerable.Range(0, first.Complete + first.Pruned + first.Failed), firstNumbers);
 
