@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Attune;
 using Attune.FineTuning;
+using Attune.Reports;
 using Digits;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -46,6 +47,10 @@ var load = fineTuned.LoadPretrained(pretrainedFile, skip: new[] { "head" });  //
 Console.WriteLine($"Loaded {load.Loaded.Count} pretrained tensors; skipped {string.Join(", ", load.Skipped)}.");
 var fineTuneReport = fineTuned.RunFineTune(trainSet, validationSet, progress: new ConsoleProgress("fine-tune 5-9"));
 fineTuneWatch.Stop();
+// The model's CheckpointDirectory keeps the best and last weights and the run record (run.jsonl) the HTML report draws:
+// loss, metric and learning rate per step and epoch, the best epoch, why it stopped, the parameter groups.
+string runReport = Path.Combine(work, "fine-tune.html");
+RunReport.Write(DigitClassifier.FineTuneDefaults.CheckpointDirectory!, runReport);
 
 var scratchWatch = Stopwatch.StartNew();
 using var scratch = new ScratchClassifier(classes: 5);
@@ -58,7 +63,7 @@ Console.WriteLine();
 Console.WriteLine($"Held-out accuracy on {task.HeldOutCount} images of digits 5-9 ({shots} training examples per class):");
 Console.WriteLine($"  fine-tuned (pretrained; first layer frozen)      {fineTunedAccuracy,7:P1}   {fineTuneWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {fineTuneReport.BestEpoch}, {fineTuneReport.StopReason}, {fineTuneReport.TrainableParameters} trainable / {fineTuneReport.FrozenParameters} frozen parameters");
 Console.WriteLine($"  from scratch (same network, same examples)        {scratchAccuracy,7:P1}   {scratchWatch.Elapsed.TotalSeconds,5:F1} s   best epoch {scratchReport.BestEpoch}, {scratchReport.StopReason}");
-Console.WriteLine($"Best fine-tuned weights: {fineTuneReport.BestCheckpoint}");
+Console.WriteLine($"Best fine-tuned weights: {fineTuneReport.BestCheckpoint}; the run's report (open it in a browser): {runReport}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT fine_tuned_accuracy={fineTunedAccuracy:F4} scratch_accuracy={scratchAccuracy:F4}"));
 
 int ArgValue(string name, int fallback)

@@ -31,6 +31,10 @@ public class SampleTests
             // Visible progress and the checkpoint it promises.
             Assert.Contains("fine-tune 5-9 epoch", output);           // Attune.ConsoleProgress
             Assert.True(File.Exists(Path.Combine(work, ".attune", "digits", "fine-tune", "best.bin")), "Expected the best checkpoint to be written.");
+            // The run record beside the checkpoints, and the run's HTML report drawn from it.
+            Assert.True(File.Exists(Path.Combine(work, ".attune", "digits", "fine-tune", "run.jsonl")), "Expected the run record run.jsonl.");
+            string report = Path.Combine(work, ".attune", "digits", "fine-tune.html");
+            Assert.True(File.Exists(report) && new FileInfo(report).Length > 100_000, $"Expected the run's report {report}.\n{output}");
         }
         finally
         {
