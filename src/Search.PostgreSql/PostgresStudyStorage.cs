@@ -29,7 +29,7 @@ namespace Attune.Search.PostgreSql;
 public sealed class PostgresStudyStorage : IStudyStorage
 {
     /// <summary>The schema this version reads and writes; a database with a newer one is refused.</summary>
-    internal const int SchemaVersion = 2;
+    internal const int SchemaVersion = 3;
 
     /// <summary>The DDL that creates the schema (version <see cref="SchemaVersion"/>), for an administrator to run
     /// once; idempotent.</summary>
@@ -68,7 +68,10 @@ public sealed class PostgresStudyStorage : IStudyStorage
             step integer NOT NULL,
             value double precision,
             PRIMARY KEY (trial_id, step));
-        INSERT INTO schema_version(version) SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
+        CREATE TABLE IF NOT EXISTS study_settings (
+            study_id bigint PRIMARY KEY REFERENCES studies(id) ON DELETE CASCADE,
+            settings text NOT NULL);
+        INSERT INTO schema_version(version) SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
         """;
 
     /// <summary>Schema version 1 to 2, in place, for an administrator where workers may not ALTER the tables (Attune
@@ -84,6 +87,16 @@ public sealed class PostgresStudyStorage : IStudyStorage
               GROUP BY b.id) a
         WHERE t.id = a.id;
         UPDATE schema_version SET version = 2;
+        """;
+
+    /// <summary>Schema version 2 to 3, in place, for an administrator where workers may not create tables (Attune runs
+    /// it itself when it may): a table for the sampler, pruner and seed each study was created with, so a rerun with
+    /// others is told.</summary>
+    public const string MigrateVersion2Sql = """
+        CREATE TABLE IF NOT EXISTS study_settings (
+            study_id bigint PRIMARY KEY REFERENCES studies(id) ON DELETE CASCADE,
+            settings text NOT NULL);
+        UPDATE schema_version SET version = 3;
         """;
 
     private const string TrialColumns = "t.id, t.number, t.state, t.value, t.values_json, t.started, t.finished, t.heartbeat, t.error, t.updated_seq, t.failure, t.retry_of";
@@ -163,18 +176,20 @@ public sealed class PostgresStudyStorage : IStudyStorage
                     "Ask an administrator to create them once (PostgresStudyStorage.SchemaSql; see docs/postgresql.md), or grant CREATE on the schema.", e);
             }
         }
-        else if (found == 1)
+        else if (found < SchemaVersion)
         {
-            // Step by step, inside this transaction, under the advisory lock: other workers wait, then find version 2.
+            // Step by step, inside this transaction, under the advisory lock: other workers wait, then find the new version.
+            string steps = found == 1 ? MigrateVersion1Sql + MigrateVersion2Sql : MigrateVersion2Sql;
             try
             {
-                using var migrate = new NpgsqlCommand(MigrateVersion1Sql, c, tx);
+                using var migrate = new NpgsqlCommand(steps, c, tx);
                 migrate.ExecuteNonQuery();
             }
             catch (PostgresException e) when (e.SqlState == "42501")
             {
-                throw new InvalidOperationException($"{Location} holds studies in schema version 1; this version of Attune reads version 2 and this user may not " +
-                    $"migrate the tables ({e.MessageText}). Ask an administrator to run PostgresStudyStorage.MigrateVersion1Sql once (docs/postgresql.md); " +
+                string scripts = found == 1 ? "PostgresStudyStorage.MigrateVersion1Sql and then MigrateVersion2Sql" : "PostgresStudyStorage.MigrateVersion2Sql";
+                throw new InvalidOperationException($"{Location} holds studies in schema version {found}; this version of Attune reads version {SchemaVersion} and this user may not " +
+                    $"migrate the tables ({e.MessageText}). Ask an administrator to run {scripts} once (docs/postgresql.md); " +
                     "nothing was changed and every trial is kept.", e);
             }
         }
@@ -259,6 +274,31 @@ public sealed class PostgresStudyStorage : IStudyStorage
             var list = new List<StudyInfo>();
             while (r.Read()) list.Add(ReadStudy(r));
             return (IReadOnlyList<StudyInfo>)list;
+        });
+
+    public string? RecordSettings(long studyId, string settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return retry.Run("record the study's settings", () =>
+        {
+            using var c = Open();
+            using var cmd = Cmd(c, """
+                WITH added AS (INSERT INTO study_settings(study_id, settings) VALUES (@id, @settings) ON CONFLICT (study_id) DO NOTHING RETURNING settings)
+                SELECT settings FROM added UNION ALL SELECT settings FROM study_settings WHERE study_id = @id LIMIT 1
+                """);
+            Add(cmd, "id", studyId);
+            Add(cmd, "settings", settings);
+            return cmd.ExecuteScalar() as string;
+        });
+    }
+
+    public string? ReadSettings(long studyId)
+        => retry.Run("read the study's settings", () =>
+        {
+            using var c = Open();
+            using var cmd = Cmd(c, "SELECT settings FROM study_settings WHERE study_id = @id");
+            Add(cmd, "id", studyId);
+            return cmd.ExecuteScalar() as string;
         });
 
     public bool DeleteStudy(string name)

@@ -104,6 +104,10 @@ public static partial class Sweep
         var problems = options.Validate();
         if (problems.Count > 0)
             throw new ArgumentException("The sweep options are not valid:\n" + string.Concat(problems.Select(p => "  - " + p + "\n")).TrimEnd('\n'), nameof(options));
+        // What the study is run with, recorded with it: a rerun with other settings is told (not refused: samplers only
+        // read the stored trials, so a study may well be continued with another one, as Optuna allows).
+        string settings = $"sampler {(sampler is null ? options.Sampler.ToString() : sampler.GetType().Name)}, " +
+                          $"pruner {(pruner is null ? options.Pruner.ToString() : pruner.GetType().Name)}, seed {options.Seed}";
         sampler ??= SweepAlgorithms.CreateSampler(options.Sampler);
         pruner ??= SweepAlgorithms.CreatePruner(options);
         SweepProfile.Mark("options checked");
@@ -112,7 +116,7 @@ public static partial class Sweep
         try
         {
             progress ??= options.ConsoleProgress ? new ConsoleSweepProgress() : null;
-            var driver = new SweepDriver<T>(objective, options, sampler, pruner, storage ?? owned!, progress, logger);
+            var driver = new SweepDriver<T>(objective, options, sampler, pruner, storage ?? owned!, progress, logger) { Settings = settings };
             return await driver.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

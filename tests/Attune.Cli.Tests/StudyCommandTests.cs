@@ -69,12 +69,15 @@ public sealed class StudyCommandTests(StudyFixture fixture) : IClassFixture<Stud
         Assert.Matches(@"  Layers\s+int\s+\[1, 8\]\s+linear\s+1\s+always", run.Out);
         Assert.Matches(@"  Opt\s+categorical\s+\{adam, sgd\}", run.Out);
         Assert.Contains(CliSpace.Space.Fingerprint, run.Out);
+        // The settings the study was first run with, as the sweep recorded them (the demo sweep passes its own pruner).
+        Assert.Contains("settings     sampler Random, pruner OddPruner, seed 5 (as first run)", run.Out);
     }
 
     [Fact]
     public async Task Show_json_parses_with_best_params_in_natural_types()
     {
         var root = Json(await Cli.Run(Args("show", "demo", "--json")));
+        Assert.Equal("sampler Random, pruner OddPruner, seed 5", root.GetProperty("settings").GetString());
         var best = root.GetProperty("best");
         Assert.Equal(Best.Number, best.GetProperty("number").GetInt32());
         Assert.Equal(Best.Value, best.GetProperty("value").GetDouble());

@@ -12,6 +12,22 @@ public abstract class StorageBehaviourTests : IDisposable
     /// <summary>A second handle on the same studies (a second SQLite connection set; the same object in memory).</summary>
     protected abstract IStudyStorage Reopen(IStudyStorage first);
 
+    [SkippableFact]
+    public void A_study_keeps_the_settings_it_was_first_run_with_and_deleting_it_forgets_them()
+    {
+        using var storage = Create();
+        var space = new SearchSpace("s", [new ParameterSpec("x", ParameterKind.Float, Low: 0, High: 1)]);
+        var study = storage.OpenStudy("settings", space, Direction.Minimize);
+        Assert.Equal("sampler Tpe, pruner None, seed 42", storage.RecordSettings(study.Id, "sampler Tpe, pruner None, seed 42"));
+        Assert.Equal("sampler Tpe, pruner None, seed 42", storage.RecordSettings(study.Id, "sampler Random, pruner None, seed 7"));   // the first ones stay
+        using (var again = Reopen(storage))
+            Assert.Equal("sampler Tpe, pruner None, seed 42", again.RecordSettings(again.OpenStudy("settings", space, Direction.Minimize).Id, "sampler Grid, pruner None, seed 1"));
+
+        Assert.True(storage.DeleteStudy("settings"));
+        var fresh = storage.OpenStudy("settings", space, Direction.Minimize);
+        Assert.Equal("sampler Random, pruner None, seed 7", storage.RecordSettings(fresh.Id, "sampler Random, pruner None, seed 7"));
+    }
+
     public void Dispose() => Dir.Dispose();
 
     [SkippableFact]
@@ -238,6 +254,8 @@ public sealed class InMemoryStorageTests : StorageBehaviourTests
         public StoredTrial? FinishAndCreate(long studyId, TrialOutcome? finish, long afterSeq, Func<int, TrialChanges, NewTrial?> decide)
             => inner.FinishAndCreate(studyId, finish, afterSeq, decide);
         public IReadOnlyList<StudyInfo> ListStudies() => inner.ListStudies();
+        public string? RecordSettings(long studyId, string settings) => inner.RecordSettings(studyId, settings);
+        public string? ReadSettings(long studyId) => inner.ReadSettings(studyId);
         public IReadOnlyList<int> FailStaleTrials(long studyId, DateTimeOffset olderThan, string error) => inner.FailStaleTrials(studyId, olderThan, error);
         public TrialChanges GetTrialsChangedSince(long studyId, long afterSeq) => inner.GetTrialsChangedSince(studyId, afterSeq);
         public void Dispose() { }
@@ -280,7 +298,7 @@ public sealed class SqliteStorageTests : StorageBehaviourTests
         c.Open();
         string Scalar(string sql) { using var cmd = c.CreateCommand(); cmd.CommandText = sql; return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!; }
         Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
-        Assert.Equal("2", Scalar("SELECT version FROM schema_version"));
+        Assert.Equal("3", Scalar("SELECT version FROM schema_version"));
         Assert.Equal("1", Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='trials_study_number'"));
         Assert.Contains("trials_study_seq", Detail(c));
     }
@@ -356,7 +374,7 @@ public sealed class PostgresStorageTests : StorageBehaviourTests, IDisposable
             var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
             for (int i = 0; i < 50; i++) storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);
         }
-        Assert.Equal(2, PostgresServer.Scalar(Connection, "SELECT version FROM schema_version"));
+        Assert.Equal(3, PostgresServer.Scalar(Connection, "SELECT version FROM schema_version"));
         Assert.Equal(1L, PostgresServer.Scalar(Connection, $"SELECT COUNT(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'trials_study_number'"));
         PostgresServer.Exec(Connection, "ANALYZE trials");
         string Plan(string sql)
@@ -428,7 +446,7 @@ public sealed class PostgresStorageTests : StorageBehaviourTests, IDisposable
         PostgresServer.Exec(Connection, $"""
             CREATE ROLE {role} LOGIN PASSWORD 'worker-pw';
             GRANT USAGE ON SCHEMA {schema} TO {role};
-            GRANT SELECT, INSERT, UPDATE ON {schema}.schema_version, {schema}.studies, {schema}.trials, {schema}.intermediate TO {role};
+            GRANT SELECT, INSERT, UPDATE ON {schema}.schema_version, {schema}.studies, {schema}.trials, {schema}.intermediate, {schema}.study_settings TO {role};
             """);
         try
         {

@@ -52,6 +52,26 @@ public sealed class SweepConsoleTests : IDisposable
     }
 
     [Fact]
+    public void A_rerun_with_another_seed_or_sampler_is_told_and_continues_the_study()
+    {
+        Run(Options(3));
+        var logger = new ListLogger();
+        var output = new StringWriter();
+        Sweep.Run<Knobs>(t => Loss(t.Parameters), Options(5) with { Seed = 7, Sampler = Sampler.Random },
+            new ConsoleSweepProgress(output, live: false, interval: TimeSpan.Zero), logger);
+
+        string first = output.ToString().Split(Environment.NewLine)[0];
+        var defaults = Knobs.DefaultSweepOptions;
+        Assert.Contains($"resumed with 3 trials (3 complete) — created with sampler {defaults.Sampler}, pruner {defaults.Pruner}, seed {defaults.Seed}, " +
+            $"now run with sampler Random, pruner {defaults.Pruner}, seed 7 (the stored trials are kept and the new settings continue from them); running until 5", first);
+        Assert.Contains(logger.Messages, m => m.Contains($"it was created with sampler {defaults.Sampler}, pruner {defaults.Pruner}, seed {defaults.Seed}; this run uses sampler Random", StringComparison.Ordinal));
+
+        // Back to the settings it was created with: nothing to tell.
+        var same = Run(Options(6));
+        Assert.DoesNotContain("created with", same[0]);
+    }
+
+    [Fact]
     public void The_start_line_goes_to_the_logger_too()
     {
         var logger = new ListLogger();

@@ -11,9 +11,9 @@ namespace Attune.Cli.Commands;
 /// <summary><c>attune show &lt;study&gt;</c>: the best trial with its parameters, counts per state, and the space.</summary>
 internal static class ShowCommand
 {
-    /// <summary>Storage keeps the space and its fingerprint, not the sampler or pruner: those belong to the program
-    /// that runs the sweep (and may differ between its workers), so the tool says so instead of guessing.</summary>
-    private const string SamplerNote = "not stored (chosen by the program that runs the sweep)";
+    /// <summary>Shown when the storage has no settings for the study (one written before schema version 3): the tool
+    /// says so instead of guessing.</summary>
+    private const string SamplerNote = "not recorded (the study predates schema version 3)";
 
     public static Command Create(CliContext cli)
     {
@@ -24,14 +24,15 @@ internal static class ShowCommand
         {
             using var storage = StorageOption.Open(parsed, cli);
             var s = LoadStudy(storage, parsed.GetValue(study)!);
-            if (parsed.GetValue(json)) WriteJsonView(cli, s);
-            else WriteText(cli, s);
+            string? settings = storage.ReadSettings(s.Info.Id);   // as the study was first run: sampler, pruner, seed
+            if (parsed.GetValue(json)) WriteJsonView(cli, s, settings);
+            else WriteText(cli, s, settings);
             return AttuneCli.Ok;
         });
         return command;
     }
 
-    private static void WriteText(CliContext cli, StoredStudy s)
+    private static void WriteText(CliContext cli, StoredStudy s, string? settings)
     {
         var (complete, pruned, failed, running) = Counts(s);
         var o = cli.Out;
@@ -42,7 +43,7 @@ internal static class ShowCommand
             ["  last update", Text.Time(s.LastActivity)],
             ["  trials", $"{s.Trials.Count}: {complete} complete, {pruned} pruned, {failed} failed, {running} running"],
             ["  fingerprint", s.Info.Fingerprint],
-            ["  sampler", SamplerNote],
+            ["  settings", settings is null ? SamplerNote : settings + " (as first run)"],
         ]);
         o.WriteLine();
         if (s.Best is { } best)
@@ -73,7 +74,7 @@ internal static class ShowCommand
         }
     }
 
-    private static void WriteJsonView(CliContext cli, StoredStudy s) => WriteJson(cli.Out, w =>
+    private static void WriteJsonView(CliContext cli, StoredStudy s, string? settings) => WriteJson(cli.Out, w =>
     {
         var (complete, pruned, failed, running) = Counts(s);
         w.WriteStartObject();
@@ -83,7 +84,7 @@ internal static class ShowCommand
         w.WriteString("created", IsoTime(s.Info.Created));
         w.WriteString("last_update", IsoTime(s.LastActivity));
         w.WriteString("fingerprint", s.Info.Fingerprint);
-        w.WriteNull("sampler");
+        if (settings is null) w.WriteNull("settings"); else w.WriteString("settings", settings);
         w.WriteStartObject("trials");
         w.WriteNumber("total", s.Trials.Count);
         w.WriteNumber("complete", complete);

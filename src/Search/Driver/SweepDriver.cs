@@ -56,15 +56,20 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
 
     private string StudyName => options.StudyName ?? space.Name;
 
+    /// <summary>The sampler, pruner and seed as text, recorded with the study (<see cref="IStudyStorage.RecordSettings"/>);
+    /// null: not recorded (a driver made without <see cref="Sweep"/>).</summary>
+    public string? Settings { get; init; }
+
     /// <summary>Says which study in which storage this run created or resumed, and what it holds, before the first trial
     /// (a user who reruns a finished sweep sees why nothing runs). Costs the read that the first step would do anyway.</summary>
-    private void Announce(bool created)
+    private void Announce(bool created, string? earlierSettings)
     {
         cache.Refresh();
         var trials = cache.Trials();
         var start = new SweepStart(study.Name, storage.Location, created,
             trials.Count(t => t.State == TrialState.Complete), trials.Count(t => t.State == TrialState.Pruned),
-            trials.Count(t => t.State == TrialState.Failed), trials.Count(t => t.State == TrialState.Running), options.Trials);
+            trials.Count(t => t.State == TrialState.Failed), trials.Count(t => t.State == TrialState.Running), options.Trials)
+        { Settings = Settings, EarlierSettings = earlierSettings };
         if (logger is not null) LogStart(logger, start.ToString(), null);
         (progress as ISweepStartObserver)?.Started(start);
     }
@@ -87,7 +92,12 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         // Empty until the first step: its read brings every trial of the study (changes since sequence 0), so a read here
         // would only add a round trip before the first trial.
         cache = new StudyCache(storage, study.Id, direction);
-        if (announce) Announce(!existed);
+        string? earlier = Settings is null ? null : storage.RecordSettings(study.Id, Settings);
+        string? changed = earlier is not null && earlier != Settings ? earlier : null;
+        if (changed is not null && logger is not null)
+            LogWarning(logger, study.Name, $"it was created with {changed}; this run uses {Settings}. Its {cache.Counts().Finished} finished trials are kept and " +
+                "the new settings continue from them (a seeded rerun does not repeat the first run's trials). Use another StudyName to start afresh.", null);
+        if (announce) Announce(!existed, changed);
         SweepProfile.Add("open study", opened);
 
         using var timeout = new CancellationTokenSource();

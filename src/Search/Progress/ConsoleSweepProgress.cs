@@ -20,6 +20,12 @@ namespace Attune.Search;
 /// <param name="TargetTrials">The sweep runs until this many trials are complete or pruned.</param>
 public sealed record SweepStart(string StudyName, string Location, bool Created, int Complete, int Pruned, int Failed, int Running, int TargetTrials)
 {
+    /// <summary>This run's sampler, pruner and seed, as text ("sampler Tpe, pruner Asha, seed 42"); null when not known.</summary>
+    public string? Settings { get; init; }
+
+    /// <summary>The settings the study was created with, when they differ from <see cref="Settings"/>; null otherwise.</summary>
+    public string? EarlierSettings { get; init; }
+
     /// <summary>"Study 'digits' in /work/study.db: resumed with 12 trials (10 complete, 2 pruned); running until 24 are complete or pruned."</summary>
     public override string ToString()
     {
@@ -34,6 +40,8 @@ public sealed record SweepStart(string StudyName, string Location, bool Created,
             string detail = string.Join(", ", Array.FindAll(parts, p => p.Item1 > 0).Select(p => $"{p.Item1} {p.Item2}"));
             if (detail.Length > 0) text.Append(" (").Append(detail).Append(')');
         }
+        if (EarlierSettings is not null)
+            text.Append(" — created with ").Append(EarlierSettings).Append(", now run with ").Append(Settings).Append(" (the stored trials are kept and the new settings continue from them)");
         int toGo = Math.Max(0, TargetTrials - Complete - Pruned);
         text.Append(toGo == 0
             ? string.Create(CultureInfo.InvariantCulture, $"; it already has {TargetTrials} complete or pruned trials, so no trial runs (raise Trials or use another StudyName to run more).")

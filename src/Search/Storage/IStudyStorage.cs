@@ -145,6 +145,18 @@ public interface IStudyStorage : IDisposable
 
     /// <summary>Every study in this storage, by name (for listing; <see cref="FindStudy"/> reads one).</summary>
     IReadOnlyList<StudyInfo> ListStudies();
+
+    /// <summary>
+    /// Records the settings <paramref name="settings"/> (sampler, pruner, seed, as text) that study
+    /// <paramref name="studyId"/> is run with, the first time only, and returns the settings recorded first: equal to
+    /// <paramref name="settings"/> on a new study, the earlier ones on a study run before with others. A storage that
+    /// keeps no settings returns null (the default), and the sweep then cannot say that the settings changed.
+    /// </summary>
+    string? RecordSettings(long studyId, string settings) => null;
+
+    /// <summary>The settings recorded for study <paramref name="studyId"/> (<see cref="RecordSettings"/>), without
+    /// writing anything; null when none were recorded (a study written before schema version 3) or the storage keeps none.</summary>
+    string? ReadSettings(long studyId) => null;
 }
 
 /// <summary>How a trial ended, as <see cref="IStudyStorage.FinishTrial(TrialOutcome)"/> stores it.</summary>

@@ -70,12 +70,29 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         lock (gate) return byName.TryGetValue(name, out var s) ? s.Info : null;
     }
 
+    private readonly Dictionary<long, string> settingsById = new();
+
+    public string? RecordSettings(long studyId, string settings)
+    {
+        lock (gate)
+        {
+            if (!settingsById.TryGetValue(studyId, out var first)) settingsById[studyId] = first = settings;
+            return first;
+        }
+    }
+
+    public string? ReadSettings(long studyId)
+    {
+        lock (gate) return settingsById.TryGetValue(studyId, out var settings) ? settings : null;
+    }
+
     public bool DeleteStudy(string name)
     {
         lock (gate)
         {
             if (!byName.Remove(name, out var study)) return false;
             byId.Remove(study.Info.Id);
+            settingsById.Remove(study.Info.Id);
             foreach (var row in study.Trials) trials.Remove(row.Id);
             return true;
         }

@@ -17,7 +17,7 @@ namespace Attune.Search;
 public sealed class SqliteStudyStorage : IStudyStorage
 {
     /// <summary>The schema this version reads and writes; a file with a newer one is refused.</summary>
-    internal const int SchemaVersion = 2;
+    internal const int SchemaVersion = 3;
 
     private const string TrialColumns = "id, number, state, value, values_json, started, finished, heartbeat, error, updated_seq, failure, retry_of";
 
@@ -143,6 +143,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
                         step INTEGER NOT NULL,
                         value REAL,
                         PRIMARY KEY (trial_id, step)) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS study_settings (
+                        study_id INTEGER PRIMARY KEY REFERENCES studies(id) ON DELETE CASCADE,
+                        settings TEXT NOT NULL);
                     """);
                 using var read = c.CreateCommand();
                 read.CommandText = "SELECT MAX(version) FROM schema_version;";
@@ -150,8 +153,12 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 if (found is null or DBNull) Exec(c, $"INSERT INTO schema_version(version) VALUES ({SchemaVersion});");
                 else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) > SchemaVersion)
                     throw new NotSupportedException($"{Location} holds studies in schema version {found}, written by a newer Attune; this version reads version {SchemaVersion}. Update Attune or use another file.");
-                else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) == 1)
-                    MigrateFromVersion1(c);
+                else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) < SchemaVersion)
+                {
+                    if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) == 1) MigrateFromVersion1(c);
+                    // Version 2 to 3 only adds study_settings, which the script above has just created.
+                    Exec(c, $"UPDATE schema_version SET version = {SchemaVersion};");
+                }
                 return 0;
             });
         }
@@ -282,6 +289,33 @@ public sealed class SqliteStudyStorage : IStudyStorage
         return r.Read() ? ReadStudy(r) : null;
     }
 
+    public string? RecordSettings(long studyId, string settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        lock (writeGate)
+        {
+            return InTransaction(() =>
+            {
+                var insert = writer.Command("INSERT INTO study_settings(study_id, settings) VALUES ($id, $settings) ON CONFLICT(study_id) DO NOTHING;");
+                Set(insert, "$id", studyId); Set(insert, "$settings", settings);
+                insert.ExecuteNonQuery();
+                var read = writer.Command("SELECT settings FROM study_settings WHERE study_id = $id;");
+                Set(read, "$id", studyId);
+                return read.ExecuteScalar() as string;
+            });
+        }
+    }
+
+    public string? ReadSettings(long studyId)
+    {
+        lock (writeGate)
+        {
+            var read = writer.Command("SELECT settings FROM study_settings WHERE study_id = $id;");
+            Set(read, "$id", studyId);
+            return read.ExecuteScalar() as string;
+        }
+    }
+
     public bool DeleteStudy(string name)
     {
         lock (writeGate)
@@ -294,6 +328,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 {
                     "DELETE FROM intermediate WHERE trial_id IN (SELECT id FROM trials WHERE study_id = $id);",
                     "DELETE FROM trials WHERE study_id = $id;",
+                    "DELETE FROM study_settings WHERE study_id = $id;",
                     "DELETE FROM studies WHERE id = $id;",
                 })
                 {
