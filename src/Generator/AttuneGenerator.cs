@@ -82,6 +82,14 @@ namespace Attune.Generator
                     spc.AddSource(NativeInitEmitter.HintName, NativeInitEmitter.Emit());
             });
 
+            // AT0121: a sweep whose direction contradicts the metric of the fine-tune its objective returns.
+            var sweepObjectives = context.SyntaxProvider
+                .CreateSyntaxProvider(SweepObjectiveCheck.IsCandidate, static (c, ct) => SweepObjectiveCheck.Check(c, ct))
+                .Where(static diagnostic => diagnostic is not null)
+                .Select(static (diagnostic, _) => diagnostic!)
+                .WithTrackingName(TrackingNames.SweepObjectiveDiagnostics);
+            SourceOutputs.Report(context, sweepObjectives);
+
             // Storages of referenced packages (PostgreSQL) register themselves when the assembly loads.
             var emitStorageInit = context.CompilationProvider
                 .Select(static (compilation, _) => StorageInitEmitter.CanInitialize(compilation))

@@ -14,6 +14,7 @@ namespace Attune.Generator
         public const string NativeFixEnabled = "Attune.NativeFixEnabled";
         public const string EmitNativeInit = "Attune.EmitNativeInit";
         public const string EmitStorageInit = "Attune.EmitStorageInit";
+        public const string SweepObjectiveDiagnostics = "Attune.SweepObjectiveDiagnostics";
         public const string TuneSpaceResults = "Attune.TuneSpaceResults";
         public const string TuneSpaceModels = "Attune.TuneSpaceModels";
         public const string TuneSpaceDiagnostics = "Attune.TuneSpaceDiagnostics";

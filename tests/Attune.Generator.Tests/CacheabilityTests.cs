@@ -15,7 +15,7 @@ public sealed class CacheabilityTests
     private const string Models = Usings + """
         namespace Samples;
 
-        [FineTune(Epochs = 8, Loss = Loss.Custom, CustomLoss = nameof(MyLoss), {|AT0010:CustomMetric = "Unused"|})]
+        [FineTune(Epochs = 8, Loss = Loss.Custom, CustomLoss = nameof(MyLoss), Metric = Metric.Loss, {|AT0010:CustomMetric = "Unused"|})]
         public partial class DigitClassifier : nn.Module<Tensor, Tensor>
         {
             [Freeze] private readonly Sequential backbone = null!;
@@ -32,6 +32,13 @@ public sealed class CacheabilityTests
             [Choice(16, 32, {|AT0106:16|})] public int BatchSize { get; init; }
             public OptimizerKind Optimizer { get; init; }
             [ActiveWhen(nameof(Optimizer), OptimizerKind.Sgd)] [Uniform(0.5, 0.99)] public double Momentum { get; init; } = 0.9;
+        }
+
+        public static class Objective
+        {
+            // DigitSweep maximizes the BestMetric of a model whose metric is its loss: AT0121 (the sweep-objective step).
+            public static void Run(IBatchSource train, IBatchSource validation)
+                => DigitSweep.RunSweep(trial => {|AT0121:new DigitClassifier().RunFineTune(train, validation, trial).BestMetric|});
         }
 
         public class Loose : nn.Module<Tensor, Tensor>

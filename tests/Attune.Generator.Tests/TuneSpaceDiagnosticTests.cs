@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Attune.Generator.Tests.Infrastructure;
 using static Attune.Generator.Tests.DiagnosticTests;
 
@@ -370,6 +371,61 @@ public sealed class TuneSpaceDiagnosticTests
         var source = Source(run, "Space");
         Assert.Contains("Epochs = this.Epochs,", source, StringComparison.Ordinal);
         Assert.DoesNotContain("LearningRate = this.LearningRate", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AT0121_SweepDirectionThatContradictsTheFineTuneMetricItReturns()
+    {
+        var run = AssertDiagnostics("""
+            [FineTune(Metric = Metric.Accuracy)]
+            public partial class Classifier : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear head;
+                public Classifier() : base(nameof(Classifier)) { head = nn.Linear(2, 2); RegisterComponents(); }
+                public override Tensor forward(Tensor x) => head.forward(x);
+            }
+
+            [FineTune(Metric = Metric.Loss)]
+            public partial class Regressor : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear head;
+                public Regressor() : base(nameof(Regressor)) { head = nn.Linear(2, 1); RegisterComponents(); }
+                public override Tensor forward(Tensor x) => head.forward(x);
+            }
+
+            [TuneSpace(Direction = Direction.Minimize)]
+            public partial record MinimizingSweep
+            {
+                [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; } = 1e-3;
+            }
+
+            [TuneSpace(Direction = Direction.Maximize)]
+            public partial record MaximizingSweep
+            {
+                [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; } = 1e-3;
+            }
+
+            public static class Objectives
+            {
+                public static void Run(IBatchSource train, IBatchSource validation)
+                {
+                    // Minimizing accuracy, in an expression-bodied objective.
+                    MinimizingSweep.RunSweep(trial => {|AT0121:new Classifier().RunFineTune(train, validation, trial).BestMetric|});
+                    // Maximizing a loss, through a local holding the report.
+                    MaximizingSweep.RunSweep(trial =>
+                    {
+                        var report = new Regressor().RunFineTune(train, validation, trial);
+                        return {|AT0121:report.BestMetric|};
+                    });
+                    // Agreeing directions, and an objective the build cannot judge: nothing to say.
+                    MaximizingSweep.RunSweep(trial => new Classifier().RunFineTune(train, validation, trial).BestMetric);
+                    MinimizingSweep.RunSweep(trial => 1 - new Classifier().RunFineTune(train, validation, trial).BestMetric);
+                }
+            }
+            """);
+        Assert.Contains("'MinimizingSweep' sweeps with Direction = Direction.Minimize, but its objective returns the BestMetric of 'Classifier', whose metric (Accuracy) is better when larger",
+            Message(run, "AT0121"), StringComparison.Ordinal);
+        Assert.All(run.GeneratorDiagnostics.Where(d => d.Id == "AT0121"), d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
     }
 
     [Fact]

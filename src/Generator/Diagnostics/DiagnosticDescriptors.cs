@@ -450,6 +450,15 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0120");
 
+        public static readonly DiagnosticDescriptor SweepDirectionContradictsMetric = new DiagnosticDescriptor(
+            id: "AT0121",
+            title: "Sweep direction contradicts the fine-tune metric its objective returns",
+            messageFormat: "'{0}' sweeps with Direction = Direction.{1}, but its objective returns the BestMetric of '{2}', whose metric ({3}) is better when {4}; the sweep would report the worst trial as the best. Set Direction = Direction.{5} on [TuneSpace], or return a value for which {6} is better.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0121");
+
 
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(
