@@ -25,6 +25,11 @@ public sealed class StoredStudy
     /// <summary>The study's identity, stored space text, fingerprint, direction and creation time.</summary>
     public StudyInfo Info { get; }
 
+    /// <summary>One line a person reads: "study 'demo' in SQLite file '…' (minimize): 12 trials, best 1.975 (#11)".</summary>
+    public override string ToString()
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"study '{Name}' in {Location} ({Direction.ToString().ToLowerInvariant()}): {Trials.Count} trial{(Trials.Count == 1 ? "" : "s")}{(Best is { Value: { } v } ? $", best {v:G6} (#{Best.Number})" : ", none complete")}");
+
     public string Name => Info.Name;
     public Direction Direction => Info.Direction;
 

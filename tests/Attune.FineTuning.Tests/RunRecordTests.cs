@@ -30,6 +30,10 @@ public class RunRecordTests
         // Two groups: the default one and the head with its own rate; together every trainable parameter.
         Assert.Equal(0.05, Assert.Single(record.Groups, g => g.Name == "head").LearningRate);
         Assert.Equal(report.TrainableParameters, record.Groups.Sum(g => g.TrainableParameters));
+        // Printed, it is a sentence, not a list of collection type names.
+        Assert.Equal(FormattableString.Invariant(
+            $"{report.ModelName}: {report.TotalSteps} steps, 3 epochs of 3 planned, best accuracy {report.BestMetric:G5} at epoch {report.BestEpoch}, {report.StopReason} (1 start; {record.Path})"),
+            record.ToString());
     }
 
     [Fact]

@@ -7,6 +7,15 @@ namespace Attune.Study.Tests;
 public sealed class StoredStudyTests
 {
     [Fact]
+    public void A_stored_study_prints_as_a_sentence()
+    {
+        var space = new SearchSpace("s", [new ParameterSpec("x", ParameterKind.Float, 0, 1)]);
+        using var storage = new InMemoryStudyStorage();
+        storage.OpenStudy("empty", space, Direction.Minimize);
+        Assert.Equal("study 'empty' in memory (this process) (minimize): 0 trials, none complete", Studies.Load(storage, "empty")!.ToString());
+    }
+
+    [Fact]
     public void Every_kind_of_parameter_reads_back_into_the_same_space()
     {
         var space = new SearchSpace("All",

@@ -55,4 +55,14 @@ public sealed record RunRecord
     public string? StopMessage { get; init; }
     /// <summary>The file it was read from.</summary>
     public string Path { get; init; } = "";
+
+    /// <summary>One line a person reads: "Classifier: 12 steps, 3 epochs of 3 planned, best accuracy 0.9 at epoch 2,
+    /// Completed (1 start; /runs/x/run.jsonl)".</summary>
+    public override string ToString()
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        string ended = !Ended ? "not ended (running, or stopped by an exception)"
+            : string.Create(culture, $"best {Metric.ToLowerInvariant()} {BestMetric:G5} at epoch {BestEpoch}, {StopReason}{(StopMessage is null ? "" : ": " + StopMessage)}");
+        return string.Create(culture, $"{ModelName}: {Steps.Count} steps, {Epochs.Count} epochs of {PlannedEpochs} planned, {ended} ({Starts} start{(Starts == 1 ? "" : "s")}; {Path})");
+    }
 }
