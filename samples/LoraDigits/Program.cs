@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Attune;
 using Attune.FineTuning;
+using Attune.Reports;
 using Digits;
 using LoraDigits;
 using TorchSharp;
@@ -41,15 +42,19 @@ torch.manual_seed(seed);   // both arms start from the same new head
 using var full = new FullFineTune();
 full.LoadPretrained(pretrainedFile, skip: new[] { "head" });
 var fullWatch = Stopwatch.StartNew();
-var fullReport = full.RunFineTune(task.Train, task.Validation);
+var fullReport = full.RunFineTune(task.Train, task.Validation, FullFineTune.FineTuneDefaults with { RunRecordDirectory = FreshRunRecord("full") });
 fullWatch.Stop();
 
 torch.manual_seed(seed);
 using var lora = new LoraFineTune();
 lora.LoadPretrained(pretrainedFile, skip: new[] { "head" });
 var loraWatch = Stopwatch.StartNew();
-var loraReport = lora.RunFineTune(task.Train, task.Validation);
+var loraReport = lora.RunFineTune(task.Train, task.Validation, LoraFineTune.FineTuneDefaults with { RunRecordDirectory = FreshRunRecord("lora") });
 loraWatch.Stop();
+
+// Each arm's run record drawn as a page: loss, metric and learning rate per step and epoch, the parameter groups.
+RunReport.Write(Path.Combine(work, "runs", "full"), Path.Combine(work, "full.html"));
+RunReport.Write(Path.Combine(work, "runs", "lora"), Path.Combine(work, "lora.html"));
 
 double fullAccuracy = DigitsData.Accuracy(full, task.HeldOut);
 double loraAccuracy = DigitsData.Accuracy(lora, task.HeldOut);
@@ -75,4 +80,13 @@ int ArgValue(string name, int fallback)
 {
     int at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+// A run-record directory for an arm, without the record of an earlier run of the sample (the record appends).
+string FreshRunRecord(string arm)
+{
+    string directory = Path.Combine(work, "runs", arm);
+    string record = Path.Combine(directory, "run.jsonl");
+    if (File.Exists(record)) File.Delete(record);
+    return directory;
 }

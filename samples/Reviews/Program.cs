@@ -11,6 +11,7 @@ using System.Globalization;
 using Attune;
 using Attune.Transformers;
 using Attune.FineTuning;
+using Attune.Reports;
 using Reviews;
 using TorchSharp;
 
@@ -53,10 +54,10 @@ if (Wants("frozen"))
     // the arm (alone of the four) would print other numbers on every run. The later arms' heads draw from the generator
     // as the arms before them left it, so their numbers are those of this order of arms.
     results.Add(Arm("frozen", "frozen encoder + linear head", () => { torch.manual_seed(seed); return new FrozenEncoderClassifier(MiniLM.LoadEncoder(), classes); },
-        (m, p) => ((FrozenEncoderClassifier)m).RunFineTune(train, validation, FrozenEncoderClassifier.FineTuneDefaults with { Seed = seed }, p)));
+        (m, p) => ((FrozenEncoderClassifier)m).RunFineTune(train, validation, FrozenEncoderClassifier.FineTuneDefaults with { Seed = seed, RunRecordDirectory = RunRecord("frozen") }, p)));
 if (Wants("lora"))
     results.Add(Arm("lora", "LoRA (rank 8, query+value)", () => new LoraClassifier(MiniLM.LoadEncoder(), classes),
-        (m, p) => ((LoraClassifier)m).RunFineTune(train, validation, LoraClassifier.FineTuneDefaults with { Seed = seed }, p),
+        (m, p) => ((LoraClassifier)m).RunFineTune(train, validation, LoraClassifier.FineTuneDefaults with { Seed = seed, RunRecordDirectory = RunRecord("lora") }, p),
         beforeTest: m => m.MergeLora(),   // folded into the weights: the adapters cost nothing at inference
         afterTest: m =>
         {
@@ -66,10 +67,10 @@ if (Wants("lora"))
         }));
 if (Wants("full"))
     results.Add(Arm("full", "full fine-tuning", () => new FullClassifier(MiniLM.LoadEncoder(), classes),
-        (m, p) => ((FullClassifier)m).RunFineTune(train, validation, FullClassifier.FineTuneDefaults with { Seed = seed }, p)));
+        (m, p) => ((FullClassifier)m).RunFineTune(train, validation, FullClassifier.FineTuneDefaults with { Seed = seed, RunRecordDirectory = RunRecord("full") }, p)));
 if (Wants("scratch"))
     results.Add(Arm("scratch", "from scratch (same network)", () => { torch.manual_seed(seed); return new FullClassifier(new BertModel(MiniLM.Config), classes); },
-        (m, p) => ((FullClassifier)m).RunFineTune(train, validation, FullClassifier.FineTuneDefaults with { Seed = seed, LearningRate = 2e-4 }, p)));
+        (m, p) => ((FullClassifier)m).RunFineTune(train, validation, FullClassifier.FineTuneDefaults with { Seed = seed, LearningRate = 2e-4, RunRecordDirectory = RunRecord("scratch") }, p)));
 
 Console.WriteLine();
 Console.WriteLine(string.Create(culture, $"Held-out test: {test.Count} reviews ({Counts(test)}); majority class {MajorityShare(test):P1}."));
@@ -90,8 +91,15 @@ ArmResult Arm(string key, string name, Func<ReviewModel> create, Func<ReviewMode
     Console.WriteLine($"== {name} ==");
     var clock = Stopwatch.StartNew();
     using var model = create();
+    string record = Path.Combine(RunRecord(key), "run.jsonl");
+    if (File.Exists(record)) File.Delete(record);   // a rerun of the sample records its own run, not one more start
     var report = run(model, new ConsoleProgress("  " + key));
     double trainSeconds = clock.Elapsed.TotalSeconds;
+    // The run record (no checkpoints: the encoder's weights are 90 MB) drawn as a page: loss, metric and learning rate
+    // per step and epoch, the best epoch, why it stopped, the parameter groups.
+    string page = Path.Combine(work, key + ".html");
+    RunReport.Write(RunRecord(key), page);
+    Console.WriteLine($"  report: {page}");
     beforeTest?.Invoke(model);
     var evaluation = FineTuner.Evaluate(model, test, batchSize: 64, metrics: new[] { Metric.Accuracy, Metric.MacroF1 });
     Console.WriteLine(string.Create(culture,
@@ -100,6 +108,8 @@ ArmResult Arm(string key, string name, Func<ReviewModel> create, Func<ReviewMode
     return new ArmResult(key, name, evaluation[Metric.Accuracy], evaluation[Metric.MacroF1], trainSeconds, evaluation.Duration.TotalSeconds,
         report.TrainableParameters, report.BestEpoch, report.StopReason);
 }
+
+string RunRecord(string key) => Path.Combine(work, "runs", key);
 
 bool Wants(string arm) => arms.Split(',').Contains(arm, StringComparer.OrdinalIgnoreCase);
 

@@ -34,6 +34,8 @@ public class LoraSampleTests
             Assert.Equal(Value("lt") / Value("total"), Value("share"), 3);
             Assert.True(Value("ft") > 10 * Value("lt"), output);
             Assert.True(File.Exists(Path.Combine(work, ".attune", "lora-digits", "adapters-5to9.safetensors")), "Expected the adapter file.");
+            foreach (var arm in new[] { "full", "lora" })
+                Assert.True(File.Exists(Path.Combine(work, ".attune", "lora-digits", arm + ".html")), $"Expected the {arm} arm's run report.");
         }
         finally
         {

@@ -30,6 +30,13 @@ public class ReviewSampleTests
             var folder = Path.Combine(work, ".attune", "reviews", "lora-merged");
             Assert.True(File.Exists(Path.Combine(folder, "config.json")) && File.Exists(Path.Combine(folder, "model.safetensors")),
                 "Expected the merged LoRA encoder as a Hugging Face folder.");
+            // Each arm's run report, drawn from its run record (no checkpoints).
+            foreach (var arm in new[] { "frozen", "lora" })
+            {
+                string page = Path.Combine(work, ".attune", "reviews", arm + ".html");
+                Assert.True(File.Exists(page) && new FileInfo(page).Length > 100_000, $"Expected the {arm} arm's report {page}.\n{output}");
+                Assert.True(File.Exists(Path.Combine(work, ".attune", "reviews", "runs", arm, "run.jsonl")), $"Expected the {arm} arm's run record.");
+            }
         }
         finally
         {

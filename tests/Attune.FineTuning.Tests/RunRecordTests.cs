@@ -37,6 +37,21 @@ public class RunRecordTests
     }
 
     [Fact]
+    public void A_run_record_directory_records_a_run_that_keeps_no_checkpoints()
+    {
+        using var dir = new TempDir();
+        string records = Path.Combine(dir.Path, "records", "run-1");   // made by the run
+        var report = new TinyNet().Fit(Data.Classification(48), Data.Classification(24, seed: 3),
+            new FineTuneOptions { Epochs = 2, BatchSize = 8, RunRecordDirectory = records });
+
+        var record = RunRecordReader.Read(records);
+        Assert.True(record.Ended);
+        Assert.Equal(report.TotalSteps, record.Steps.Count);
+        Assert.Equal(["run.jsonl"], Directory.GetFiles(records).Select(Path.GetFileName));   // no best.bin, last.bin or resume.bin
+        Assert.Null(report.BestCheckpoint);
+    }
+
+    [Fact]
     public void A_resumed_run_appends_and_the_reader_keeps_each_step_once()
     {
         using var dir = new TempDir();

@@ -30,6 +30,11 @@ public sealed record FineTuneOptions
     public long Seed { get; init; } = 42;
     public bool Shuffle { get; init; } = true;
     public string? CheckpointDirectory { get; init; }
+    /// <summary>Where the run record (<c>run.jsonl</c>: every step, every epoch, how the run ended; what
+    /// <c>Attune.Reports.RunReport</c> draws) is written; null: the <see cref="CheckpointDirectory"/>, if any. Set it to
+    /// record a run that keeps no checkpoints (a large model whose weights you do not want on disk every epoch). Not part
+    /// of the resume fingerprint.</summary>
+    public string? RunRecordDirectory { get; init; }
     /// <summary>Continue the run saved in <see cref="CheckpointDirectory"/> (its <c>resume.bin</c>) from its last
     /// finished epoch; without that file the run starts fresh and logs it. See docs/training.md.</summary>
     public bool Resume { get; init; }

@@ -21,7 +21,7 @@ internal static class BuiltInCallbacks
         var builtIn = new List<(FineTuneCallback, bool Steps)>();
         if (checkpoints is not null) builtIn.Add((new CheckpointCallback(checkpoints, model, logger), false));
         // The run record (run.jsonl) lives beside the checkpoints; after them, so an epoch's line follows its files.
-        if (options.CheckpointDirectory is { } directory) builtIn.Add((new RunRecordCallback(directory, options, groups, logger), true));
+        if ((options.RunRecordDirectory ?? options.CheckpointDirectory) is { } directory) builtIn.Add((new RunRecordCallback(directory, options, groups, logger), true));
         builtIn.Add((new LoggingCallback(logger), false));
         if (tensorBoard is not null) builtIn.Add((tensorBoard, true));
         if (progress is not null) builtIn.Add((new ProgressCallback(progress), true));

@@ -24,6 +24,8 @@ internal sealed class RunRecordCallback : FineTuneCallback, IBuiltInResource
 
     public RunRecordCallback(string checkpointDirectory, FineTuneOptions options, IReadOnlyList<ParameterGroupSpec> groups, ILogger logger)
     {
+        // A run-record directory of its own may not exist yet (a checkpoint directory is made by the checkpoints).
+        System.IO.Directory.CreateDirectory(checkpointDirectory);
         _writer = new RunRecordWriter(checkpointDirectory);
         _options = options;
         _logger = logger;
