@@ -81,16 +81,11 @@ namespace Attune.Generator.FineTune
             if (!options.EnumMembers.TryGetValue("Metric", out var metric) || !options.EnumMembers.TryGetValue("MetricDirection", out var direction)
                 || metric is null || direction is null)
                 return;
-            string? better = metric switch
-            {
-                "Accuracy" or "MacroF1" or "R2" => "Maximize",
-                "Mse" or "Mae" or "Loss" => "Minimize",
-                _ => null,
-            };
+            string? better = MetricDirections.Better(metric);
             if (better is null || direction == "Auto" || direction == better)
                 return;
             diagnostics.Add(DiagnosticDescriptors.DirectionContradictsMetric, options.Arguments.ArgumentLocation("MetricDirection"),
-                direction, type.Name, metric, better == "Maximize" ? "larger" : "smaller", better);
+                direction, type.Name, metric, MetricDirections.Words(better), better);
         }
 
         private static bool CheckModule(INamedTypeSymbol type, KnownTypes known, LocationInfo? identifier, DiagnosticBag diagnostics, out string? inputType)

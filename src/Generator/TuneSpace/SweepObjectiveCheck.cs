@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Attune.Generator.Common;
 using Attune.Generator.Diagnostics;
 using Attune.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -48,15 +49,10 @@ namespace Attune.Generator.TuneSpace
                 string? explicitDirection = EnumMember(fineTune, "MetricDirection");
                 string? better = explicitDirection is "Maximize" or "Minimize"
                     ? explicitDirection
-                    : metric switch
-                    {
-                        "Accuracy" or "MacroF1" or "R2" => "Maximize",
-                        "Mse" or "Mae" or "Loss" => "Minimize",
-                        _ => null,
-                    };
+                    : MetricDirections.Better(metric);
                 if (better is null || better == sweepDirection) continue;
                 return DiagnosticInfo.Create(DiagnosticDescriptors.SweepDirectionContradictsMetric, LocationInfo.From(returned),
-                    space.Name, sweepDirection, model.Name, metric, better == "Maximize" ? "larger" : "smaller", better, sweepDirection == "Maximize" ? "larger" : "smaller");
+                    space.Name, sweepDirection, model.Name, metric, MetricDirections.Words(better), better, MetricDirections.Words(sweepDirection));
             }
             return null;
         }
