@@ -8,6 +8,8 @@ using Attune.Search;
 // Sweep benchmarks; see docs/benchmarks.md, "Sweeps". Prints numbers, asserts nothing.
 //   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite
 //   quality  [--seeds 20] [--trials 100]         median best regret over seeds on Branin, Hartmann-6 and a mixed space
+//   scale    [--trials 10000] [--blocks 10] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] [--postgres CS]
+//                                                per-trial gap by block, storage size and reopen time of one long study
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "";
 int Option(string name, int fallback)
@@ -20,6 +22,12 @@ int[] Options(string name, int[] fallback)
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : fallback;
 }
+string? Name(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+string[] Names(string name, string[] fallback) => Name(name)?.Split(',') ?? fallback;
 
 switch (command)
 {
@@ -31,12 +39,17 @@ switch (command)
         Header();
         Quality.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0));
         return 0;
+    case "scale":
+        Header();
+        Scale.Run(Option("--trials", 10_000), Option("--blocks", 10), Names("--samplers", ["tpe", "gp", "random"]),
+            Names("--storages", ["memory", "sqlite", "postgres"]), Name("--postgres") ?? Environment.GetEnvironmentVariable("ATTUNE_TEST_POSTGRES"));
+        return 0;
     case "tpe-call":
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N]");
         return 2;
 }
 
