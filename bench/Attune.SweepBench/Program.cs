@@ -8,6 +8,7 @@ using Attune.Search;
 // Sweep benchmarks; see docs/benchmarks.md, "Sweeps". Prints numbers, asserts nothing.
 //   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite
 //   quality  [--seeds 20] [--trials 100]         median best regret over seeds on Branin, Hartmann-6 and a mixed space
+//   tpe-ablation [--problems ..] [--variants ..] TPE options one at a time on the mixed spaces of issue 14 (TpeAblation.cs)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "";
 int Option(string name, int fallback)
@@ -31,12 +32,18 @@ switch (command)
         Header();
         Quality.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0));
         return 0;
+    case "tpe-ablation":
+        Header();
+        string[] List(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',') : []; }
+        var variants = List("--variants");
+        TpeAblation.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0), List("--problems"), variants.Length > 0 ? variants : ["default", "uni"]);
+        return 0;
     case "tpe-call":
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N] | tpe-ablation [--seeds N] [--trials N] [--problems a,b] [--variants v,w]");
         return 2;
 }
 

@@ -84,7 +84,12 @@ internal sealed class ParzenEstimator
             {
                 int K = dims.Choices[d];
                 // ε shrinks as evidence grows; the prior component smooths further.
-                double eps = K <= 1 ? 0 : Math.Min(0.5, 1.0 / (n + 1));
+                double eps = K <= 1 ? 0 : Math.Min(0.5, options.CategoricalScale / (n + 1));
+                if (options.CategoricalMode == 1 && K > 1)
+                {
+                    double w = options.CategoricalScale * Math.Max(priorWeight, 1e-12) / (n + 1);
+                    eps = K * w / (1 + K * w);
+                }
                 logHit[d] = Math.Log(1 - eps + eps / K);
                 logMiss[d] = K <= 1 ? 0 : Math.Log(eps / K);
                 for (int k = 0; k < kernels; k++)

@@ -41,6 +41,10 @@ public sealed record TpeOptions
     /// <summary>Running trials join the bad set as if they had returned the worst value, so parallel workers spread out.</summary>
     public bool ConstantLiar { get; init; } = true;
 
+    // Ablation knobs (issue 14 diagnosis): 0 = ε = 1/(n+1); 1 = weight 1 + w on the observed choice, w = prior/(n+1) on each.
+    internal int CategoricalMode { get; init; }
+    internal double CategoricalScale { get; init; } = 1;
+
     /// <summary>min(ceil(0.1 n), 25): the top 10%, at most 25 trials.</summary>
     public static int DefaultGamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
 
