@@ -96,13 +96,6 @@ internal static class TpeAblation
         ["cand48"] = () => new TpeOptions { Candidates = 48 },
         ["cand12"] = () => new TpeOptions { Candidates = 12 },
         ["scott"] = () => new TpeOptions { Bandwidth = TpeBandwidth.Scott },
-        ["cat-optuna"] = () => new TpeOptions { CategoricalMode = 1 },
-        ["cat-optuna2"] = () => new TpeOptions { CategoricalMode = 1, CategoricalScale = 2 },
-        ["cat-eps3"] = () => new TpeOptions { CategoricalScale = 3 },
-        ["uni-cat-optuna"] = () => new TpeOptions { Multivariate = false, CategoricalMode = 1 },
-        ["cat-optuna-c48"] = () => new TpeOptions { CategoricalMode = 1, Candidates = 48 },
-        ["cat-optuna-g.15"] = () => new TpeOptions { CategoricalMode = 1, Gamma = n => Math.Min((int)Math.Ceiling(0.15 * n), 25) },
-        ["cat-optuna.5"] = () => new TpeOptions { CategoricalMode = 1, CategoricalScale = 0.5 },
         ["floor.05"] = () => new TpeOptions { MinBandwidthFraction = 0.05 },
     };
 
