@@ -5,75 +5,17 @@ using Attune.Tuning.Tests;
 
 namespace Attune.SweepBench;
 
-/// <summary>
-/// The mixed spaces TPE was diagnosed on (issue 14, item 2), each mirrored in bench/optuna/tpe_ablation.py, and the
-/// ablation runner: one TPE option changed at a time, best regret after N sequential trials over S seeds, quartiles.
-/// Kept apart from the benchmark suite (Problems/) so the diagnosis can be rerun exactly as it was made.
-/// </summary>
+/// <summary>The problems of the TPE ablation: the mixed ones of <see cref="MixedTestFunctions"/>, the bench's mixed space
+/// and two continuous ones that any change must not make worse. Kept apart from the benchmark suite (Problems/) so the
+/// diagnosis of issue 14 can be rerun exactly as it was made.</summary>
 internal static class MixedProblems
 {
-    private static readonly string[] Optimizers = ["sgd", "adam", "adamw", "rmsprop"];
-    private static readonly double[] OptShift = [-1.5, 0, 0.3, 0.5];   // sgd wants lr 10^1.5 larger than adam
-    private static readonly double[] OptPenalty = [0.2, 0.05, 0, 0.1];
-
-    /// <summary>The issue's shape: lr log [1e-5, 1] whose optimum moves with the optimizer (4 choices), an int layers
-    /// [1, 8] and a float dropout [0, 0.5]. f = (log10 lr + 3 + s)² + p + 0.05 (layers − 3)² + 4 (dropout − 0.15)²;
-    /// minimum 0 at adamw (s = 0.3), lr = 10^-3.3, layers 3, dropout 0.15.</summary>
-    public static SearchSpace OptimizerSpace() => new("optimizer-mixed",
-    [
-        new ParameterSpec("lr", ParameterKind.Float, 1e-5, 1, Log: true),
-        new ParameterSpec("optimizer", ParameterKind.Categorical, Choices: Optimizers),
-        new ParameterSpec("layers", ParameterKind.Int, 1, 8, Step: 1),
-        new ParameterSpec("dropout", ParameterKind.Float, 0, 0.5),
-    ]);
-
-    public static double Optimizer(IReadOnlyList<double> x)
-    {
-        int o = (int)x[1];
-        double a = Math.Log10(x[0]) + 3 + OptShift[o], l = x[2] - 3, d = x[3] - 0.15;
-        return a * a + OptPenalty[o] + 0.05 * l * l + 4 * d * d;
-    }
-
-    /// <summary>Many categories: a 12-way choice c (penalty 0.1·|c − 7|, c = 7 best, and lr optimum shifted by
-    /// 0.25·(c mod 4)), lr log [1e-5, 1], a float x in [−2, 2] with optimum at 0.5. Minimum 0.</summary>
-    public static SearchSpace ManyCategoriesSpace() => new("many-categories",
-    [
-        new ParameterSpec("c", ParameterKind.Categorical, Choices: Enumerable.Range(0, 12).Select(i => $"c{i}").ToArray()),
-        new ParameterSpec("lr", ParameterKind.Float, 1e-5, 1, Log: true),
-        new ParameterSpec("x", ParameterKind.Float, -2, 2),
-    ]);
-
-    public static double ManyCategories(IReadOnlyList<double> v)
-    {
-        int c = (int)v[0];
-        double a = Math.Log10(v[1]) + 3 + 0.25 * (c % 4), x = v[2] - 0.5;
-        return 0.1 * Math.Abs(c - 7) + a * a + x * x;
-    }
-
-    /// <summary>Integer-heavy: four ints in [1, 20], [1, 20], [0, 6], [16, 512 step 16] and a 3-way choice; a separable
-    /// quadratic plus an interaction between the first two. Minimum 0 at (7, 12, 2, 128, choice 1).</summary>
-    public static SearchSpace IntegerSpace() => new("integer-heavy",
-    [
-        new ParameterSpec("a", ParameterKind.Int, 1, 20, Step: 1),
-        new ParameterSpec("b", ParameterKind.Int, 1, 20, Step: 1),
-        new ParameterSpec("k", ParameterKind.Int, 0, 6, Step: 1),
-        new ParameterSpec("w", ParameterKind.Int, 16, 512, Step: 16),
-        new ParameterSpec("kind", ParameterKind.Categorical, Choices: ["x", "y", "z"]),
-    ]);
-
-    public static double Integer(IReadOnlyList<double> v)
-    {
-        double a = v[0] - 7, b = v[1] - 12, k = v[2] - 2, w = (v[3] - 128) / 16;
-        double kind = (int)v[4] == 1 ? 0 : 0.5;
-        return 0.02 * (a * a + b * b) + 0.01 * (a - b) * (a - b) + 0.1 * k * k + 0.005 * w * w + kind;
-    }
-
     public static readonly (string Name, SearchSpace Space, Func<IReadOnlyList<double>, double> F, double Minimum)[] All =
     [
         ("mixed", MixedFunction.Space(), MixedFunction.Evaluate, MixedFunction.Minimum),
-        ("optmixed", OptimizerSpace(), Optimizer, 0),
-        ("manycat", ManyCategoriesSpace(), ManyCategories, 0),
-        ("intheavy", IntegerSpace(), Integer, 0),
+        ("optmixed", MixedTestFunctions.OptimizerSpace(), MixedTestFunctions.Optimizer, 0),
+        ("manycat", MixedTestFunctions.ManyCategoriesSpace(), MixedTestFunctions.ManyCategories, 0),
+        ("intheavy", MixedTestFunctions.IntegerSpace(), MixedTestFunctions.Integer, 0),
         ("branin", TestFunctions.BraninSpace(), TestFunctions.Branin, TestFunctions.BraninMinimum),
         ("hartmann6", TestFunctions.Hartmann6Space(), TestFunctions.Hartmann6, TestFunctions.Hartmann6Minimum),
     ];
