@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Attune.Search;
+using Attune.SweepBench.Problems;
+using Attune.SweepBench.Suite;
 using Attune.Tuning.Tests;
 
 namespace Attune.SweepBench;
@@ -8,16 +10,18 @@ namespace Attune.SweepBench;
 /// <summary>The problems of the TPE ablation: the mixed ones of <see cref="MixedTestFunctions"/>, the bench's mixed space
 /// and two continuous ones that any change must not make worse. Kept apart from the benchmark suite (Problems/) so the
 /// diagnosis of issue 14 can be rerun exactly as it was made.</summary>
-internal static class MixedProblems
+internal static class AblationProblems
 {
-    public static readonly (string Name, SearchSpace Space, Func<IReadOnlyList<double>, double> F, double Minimum)[] All =
+    /// <summary>The ablation's own problems, then the suite's (bench/Attune.SweepBench/Problems) under their suite names.</summary>
+    public static IReadOnlyList<BenchmarkProblem> All() =>
     [
-        ("mixed", MixedFunction.Space(), MixedFunction.Evaluate, MixedFunction.Minimum),
-        ("optmixed", MixedTestFunctions.OptimizerSpace(), MixedTestFunctions.Optimizer, 0),
-        ("manycat", MixedTestFunctions.ManyCategoriesSpace(), MixedTestFunctions.ManyCategories, 0),
-        ("intheavy", MixedTestFunctions.IntegerSpace(), MixedTestFunctions.Integer, 0),
-        ("branin", TestFunctions.BraninSpace(), TestFunctions.Branin, TestFunctions.BraninMinimum),
-        ("hartmann6", TestFunctions.Hartmann6Space(), TestFunctions.Hartmann6, TestFunctions.Hartmann6Minimum),
+        new("mixed", "mixed", MixedFunction.Space(), MixedFunction.Evaluate, MixedFunction.Minimum, [1e-3, 6, 3]),
+        new("optmixed", "mixed", MixedTestFunctions.OptimizerSpace(), MixedTestFunctions.Optimizer, 0, [Math.Pow(10, -3.3), 2, 3, 0.15]),
+        new("manycat", "categorical", MixedTestFunctions.ManyCategoriesSpace(), MixedTestFunctions.ManyCategories, 0, [7, Math.Pow(10, -3.75), 0.5]),
+        new("intheavy", "mixed", MixedTestFunctions.IntegerSpace(), MixedTestFunctions.Integer, 0, [7, 12, 2, 128, 1]),
+        new("branin", "continuous", TestFunctions.BraninSpace(), TestFunctions.Branin, TestFunctions.BraninMinimum, [Math.PI, 2.275]),
+        new("hartmann6", "continuous", TestFunctions.Hartmann6Space(), TestFunctions.Hartmann6, TestFunctions.Hartmann6Minimum, [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573]),
+        .. ProblemSet.Synthetic(),
     ];
 }
 
@@ -44,18 +48,21 @@ internal static class TpeAblation
     public static void Run(int seeds, int trials, int firstSeed, string[] problems, string[] variants)
     {
         Console.WriteLine($"# tpe-ablation: best regret after {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; lower is better");
-        Console.WriteLine($"{"problem",-10} {"variant",-14} {"q25",10} {"median",10} {"q75",10} {"s/run",7}");
-        foreach (var (name, space, f, minimum) in MixedProblems.All)
+        Console.WriteLine($"{"problem",-16} {"variant",-14} {"q25",10} {"median",10} {"q75",10} {"s/run",7}");
+        var all = AblationProblems.All();
+        foreach (var unknown in problems.Where(n => all.All(p => p.Name != n)))
+            throw new ArgumentException($"Unknown problem '{unknown}'; expected one of {string.Join(", ", all.Select(p => p.Name))}.");
+        foreach (var problem in all)
         {
-            if (problems.Length > 0 && !problems.Contains(name)) continue;
+            if (problems.Length > 0 ? !problems.Contains(problem.Name) : problem.Family == "real") continue;
             foreach (var v in variants)
             {
                 if (!Variants.TryGetValue(v, out var make)) throw new ArgumentException($"Unknown variant '{v}'; expected one of {string.Join(", ", Variants.Keys)}.");
                 var regrets = new double[seeds];
                 long t0 = Stopwatch.GetTimestamp();
-                for (int s = 0; s < seeds; s++) regrets[s] = TestFunctions.Optimize(new TpeSampler(make()), space, f, trials, firstSeed + s) - minimum;
+                for (int s = 0; s < seeds; s++) regrets[s] = SearchSuite.RunOnce(problem, new TpeSampler(make()), firstSeed + s, trials, [trials])[0];
                 double perRun = Stopwatch.GetElapsedTime(t0).TotalSeconds / seeds;
-                Console.WriteLine($"{name,-10} {v,-14} {E(Quantile(regrets, 0.25)),10} {E(Quantile(regrets, 0.5)),10} {E(Quantile(regrets, 0.75)),10} {perRun,7:F3}");
+                Console.WriteLine($"{problem.Name,-16} {v,-14} {E(Quantile(regrets, 0.25)),10} {E(Quantile(regrets, 0.5)),10} {E(Quantile(regrets, 0.75)),10} {perRun,7:F3}");
             }
         }
     }
