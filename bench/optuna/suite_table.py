@@ -25,7 +25,11 @@ def g(v):
     """Three significant digits; regrets span 1e-12 .. 1e3."""
     if v == 0:
         return "0"
-    return f"{v:.3g}" if 1e-3 <= abs(v) < 1e4 else f"{v:.2e}".replace("e-0", "e-").replace("e+0", "e")
+    if 1e-3 <= abs(v) < 1000:
+        return f"{v:.3g}"
+    if 1000 <= abs(v) < 1e5:
+        return f"{v:.0f}"
+    return f"{v:.2e}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
 
 
 SAMPLER_ORDER = ["attune-tpe", "optuna-tpe", "optuna-tpe-mv"]
@@ -63,9 +67,12 @@ def main():
                         seen.append(v)
                 regrets[(p, b, s)].append(float(row["regret"]))
     budgets.sort()
+    seeds = {s: len(regrets[(p, b, s)]) for (p, b, s) in regrets}
+    if len(set(seeds.values())) > 1:
+        print("# note: the samplers were run on different numbers of seeds: " + ", ".join(f"{s} {n}" for s, n in sorted(seeds.items())))
     samplers.sort(key=lambda s: (SAMPLER_ORDER.index(s) if s in SAMPLER_ORDER else len(SAMPLER_ORDER), not s.startswith("attune"), s))
     summary = []
-    cell_width = 24
+    cell_width = 29
     if args.markdown:
         print("| problem | trials | " + " | ".join(samplers) + " | attune-tpe vs best Optuna TPE |")
         print("|---|---:|" + "---:|" * len(samplers) + "---|")
@@ -89,7 +96,7 @@ def main():
             if args.markdown:
                 print(f"| {p} | {b} | " + " | ".join(cells) + f" | {v} |")
             else:
-                print(f"{b:>6}  " + "".join(f"{c:<{cell_width}}" for c in cells) + v)
+                print(f"{b:>6}  " + "".join(f"{c:<{cell_width - 1}} " for c in cells) + v)
     if args.summary:
         with open(args.summary, "w", newline="") as f:
             out = csv.writer(f, lineterminator="\n")
