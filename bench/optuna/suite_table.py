@@ -57,6 +57,7 @@ def main():
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
     regrets = defaultdict(list)  # (problem, budget, sampler) -> regrets over seeds
+    cpu = defaultdict(dict)  # (problem, sampler) -> {seed: CPU seconds of the whole run}
     problems, samplers, budgets = [], [], []
     for path in args.runs:
         with open(path) as f:
@@ -66,6 +67,8 @@ def main():
                     if v not in seen:
                         seen.append(v)
                 regrets[(p, b, s)].append(float(row["regret"]))
+                if row.get("cpu_seconds"):
+                    cpu[(p, s)][row["seed"]] = float(row["cpu_seconds"])
     budgets.sort()
     seeds = {s: len(regrets[(p, b, s)]) for (p, b, s) in regrets}
     if len(set(seeds.values())) > 1:
@@ -97,6 +100,8 @@ def main():
                 print(f"| {p} | {b} | " + " | ".join(cells) + f" | {v} |")
             else:
                 print(f"{b:>6}  " + "".join(f"{c:<{cell_width - 1}} " for c in cells) + v)
+        if not args.markdown and any(cpu.get((p, s)) for s in samplers):
+            print(f"{'cpu s':>6}  " + "".join(f"{f"{quantile(list(cpu[(p, s)].values()), 0.5):.3f} per run" if cpu.get((p, s)) else '-':<{cell_width - 1}} " for s in samplers))
     if args.summary:
         with open(args.summary, "w", newline="") as f:
             out = csv.writer(f, lineterminator="\n")
