@@ -101,7 +101,8 @@ def main():
             else:
                 print(f"{b:>6}  " + "".join(f"{c:<{cell_width - 1}} " for c in cells) + v)
         if not args.markdown and any(cpu.get((p, s)) for s in samplers):
-            print(f"{'cpu s':>6}  " + "".join(f"{f"{quantile(list(cpu[(p, s)].values()), 0.5):.3f} per run" if cpu.get((p, s)) else '-':<{cell_width - 1}} " for s in samplers))
+            per_run = [f"{quantile(list(cpu[(p, s)].values()), 0.5):.3f} per run" if cpu.get((p, s)) else "-" for s in samplers]
+            print(f"{'cpu s':>6}  " + "".join(f"{c:<{cell_width - 1}} " for c in per_run))
     if args.summary:
         with open(args.summary, "w", newline="") as f:
             out = csv.writer(f, lineterminator="\n")
