@@ -10,7 +10,7 @@ using Attune.SweepBench.Suite;
 // Sweep benchmarks; see docs/benchmarks.md, "Sweeps". Prints numbers, asserts nothing.
 //   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite
 //   quality  [--seeds 20] [--trials 100]         median best regret over seeds on Branin, Hartmann-6 and a mixed space
-//   suite    [--seeds 20] [--trials 200] [--budgets 25,50,100,200] [--problems a,b] [--samplers attune-tpe,...] [--jobs 1]
+//   suite    [--seeds 20] [--first-seed 0] [--trials 200] [--budgets 25,50,100,200] [--problems a,b] [--samplers attune-tpe,...] [--jobs 1]
 //            [--out attune-suite.csv] [--digits-table PATH]   Attune's half of the search suite (bench/run-search-suite.sh)
 //   problems                                     the suite's problems: name, family, parameters, known minimum
 //   eval                                         JSON [{"problem","values"[,"seed","trial"]}] on stdin -> one value a line
@@ -45,7 +45,7 @@ switch (command)
         return 0;
     case "suite":
         Header();
-        return SearchSuite.Run(ProblemSet.Select(Text("--problems"), Text("--digits-table")), Text("--samplers"), Option("--seeds", 20),
+        return SearchSuite.Run(ProblemSet.Select(Text("--problems"), Text("--digits-table")), Text("--samplers"), Option("--first-seed", 0), Option("--seeds", 20),
             Option("--trials", 200), Options("--budgets", [25, 50, 100, 200]).Order().ToArray(), Option("--jobs", 1), Text("--out") ?? "attune-suite.csv");
     case "problems":
         foreach (var p in ProblemSet.Select(Text("--problems"), Text("--digits-table")))

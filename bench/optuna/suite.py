@@ -2,7 +2,7 @@
 """Optuna's half of the search suite (issue 14), the same measurement as `Attune.SweepBench suite`: on every problem of
 problems.py, seeds 0 .. --seeds - 1, one in-memory study of --trials sequential trials per (problem, sampler, seed),
 with Optuna 3.1's TPESampler() defaults (univariate), TPESampler(multivariate=True), RandomSampler and CmaEsSampler
-(problems whose parameters are all unconditional floats only). Each row of the CSV is one run and budget: the regret of
+(problems whose parameters are all unconditional floats only). Each row of the CSV is one run and budget (with the run's wall and CPU seconds): the regret of
 the trial a user would be told is best (lowest observed value, the first of ties) after that many trials, on the
 noise-free objective, minus the known minimum. --jobs N runs N processes (quality does not depend on timing)."""
 import argparse
@@ -61,10 +61,10 @@ def run_once(task):
             regrets.append(best[1] - problem.minimum)
         return observed
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     study = optuna.create_study(direction="minimize", sampler=SAMPLERS[sampler_name](seed))
     study.optimize(objective, n_trials=trials)
-    return problem_name, sampler_name, seed, regrets, time.perf_counter() - t0
+    return problem_name, sampler_name, seed, regrets, time.perf_counter() - t0, time.process_time() - c0
 
 
 PROBLEMS_BY_NAME = {}
@@ -94,14 +94,14 @@ def main():
     total = time.perf_counter()
     with open(args.out, "w", newline="") as f, multiprocessing.Pool(args.jobs) as pool:
         out = csv.writer(f, lineterminator="\n")
-        out.writerow(["problem", "sampler", "seed", "budget", "regret", "seconds"])
+        out.writerow(["problem", "sampler", "seed", "budget", "regret", "seconds", "cpu_seconds"])
         for problem in problems:
             block = time.perf_counter()
             tasks = [(problem.name, s, seed, args.trials, budgets, args.digits_table)
                      for s in names if s != "optuna-cmaes" or problem.continuous for seed in range(args.first_seed, args.first_seed + args.seeds)]
-            for pname, sname, seed, regrets, seconds in pool.imap(run_once, tasks):
+            for pname, sname, seed, regrets, seconds, cpu in pool.imap(run_once, tasks):
                 for budget, regret in zip(budgets, regrets):
-                    out.writerow([pname, sname, seed, budget, repr(regret), f"{seconds:.4f}"])
+                    out.writerow([pname, sname, seed, budget, repr(regret), f"{seconds:.4f}", f"{cpu:.4f}"])
             f.flush()
             print(f"  {problem.name:<16} {time.perf_counter() - block:7.1f} s", flush=True)
     print(f"# Optuna half done in {time.perf_counter() - total:.1f} s", flush=True)

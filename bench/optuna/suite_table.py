@@ -25,7 +25,11 @@ def g(v):
     """Three significant digits; regrets span 1e-12 .. 1e3."""
     if v == 0:
         return "0"
-    return f"{v:.3g}" if 1e-3 <= abs(v) < 1e4 else f"{v:.2e}".replace("e-0", "e-").replace("e+0", "e")
+    if 1e-3 <= abs(v) < 1000:
+        return f"{v:.3g}"
+    if 1000 <= abs(v) < 1e5:
+        return f"{v:.0f}"
+    return f"{v:.2e}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
 
 
 SAMPLER_ORDER = ["attune-tpe", "optuna-tpe", "optuna-tpe-mv"]
@@ -53,6 +57,7 @@ def main():
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
     regrets = defaultdict(list)  # (problem, budget, sampler) -> regrets over seeds
+    cpu = defaultdict(dict)  # (problem, sampler) -> {seed: CPU seconds of the whole run}
     problems, samplers, budgets = [], [], []
     for path in args.runs:
         with open(path) as f:
@@ -62,10 +67,15 @@ def main():
                     if v not in seen:
                         seen.append(v)
                 regrets[(p, b, s)].append(float(row["regret"]))
+                if row.get("cpu_seconds"):
+                    cpu[(p, s)][row["seed"]] = float(row["cpu_seconds"])
     budgets.sort()
+    seeds = {s: len(regrets[(p, b, s)]) for (p, b, s) in regrets}
+    if len(set(seeds.values())) > 1:
+        print("# note: the samplers were run on different numbers of seeds: " + ", ".join(f"{s} {n}" for s, n in sorted(seeds.items())))
     samplers.sort(key=lambda s: (SAMPLER_ORDER.index(s) if s in SAMPLER_ORDER else len(SAMPLER_ORDER), not s.startswith("attune"), s))
     summary = []
-    cell_width = 24
+    cell_width = 29
     if args.markdown:
         print("| problem | trials | " + " | ".join(samplers) + " | attune-tpe vs best Optuna TPE |")
         print("|---|---:|" + "---:|" * len(samplers) + "---|")
@@ -89,7 +99,10 @@ def main():
             if args.markdown:
                 print(f"| {p} | {b} | " + " | ".join(cells) + f" | {v} |")
             else:
-                print(f"{b:>6}  " + "".join(f"{c:<{cell_width}}" for c in cells) + v)
+                print(f"{b:>6}  " + "".join(f"{c:<{cell_width - 1}} " for c in cells) + v)
+        if not args.markdown and any(cpu.get((p, s)) for s in samplers):
+            per_run = [f"{quantile(list(cpu[(p, s)].values()), 0.5):.3f} per run" if cpu.get((p, s)) else "-" for s in samplers]
+            print(f"{'cpu s':>6}  " + "".join(f"{c:<{cell_width - 1}} " for c in per_run))
     if args.summary:
         with open(args.summary, "w", newline="") as f:
             out = csv.writer(f, lineterminator="\n")
