@@ -2,6 +2,8 @@
 # Sweep benchmarks: Attune's sampler + storage overhead and TPE search quality, next to Optuna's (docs/benchmarks.md,
 # "Sweeps"). Installs Debian's python3-optuna when missing (needs root or sudo).
 #   bench/run-sweep-benchmarks.sh
+# The larger search-quality comparison (12 problems, 25..200 trials, every sampler, CSV results) is
+# bench/run-search-suite.sh; the `quality` step here stays as the quick 3-function check.
 # Environment: REPEATS (Attune overhead runs per configuration, default 3), OPTUNA_REPEATS (default 1: Optuna on SQLite
 # at 1,000 TPE trials takes minutes per run), SEEDS (default 20), TRIALS (quality budget, default 100).
 set -euo pipefail

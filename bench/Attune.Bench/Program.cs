@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project bench/Attune.Bench -- lora [--rounds 11] [--steps 20] [--hidden 1024] [--layers 4] [--rank 8]
 //   dotnet run -c Release --project bench/Attune.Bench -- accumulation [--rounds 11] [--epochs 3] [--k 2,4,8]
 //   dotnet run -c Release --project bench/Attune.Bench -- encoder [all|matmul|steps|finetune|padding|lora|eval] [--threads 2] [--rounds N] ...
+//   dotnet run -c Release --project bench/Attune.Bench -- digits-table [--out bench/data/digits-mlp-sweep.csv] [--epochs 10]   (the search suite's real sweep)
 //   dotnet run -c Release --project bench/Attune.Bench -- encoder export-onnx PATH   (all-MiniLM-L6-v2's model.onnx, for the PyTorch peer)
 // Results and how to read them: docs/benchmarks.md.
 using System.Globalization;
@@ -20,7 +21,7 @@ string command = args.Length > 0 ? args[0] : "help";
 if (command == "encoder" && args.Length > 1 && args[1] == "export-onnx") return EncoderBench.Run(args); // no machine banner
 if (command is "help" or "-h" or "--help")
 {
-    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8] | encoder [all|matmul|steps|finetune|padding|lora|eval|export-onnx PATH] [--threads N]");
+    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8] | encoder [all|matmul|steps|finetune|padding|lora|eval|export-onnx PATH] [--threads N] | digits-table [--out PATH] [--epochs N]");
     return 0;
 }
 // The encoder benchmark runs with --threads (default 2): set them before the banner, which prints the count.
@@ -37,10 +38,12 @@ switch (command)
             layers: Math.Max(1, Arg("--layers", 4)), rank: Math.Max(1, Arg("--rank", 8)));
     case "encoder":
         return EncoderBench.Run(args);
+    case "digits-table":
+        return DigitsTableBench.Run(Text("--out", "bench/data/digits-mlp-sweep.csv"), epochs: Math.Max(1, Arg("--epochs", 10)));
     case "accumulation":
         return AccumulationBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), epochs: Math.Max(1, Arg("--epochs", 3)), ks: Ks());
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak, lora, accumulation or encoder.");
+        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak, lora, accumulation, encoder or digits-table.");
         return 2;
 }
 
@@ -48,6 +51,12 @@ int Arg(string name, int fallback)
 {
     int at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+string Text(string name, string fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
 }
 
 int[] Ks()

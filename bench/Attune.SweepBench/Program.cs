@@ -4,12 +4,19 @@ using Attune;
 using Attune.SweepBench;
 using Attune.Tuning.Tests;
 using Attune.Search;
+using Attune.SweepBench.Problems;
+using Attune.SweepBench.Suite;
 
 // Sweep benchmarks; see docs/benchmarks.md, "Sweeps". Prints numbers, asserts nothing.
 //   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite
 //   quality  [--seeds 20] [--trials 100]         median best regret over seeds on Branin, Hartmann-6 and a mixed space
 //   scale    [--trials 10000] [--blocks 10] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] [--postgres CS]
 //                                                per-trial gap by block, storage size and reopen time of one long study
+//   suite    [--seeds 20] [--first-seed 0] [--trials 200] [--budgets 25,50,100,200] [--problems a,b] [--samplers attune-tpe,...] [--jobs 1]
+//            [--out attune-suite.csv] [--digits-table PATH]   Attune's half of the search suite (bench/run-search-suite.sh)
+//   problems                                     the suite's problems: name, family, parameters, known minimum
+//   eval                                         JSON [{"problem","values"[,"seed","trial"]}] on stdin -> one value a line
+//   tpe-ablation [--problems ..] [--variants ..] TPE options one at a time on the mixed spaces of issue 14 (TpeAblation.cs)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "";
 int Option(string name, int fallback)
@@ -17,17 +24,17 @@ int Option(string name, int fallback)
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
+string? Text(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
 int[] Options(string name, int[] fallback)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : fallback;
 }
-string? Name(string name)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
-string[] Names(string name, string[] fallback) => Name(name)?.Split(',') ?? fallback;
+string[] Names(string name, string[] fallback) => Text(name)?.Split(',') ?? fallback;
 
 switch (command)
 {
@@ -42,14 +49,30 @@ switch (command)
     case "scale":
         Header();
         Scale.Run(Option("--trials", 10_000), Option("--blocks", 10), Names("--samplers", ["tpe", "gp", "random"]),
-            Names("--storages", ["memory", "sqlite", "postgres"]), Name("--postgres") ?? Environment.GetEnvironmentVariable("ATTUNE_TEST_POSTGRES"));
+            Names("--storages", ["memory", "sqlite", "postgres"]), Text("--postgres") ?? Environment.GetEnvironmentVariable("ATTUNE_TEST_POSTGRES"));
+        return 0;
+    case "suite":
+        Header();
+        return SearchSuite.Run(ProblemSet.Select(Text("--problems"), Text("--digits-table")), Text("--samplers"), Option("--first-seed", 0), Option("--seeds", 20),
+            Option("--trials", 200), Options("--budgets", [25, 50, 100, 200]).Order().ToArray(), Option("--jobs", 1), Text("--out") ?? "attune-suite.csv");
+    case "problems":
+        foreach (var p in ProblemSet.Select(Text("--problems"), Text("--digits-table")))
+            Console.WriteLine($"{p.Name,-16} {p.Family,-12} {p.Space.Parameters.Count,3} params  minimum {p.Minimum:R}{(p.IsContinuous ? "  (continuous)" : "")}");
+        return 0;
+    case "eval":
+        return ProblemPoints.Evaluate(Console.In, Console.Out, Text("--digits-table"));
+    case "tpe-ablation":
+        Header();
+        string[] List(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',') : []; }
+        var variants = List("--variants");
+        TpeAblation.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0), List("--problems"), variants.Length > 0 ? variants : ["default", "uni"]);
         return 0;
     case "tpe-call":
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | suite [--seeds N] [--trials N] [--budgets a,b] [--problems a,b] [--samplers a,b] [--jobs N] [--out PATH] | problems | eval | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N] | tpe-ablation [--seeds N] [--trials N] [--problems a,b] [--variants v,w]");
         return 2;
 }
 

@@ -6,8 +6,8 @@ namespace Attune.Search;
 
 /// <summary>
 /// A Parzen (kernel density) estimator over the transformed space: one product kernel per observation plus a uniform
-/// prior component. Numeric dimensions use a Gaussian truncated to the parameter's bounds; categoricals keep the
-/// observed choice with probability 1 - ε and spread ε uniformly (so no choice ever gets density 0).
+/// prior component. Numeric dimensions use a Gaussian truncated to the parameter's bounds; categoricals put weight
+/// 1 + w on the observed choice and w on every choice, w = prior weight / (n + 1), normalised (no choice ever gets density 0).
 /// <para>Conditional parameters: a kernel whose observation lacks a parameter (inactive there) is flat in that dimension,
 /// and a point is scored only on the dimensions active for it. The joint density stays a proper mixture, sampling from
 /// it is exact (pick a kernel, draw each active dimension from it, flat where the kernel has no value), and trials that
@@ -19,6 +19,8 @@ namespace Attune.Search;
 internal sealed class ParzenEstimator
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
+    /// <summary>The categorical smoothing used when the prior weight is 0, so that no choice ever gets density 0.</summary>
+    private const double MinCategoricalSmoothing = 1e-3;
 
     private readonly TpeDimensions dims;
     private readonly int kernels;        // observations + prior (last, when the prior weight is positive)
@@ -83,8 +85,13 @@ internal sealed class ParzenEstimator
             if (dims.IsCategorical[d])
             {
                 int K = dims.Choices[d];
-                // ε shrinks as evidence grows; the prior component smooths further.
-                double eps = K <= 1 ? 0 : Math.Min(0.5, 1.0 / (n + 1));
+                // Each kernel weighs its observed choice 1 + w and every choice w, w = prior / (n + 1), then normalises
+                // (the categorical analogue of the uniform prior, as Optuna does). The mass left to the other choices
+                // grows with their number: with 12 choices and 10 good trials a good trial's kernel keeps 52% on its own
+                // choice, where a fixed ε = 1/(n+1) kept 92% and left each other choice under 1%, so the search stayed
+                // in the choice it happened to find first (docs/benchmarks.md, "TPE on mixed spaces").
+                double w = Math.Max(priorWeight, MinCategoricalSmoothing) / (n + 1);
+                double eps = K <= 1 ? 0 : K * w / (1 + K * w);
                 logHit[d] = Math.Log(1 - eps + eps / K);
                 logMiss[d] = K <= 1 ? 0 : Math.Log(eps / K);
                 for (int k = 0; k < kernels; k++)

@@ -16,7 +16,9 @@ public sealed record TpeOptions
     /// <summary>How many of n ranked trials form the good set; clamped to [1, n - 1] when n ≥ 2.</summary>
     public Func<int, int> Gamma { get; init; } = DefaultGamma;
 
-    /// <summary>Weight of the uniform prior component in both estimators (each trial weighs 1): keeps exploring.</summary>
+    /// <summary>Weight of the uniform prior component in both estimators (each trial weighs 1): keeps exploring. It also
+    /// smooths each categorical kernel: of n observations, a kernel weighs its own choice 1 + w and every choice w,
+    /// w = PriorWeight / (n + 1) (at least 0.001 / (n + 1), so no choice gets density 0).</summary>
     public double PriorWeight { get; init; } = 1.0;
 
     /// <summary>How numeric kernel bandwidths are chosen (see <see cref="TpeBandwidth"/>). Default: each good trial's
