@@ -10,6 +10,14 @@ public sealed record TpeOptions
     /// <summary>Random samples until this many trials finished (completed or pruned): the estimators need data.</summary>
     public int StartupTrials { get; init; } = 10;
 
+    /// <summary>How the start-up trials are drawn: independently at random, or as points of a scrambled Sobol sequence
+    /// (<see cref="QuasiRandomSampler"/>), which covers the space more evenly.</summary>
+    public TpeStartup Startup { get; init; } = TpeStartup.Random;
+
+    /// <summary>Seeds the Sobol scramble of a <see cref="TpeStartup.QuasiRandom"/> start-up; -1 takes the sweep's seed
+    /// (<see cref="Samplers.Create"/>), or, unseeded, one derived from the space.</summary>
+    public long StartupSeed { get; init; } = -1;
+
     /// <summary>Candidates drawn from l(x) per proposal; the one with the largest l(x)/g(x) wins. More is greedier.</summary>
     public int Candidates { get; init; } = 24;
 
@@ -46,6 +54,15 @@ public sealed record TpeOptions
 
     /// <summary>min(ceil(0.25 √n), 25): hyperopt's rule, greedier as studies grow.</summary>
     public static int SqrtGamma(int n) => Math.Min((int)Math.Ceiling(0.25 * Math.Sqrt(n)), 25);
+}
+
+/// <summary>How <see cref="TpeSampler"/> draws its start-up trials (<see cref="TpeOptions.Startup"/>).</summary>
+public enum TpeStartup
+{
+    /// <summary>Independent draws from each parameter's prior.</summary>
+    Random,
+    /// <summary>Trial k takes point k of a scrambled Sobol sequence.</summary>
+    QuasiRandom,
 }
 
 /// <summary>Bandwidth rule for numeric dimensions of <see cref="TpeSampler"/>'s Parzen estimators. Every rule is clipped

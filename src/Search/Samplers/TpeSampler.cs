@@ -41,7 +41,9 @@ public sealed class TpeSampler : ISampler
 
         var ranked = Rank(space, history, direction, out var running);
         if (ranked.Count < Math.Max(1, Options.StartupTrials) || space.Parameters.Count == 0)
-            return SamplingMath.SampleUniform(space, random);
+            return Options.Startup == TpeStartup.QuasiRandom && space.Parameters.Count <= SobolDirectionNumbers.Count
+                ? new QuasiRandomSampler(Options.StartupSeed).Sample(space, history, direction, random)
+                : SamplingMath.SampleUniform(space, random);
 
         int n = ranked.Count;
         int good = n < 2 ? 1 : Math.Clamp(Options.Gamma(n), 1, n - 1);

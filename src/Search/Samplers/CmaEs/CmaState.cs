@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+
+namespace Attune.Search;
+
+/// <summary>
+/// The state of a (μ/μ_w, λ)-CMA-ES in the unit cube, with the default strategy parameters of Hansen's tutorial ("The
+/// CMA Evolution Strategy: A Tutorial", 2016, table 1, positive weights only): mean, step size, covariance, both
+/// evolution paths, and the eigen-decomposition sampling needs. <see cref="Tell"/> applies one generation;
+/// <see cref="Ask"/> draws one point. <see cref="CmaEsSampler"/> rebuilds it from the history on every call.
+/// </summary>
+internal sealed class CmaState
+{
+    private readonly int n;
+    private readonly double[] weights;
+    private readonly double muEff, cSigma, dSigma, cc, c1, cMu, chiN;
+    private readonly double[] pSigma, pc;
+    private readonly double[,] c;
+    private readonly double[,] b;      // eigenvectors of C (columns)
+    private readonly double[] d;       // square roots of C's eigenvalues
+    private int generation;
+
+    public CmaState(double[] mean, double sigma, int lambda)
+    {
+        n = mean.Length;
+        Mean = (double[])mean.Clone();
+        Sigma = sigma;
+        Lambda = lambda;
+        int mu = lambda / 2;
+        weights = new double[mu];
+        double sum = 0;
+        for (int i = 0; i < mu; i++) sum += weights[i] = Math.Log((lambda + 1) / 2.0) - Math.Log(i + 1);
+        double squares = 0;
+        for (int i = 0; i < mu; i++) { weights[i] /= sum; squares += weights[i] * weights[i]; }
+        muEff = 1 / squares;
+        cSigma = (muEff + 2) / (n + muEff + 5);
+        dSigma = 1 + 2 * Math.Max(0, Math.Sqrt((muEff - 1) / (n + 1)) - 1) + cSigma;
+        cc = (4 + muEff / n) / (n + 4 + 2 * muEff / n);
+        c1 = 2 / ((n + 1.3) * (n + 1.3) + muEff);
+        cMu = Math.Min(1 - c1, 2 * (muEff - 2 + 1 / muEff) / ((n + 2) * (n + 2) + muEff));
+        chiN = Math.Sqrt(n) * (1 - 1.0 / (4 * n) + 1.0 / (21.0 * n * n));
+        pSigma = new double[n];
+        pc = new double[n];
+        c = new double[n, n];
+        b = new double[n, n];
+        d = new double[n];
+        for (int i = 0; i < n; i++) { c[i, i] = 1; b[i, i] = 1; d[i] = 1; }
+    }
+
+    public double[] Mean { get; }
+    public double Sigma { get; private set; }
+    public int Lambda { get; }
+    public int Generations => generation;
+
+    /// <summary>Hansen's default population size for <paramref name="dimensions"/> parameters.</summary>
+    public static int DefaultLambda(int dimensions) => 4 + (int)Math.Floor(3 * Math.Log(dimensions));
+
+    /// <summary>σ times the largest standard deviation along C's axes: how far apart the samples still are.</summary>
+    public double Spread
+    {
+        get { double max = 0; foreach (var v in d) max = Math.Max(max, v); return Sigma * max; }
+    }
+
+    /// <summary>The ratio of C's largest to smallest eigenvalue.</summary>
+    public double Condition
+    {
+        get
+        {
+            double max = 0, min = double.PositiveInfinity;
+            foreach (var v in d) { max = Math.Max(max, v * v); min = Math.Min(min, v * v); }
+            return min > 0 ? max / min : double.PositiveInfinity;
+        }
+    }
+
+    /// <summary>m + σ B D z with z ~ N(0, I), drawn again up to <paramref name="maxResamples"/> times while it leaves
+    /// [0, 1]^n, then clipped to the cube.</summary>
+    public double[] Ask(Random random, int maxResamples)
+    {
+        var x = new double[n];
+        var z = new double[n];
+        for (int attempt = 0; ; attempt++)
+        {
+            for (int i = 0; i < n; i++) z[i] = d[i] * SamplingMath.StandardNormal(random);
+            bool inside = true;
+            for (int i = 0; i < n; i++)
+            {
+                double y = 0;
+                for (int j = 0; j < n; j++) y += b[i, j] * z[j];
+                x[i] = Mean[i] + Sigma * y;
+                inside &= x[i] >= 0 && x[i] <= 1;
+            }
+            if (inside) return x;
+            if (attempt >= maxResamples)
+            {
+                for (int i = 0; i < n; i++) x[i] = Math.Clamp(x[i], 0, 1);
+                return x;
+            }
+        }
+    }
+
+    /// <summary>One generation's update from its points ranked best first (at least μ = λ/2 of them; the points are the
+    /// values actually evaluated, which may differ from the samples by clipping and integer rounding — the update uses
+    /// what was evaluated).</summary>
+    public void Tell(IReadOnlyList<double[]> ranked)
+    {
+        int mu = weights.Length;
+        if (ranked.Count < mu) throw new ArgumentException($"A CMA-ES generation needs at least {mu} ranked points; {ranked.Count} were given.", nameof(ranked));
+        generation++;
+        var ys = new double[mu][];
+        var yw = new double[n];
+        for (int k = 0; k < mu; k++)
+        {
+            var y = ys[k] = new double[n];
+            for (int i = 0; i < n; i++) { y[i] = (ranked[k][i] - Mean[i]) / Sigma; yw[i] += weights[k] * y[i]; }
+        }
+        for (int i = 0; i < n; i++) Mean[i] += Sigma * yw[i];
+
+        // p_σ ← (1 − c_σ) p_σ + √(c_σ (2 − c_σ) μ_eff) C^(−1/2) y_w, with C^(−1/2) = B D⁻¹ Bᵀ.
+        var bty = new double[n];
+        for (int j = 0; j < n; j++) { double s = 0; for (int i = 0; i < n; i++) s += b[i, j] * yw[i]; bty[j] = s / d[j]; }
+        double norm = 0, scale = Math.Sqrt(cSigma * (2 - cSigma) * muEff);
+        for (int i = 0; i < n; i++)
+        {
+            double s = 0;
+            for (int j = 0; j < n; j++) s += b[i, j] * bty[j];
+            pSigma[i] = (1 - cSigma) * pSigma[i] + scale * s;
+            norm += pSigma[i] * pSigma[i];
+        }
+        norm = Math.Sqrt(norm);
+        bool hSigma = norm / Math.Sqrt(1 - Math.Pow(1 - cSigma, 2 * generation)) < (1.4 + 2.0 / (n + 1)) * chiN;
+        double pcScale = hSigma ? Math.Sqrt(cc * (2 - cc) * muEff) : 0;
+        for (int i = 0; i < n; i++) pc[i] = (1 - cc) * pc[i] + pcScale * yw[i];
+
+        // C ← (1 − c1 − cμ + c1 δ(h_σ)) C + c1 p_c p_cᵀ + cμ Σ w_k y_k y_kᵀ.
+        double delta = hSigma ? 0 : cc * (2 - cc);
+        double keep = 1 - c1 - cMu + c1 * delta;
+        for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++)
+        {
+            double rankMu = 0;
+            for (int k = 0; k < mu; k++) rankMu += weights[k] * ys[k][i] * ys[k][j];
+            double v = keep * c[i, j] + c1 * pc[i] * pc[j] + cMu * rankMu;
+            c[i, j] = v; c[j, i] = v;
+        }
+
+        Sigma *= Math.Exp(Math.Min(1, (cSigma / dSigma) * (norm / chiN - 1))); // the cap keeps one wild step from exploding σ
+        Sigma = Math.Min(Sigma, 1); // a step size beyond the cube's width only wastes resamples
+
+        SymmetricEigen.Decompose(c, d, b);
+        for (int i = 0; i < n; i++) d[i] = Math.Sqrt(Math.Max(d[i], 1e-300));
+    }
+}
