@@ -6,7 +6,7 @@ namespace Attune.Search;
 /// <summary>
 /// Tree-structured Parzen estimator (Bergstra et al. 2011; component choices after Watanabe 2023).
 /// <list type="number">
-/// <item>Until <see cref="TpeOptions.StartupTrials"/> trials finished: random samples.</item>
+/// <item>Until <see cref="TpeOptions.StartupTrials"/> trials finished: start-up samples (<see cref="TpeOptions.Startup"/>).</item>
 /// <item>Rank finished trials: completed ones by value (direction-aware), then pruned ones — further-reaching first, then
 /// by their last intermediate value — so a pruned trial never counts as better than a completed one, yet early-stopped
 /// runs still inform the model. Completed trials without a finite value go last.</item>

@@ -4,10 +4,12 @@ namespace Attune.Search;
 /// Tutorial", 2016) apart from the start, which a bounded search space fixes.</summary>
 public sealed record CmaEsOptions
 {
-    /// <summary>The initial step size in the unit cube the numeric parameters are scaled to. 0.3 follows Hansen's advice
-    /// for a box [a, b] (σ0 ≈ 0.3 (b − a)): from the centre, m ± 2σ0 then spans most of every range, so the first
-    /// generations see the whole space without most samples falling outside it.</summary>
-    public double InitialSigma { get; init; } = 0.3;
+    /// <summary>The initial step size in the unit cube the numeric parameters are scaled to. From the centre, m ± 2.5σ0
+    /// spans the whole cube, so the first generations see every part of the space while few samples fall outside it.
+    /// Hansen suggests up to 0.3 of the range for a box; sweeps have budgets of tens to hundreds of trials, where a
+    /// smaller start converges sooner: on the SweepBench quality benchmark (100 trials, 20 seeds) 0.2 gave lower median
+    /// regret than 0.3 on Branin, Hartmann-6 and the mixed space, and than Optuna's 1/6 on two of the three.</summary>
+    public double InitialSigma { get; init; } = 0.2;
 
     /// <summary>λ, the trials per generation; 0 means Hansen's default 4 + ⌊3 ln D⌋ (D numeric parameters).</summary>
     public int PopulationSize { get; init; }

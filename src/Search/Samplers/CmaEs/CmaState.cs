@@ -47,6 +47,18 @@ internal sealed class CmaState
         for (int i = 0; i < n; i++) { c[i, i] = 1; b[i, i] = 1; d[i] = 1; }
     }
 
+    /// <summary>A deep copy, so a remembered replay can be continued without being changed.</summary>
+    public CmaState Clone()
+    {
+        var copy = new CmaState(Mean, Sigma, Lambda) { generation = generation };
+        Array.Copy(pSigma, copy.pSigma, n);
+        Array.Copy(pc, copy.pc, n);
+        Array.Copy(c, copy.c, c.Length);
+        Array.Copy(b, copy.b, b.Length);
+        Array.Copy(d, copy.d, n);
+        return copy;
+    }
+
     public double[] Mean { get; }
     public double Sigma { get; private set; }
     public int Lambda { get; }
