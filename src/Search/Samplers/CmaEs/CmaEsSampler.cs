@@ -90,10 +90,11 @@ public sealed class CmaEsSampler : ISampler
     {
         var at = Resume(space, direction, trials) ?? Start(space, dims, trials, direction);
         var (state, next, restarts, flat) = (at.State.Clone(), at.Next, at.Restarts, at.Flat);
-        for (; next + state.Lambda <= trials.Count; next += state.Lambda)
+        while (next + state.Lambda <= trials.Count)
         {
             var generation = trials.GetRange(next, state.Lambda);
             if (generation.Any(t => t.State == TrialState.Running)) break;
+            next += state.Lambda;
             var ranked = Rank(generation, direction);
             state.Tell(ranked.Select(t => ToUnit(space, dims, t.Values)).ToList());
             if (!Options.Restarts) continue;
