@@ -177,10 +177,10 @@ namespace Attune.SweepBench
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "cma")
                 samplers = new (string Name, Func<ISampler> Create)[]
                 {
-                    ("cma σ0=.3", () => new CmaEsSampler(seed: RunSeed)),
+                    ("cma σ0=.2", () => new CmaEsSampler(seed: RunSeed)),
+                    ("cma σ0=.3", () => new CmaEsSampler(new CmaEsOptions { InitialSigma = 0.3 }, RunSeed)),
                     ("cma σ0=1/6", () => new CmaEsSampler(new CmaEsOptions { InitialSigma = 1 / 6.0 }, RunSeed)),
-                    ("cma σ0=.2", () => new CmaEsSampler(new CmaEsOptions { InitialSigma = 0.2 }, RunSeed)),
-                    ("cma σ0=.3 qr8", () => new CmaEsSampler(new CmaEsOptions { StartupTrials = 8 }, RunSeed)),
+                    ("cma σ0=.2 qr8", () => new CmaEsSampler(new CmaEsOptions { StartupTrials = 8 }, RunSeed)),
                     ("cma no-restart", () => new CmaEsSampler(new CmaEsOptions { Restarts = false }, RunSeed)),
                 };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "1")
