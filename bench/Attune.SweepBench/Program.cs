@@ -163,7 +163,7 @@ namespace Attune.SweepBench
             {
                 ("tpe-mv (default)", () => Samplers.Create(Sampler.Tpe, seed: RunSeed)),
                 ("tpe-mv rnd-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.Random })),
-                ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false })),
+                ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false, StartupSeed = RunSeed })),
                 ("cma-es", () => new CmaEsSampler(seed: RunSeed)),
                 ("quasi-random", () => new QuasiRandomSampler(RunSeed)),
                 ("random", () => new RandomSampler()),
