@@ -193,12 +193,32 @@ namespace Attune.SweepBench
                 new Problem("hartmann6", TestFunctions.Hartmann6Space(), TestFunctions.Hartmann6, TestFunctions.Hartmann6Minimum),
                 new Problem("mixed", MixedFunction.Space(), MixedFunction.Evaluate, MixedFunction.Minimum),
             };
+            // Each run's sampler gets its seed: the Sobol scramble (QuasiRandom, TPE's quasi-random start-up, CMA-ES's
+            // restarts) is per study, as Samplers.Create gives it the sweep's seed.
             var samplers = new (string Name, Func<ISampler> Create)[]
             {
-                ("tpe-mv (default)", () => new TpeSampler()),
-                ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false })),
+                ("tpe-mv (default)", () => Samplers.Create(Sampler.Tpe, seed: RunSeed)),
+                ("tpe-mv rnd-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.Random })),
+                ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false, StartupSeed = RunSeed })),
+                ("cma-es", () => new CmaEsSampler(seed: RunSeed)),
+                ("quasi-random", () => new QuasiRandomSampler(RunSeed)),
                 ("random", () => new RandomSampler()),
             };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "startup")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("tpe-mv random", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.Random })),
+                    ("tpe-mv qr-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.QuasiRandom, StartupSeed = RunSeed })),
+                };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "cma")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("cma σ0=.2", () => new CmaEsSampler(seed: RunSeed)),
+                    ("cma σ0=.3", () => new CmaEsSampler(new CmaEsOptions { InitialSigma = 0.3 }, RunSeed)),
+                    ("cma σ0=1/6", () => new CmaEsSampler(new CmaEsOptions { InitialSigma = 1 / 6.0 }, RunSeed)),
+                    ("cma σ0=.2 qr8", () => new CmaEsSampler(new CmaEsOptions { StartupTrials = 8 }, RunSeed)),
+                    ("cma no-restart", () => new CmaEsSampler(new CmaEsOptions { Restarts = false }, RunSeed)),
+                };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "1")
                 samplers = new (string Name, Func<ISampler> Create)[]
                 {
@@ -230,14 +250,22 @@ namespace Attune.SweepBench
             {
                 var regrets = new double[seeds];
                 long t0 = Stopwatch.GetTimestamp();
-                for (int s = 0; s < seeds; s++) regrets[s] = TestFunctions.Optimize(create(), p.Space, p.F, trials, firstSeed + s) - p.Minimum;
+                for (int s = 0; s < seeds; s++)
+                {
+                    RunSeed = firstSeed + s;
+                    regrets[s] = TestFunctions.Optimize(create(), p.Space, p.F, trials, firstSeed + s) - p.Minimum;
+                }
                 double secondsPerRun = Stopwatch.GetElapsedTime(t0).TotalSeconds / seeds;
                 Console.WriteLine($"{p.Name,-10} {name,-18} {E(Stats.Quantile(regrets, 0.25)),10} {E(Stats.Quantile(regrets, 0.5)),10} {E(Stats.Quantile(regrets, 0.75)),10} {secondsPerRun,7:F3}");
             }
-            Console.WriteLine("# quartiles by linear interpolation (numpy's default); tpe-mv = TpeSampler defaults (multivariate), tpe-uni = Multivariate = false");
+            Console.WriteLine("# quartiles by linear interpolation (numpy's default); tpe-mv = TpeSampler defaults (multivariate), tpe-uni = Multivariate = false; " +
+                "rnd-startup = TpeOptions.Startup = Random (the default is QuasiRandom, seeded per run); cma-es = CmaEsSampler defaults; quasi-random = QuasiRandomSampler");
         }
 
         private static string E(double v) => v.ToString("0.000e+00", CultureInfo.InvariantCulture);
+
+        /// <summary>The seed of the run being set up (the samplers' factories read it).</summary>
+        private static int RunSeed;
     }
 
     internal static class Stats

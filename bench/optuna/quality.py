@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Optuna's search quality, the same measurement as `Attune.SweepBench quality`: best regret (best value - known
 minimum) after --trials sequential trials, seeds 0 .. --seeds - 1, in memory, on Branin, Hartmann-6 and the mixed space;
-TPESampler(multivariate=True), TPESampler() defaults (multivariate=False) and RandomSampler."""
+TPESampler(multivariate=True), TPESampler() defaults (multivariate=False) and RandomSampler; CmaEsSampler and
+QMCSampler (scrambled Sobol) beside Attune's CmaEs and QuasiRandom. --only NAME[,NAME] runs just those samplers."""
 import argparse
 import time
 
@@ -30,6 +31,8 @@ SAMPLERS = [
     ("tpe-mv", lambda s: optuna.samplers.TPESampler(seed=s, multivariate=True)),
     ("tpe-uni (default)", lambda s: optuna.samplers.TPESampler(seed=s)),
     ("random", lambda s: optuna.samplers.RandomSampler(seed=s)),
+    ("cma-es", lambda s: optuna.samplers.CmaEsSampler(seed=s)),
+    ("quasi-random", lambda s: optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=s)),
 ]
 
 
@@ -37,12 +40,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--trials", type=int, default=100)
+    ap.add_argument("--only", default=None)
     args = ap.parse_args()
+    samplers = [s for s in SAMPLERS if args.only is None or s[0] in args.only.split(",")]
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # CmaEsSampler warns once per trial about the categorical
     header()
     print(f"# quality: best regret (best value - known minimum) after {args.trials} trials, seeds 0..{args.seeds - 1}; lower is better")
     print(f"{'function':<10} {'sampler':<18} {'q25':>10} {'median':>10} {'q75':>10} {'s/run':>7}", flush=True)
     for name, objective, minimum in PROBLEMS:
-        for sname, make in SAMPLERS:
+        for sname, make in samplers:
             regrets = []
             t0 = time.perf_counter()
             for seed in range(args.seeds):

@@ -11,6 +11,13 @@ namespace Attune
         Random = 1,
         /// <summary>Every combination of a finite space, in a fixed order, each once.</summary>
         Grid = 2,
+        /// <summary>CMA-ES over the numeric parameters (scaled to [0, 1], log where declared, ints rounded to their
+        /// grid); categorical and conditional parameters are drawn at random. For continuous spaces and budgets of a few
+        /// hundred trials or more; restarts with a larger population when it converges.</summary>
+        CmaEs = 4,
+        /// <summary>A scrambled Sobol sequence: trial k gets point k, so the trials cover the space more evenly than
+        /// independent random draws (best at powers of two). Seeded by the sweep's seed.</summary>
+        QuasiRandom = 5,
     }
 
     /// <summary>How a sweep stops unpromising trials early from their intermediate values.</summary>

@@ -108,7 +108,7 @@ public static partial class Sweep
         // read the stored trials, so a study may well be continued with another one, as Optuna allows).
         string settings = $"sampler {(sampler is null ? options.Sampler.ToString() : sampler.GetType().Name)}, " +
                           $"pruner {(pruner is null ? options.Pruner.ToString() : pruner.GetType().Name)}, seed {options.Seed}";
-        sampler ??= SweepAlgorithms.CreateSampler(options.Sampler);
+        sampler ??= SweepAlgorithms.CreateSampler(options);
         pruner ??= SweepAlgorithms.CreatePruner(options);
         SweepProfile.Mark("options checked");
         var owned = storage is null ? StudyStorage.Open(options.Storage) : null;

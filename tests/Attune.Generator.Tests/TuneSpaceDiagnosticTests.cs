@@ -355,6 +355,45 @@ public sealed class TuneSpaceDiagnosticTests
     }
 
     [Fact]
+    public void AT0122_CmaEsSamplesCategoricalAndConditionalParametersAtRandom()
+    {
+        var run = AssertDiagnostics("""
+            public enum Update { Sgd, Adam }
+
+            [TuneSpace(Direction = Direction.Minimize, {|AT0122:Sampler = Sampler.CmaEs|})]
+            public partial record Mixed
+            {
+                [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; }
+                [IntRange(1, 8)] public int Layers { get; init; }
+                [Choice(16, 32, 64)] public int BatchSize { get; init; }
+                public bool Nesterov { get; init; }
+                public Update Update { get; init; }
+                [Uniform(0.5, 0.99), ActiveWhen(nameof(Update), Update.Sgd)] public double Momentum { get; init; }
+            }
+
+            [TuneSpace(Direction = Direction.Minimize, Sampler = Sampler.CmaEs)]
+            public partial record Numeric
+            {
+                [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; }
+                [IntRange(1, 8)] public int Layers { get; init; }
+            }
+
+            [TuneSpace(Direction = Direction.Minimize, Sampler = Sampler.Tpe)]
+            public partial record MixedWithTpe
+            {
+                [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; }
+                public bool Nesterov { get; init; }
+            }
+            """);
+        Assert.Equal(
+            "[TuneSpace] on 'Mixed' has Sampler = Sampler.CmaEs, which models only numeric parameters that are always active: " +
+            "'BatchSize' (categorical), 'Nesterov' (categorical), 'Update' (categorical), 'Momentum' (conditional) are sampled at random, not by CMA-ES. " +
+            "Use Sampler.Tpe or Sampler.Gp for mixed spaces, or make them numeric ranges without [ActiveWhen].",
+            Message(run, "AT0122"));
+        Assert.All(run.GeneratorDiagnostics.Where(d => d.Id == "AT0122"), d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+    }
+
+    [Fact]
     public void AT0120_BindingTypeMismatch()
     {
         var run = AssertDiagnostics("""

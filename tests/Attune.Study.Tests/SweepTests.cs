@@ -225,6 +225,9 @@ public sealed class SweepTests : IDisposable
     [InlineData(Sampler.Tpe, Pruner.Asha)]
     [InlineData(Sampler.Random, Pruner.Median)]
     [InlineData(Sampler.Random, Pruner.Asha)]
+    [InlineData(Sampler.CmaEs, Pruner.None)]
+    [InlineData(Sampler.CmaEs, Pruner.Asha)]
+    [InlineData(Sampler.QuasiRandom, Pruner.Median)]
     public void Every_sampler_and_pruner_drives_a_sweep_to_its_trial_count(Sampler sampler, Pruner pruner)
     {
         // A learning curve per trial: the loss falls with the step towards the trial's final value.
@@ -238,6 +241,20 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(24, result.Trials.Count(t => t.State is TrialState.Complete or TrialState.Pruned));
         Assert.Equal(Enumerable.Range(0, result.Trials.Count), result.Trials.Select(t => t.Number).Order());
         if (pruner != Pruner.None) Assert.Contains(result.Trials, t => t.State == TrialState.Pruned);
+    }
+
+    [Theory]
+    [InlineData(Sampler.CmaEs)]
+    [InlineData(Sampler.QuasiRandom)]
+    [InlineData(Sampler.Tpe)]
+    public void A_study_stopped_and_resumed_samples_the_trials_an_uninterrupted_one_does(Sampler sampler)
+    {
+        // CMA-ES rebuilds its generations, and Sobol its point index and scramble, from the stored study alone.
+        var whole = Sweep.Run<Knobs>(t => Loss(t.Parameters), OnFile(40, "whole") with { Sampler = sampler, Seed = 5 });
+        Sweep.Run<Knobs>(t => Loss(t.Parameters), OnFile(13, "resumed") with { Sampler = sampler, Seed = 5 });
+        var resumed = Sweep.Run<Knobs>(t => Loss(t.Parameters), OnFile(40, "resumed") with { Sampler = sampler, Seed = 5 });
+        Assert.Equal(whole.Trials.Select(t => t.Parameters), resumed.Trials.Select(t => t.Parameters));
+        Assert.Equal(40, whole.Trials.Select(t => t.Parameters).Distinct().Count());
     }
 
     [Fact]

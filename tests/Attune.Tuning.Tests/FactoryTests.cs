@@ -10,6 +10,9 @@ public class FactoryTests
         Assert.IsType<TpeSampler>(Samplers.Create(Sampler.Tpe));
         Assert.IsType<RandomSampler>(Samplers.Create(Sampler.Random));
         Assert.IsType<GridSampler>(Samplers.Create(Sampler.Grid));
+        Assert.IsType<CmaEsSampler>(Samplers.Create(Sampler.CmaEs));
+        Assert.Equal(7, Assert.IsType<QuasiRandomSampler>(Samplers.Create(Sampler.QuasiRandom, seed: 7)).Seed);
+        Assert.Equal(7, ((TpeSampler)Samplers.Create(Sampler.Tpe, seed: 7)).Options.StartupSeed);
         Assert.Equal(5, ((TpeSampler)Samplers.Create(Sampler.Tpe, new TpeOptions { StartupTrials = 5 })).Options.StartupTrials);
         Assert.IsType<NopPruner>(Pruners.Create(Pruner.None));
         Assert.IsType<MedianPruner>(Pruners.Create(Pruner.Median));

@@ -459,6 +459,15 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0121");
 
+        public static readonly DiagnosticDescriptor CmaEsSamplesSomeAtRandom = new DiagnosticDescriptor(
+            id: "AT0122",
+            title: "CMA-ES samples categorical and conditional parameters at random",
+            messageFormat: "[TuneSpace] on '{0}' has Sampler = Sampler.CmaEs, which models only numeric parameters that are always active: {1} are sampled at random, not by CMA-ES. Use Sampler.Tpe or Sampler.Gp for mixed spaces, or make them numeric ranges without [ActiveWhen].",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0122");
+
 
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(

@@ -8,7 +8,7 @@ using static Attune.Generator.TuneSpace.ValueDisplay;
 namespace Attune.Generator.TuneSpace
 {
     /// <summary>Checks on the space as a whole: AT0102 (a creatable class or record), AT0118 (no <c>required</c> member
-    /// Decode cannot set), AT0115 (something is tuned) and AT0117 (a grid is finite).</summary>
+    /// Decode cannot set), AT0115 (something is tuned), AT0117 (a grid is finite) and AT0122 (what CMA-ES leaves to chance).</summary>
     internal static class SpaceShapeChecks
     {
 
@@ -86,6 +86,20 @@ namespace Attune.Generator.TuneSpace
             var continuous = properties.Parameters.Where(p => p.Kind == TuneParameterKind.Float).Select(p => "'" + p.Name + "'").ToList();
             if (continuous.Count > 0)
                 diagnostics.Add(DiagnosticDescriptors.GridNeedsFiniteSpace, options.Arguments.ArgumentLocation("Sampler"), type.Name, string.Join(", ", continuous));
+        }
+
+        /// <summary>AT0122 for Sampler.CmaEs over a space with parameters CMA-ES does not model — categorical ones
+        /// ([Choice], bool, enum) and conditional ones ([ActiveWhen]) — naming them: the runtime draws those at random.</summary>
+        internal static void CheckCmaEsSpace(INamedTypeSymbol type, ParsedSweepOptions options, PropertyParser properties, DiagnosticBag diagnostics)
+        {
+            if (options.Sampler != "CmaEs")
+                return;
+            var random = properties.Parameters
+                .Where(p => p.Kind == TuneParameterKind.Categorical || p.ConditionParameter is not null)
+                .Select(p => "'" + p.Name + "'" + (p.Kind == TuneParameterKind.Categorical ? " (categorical)" : " (conditional)"))
+                .ToList();
+            if (random.Count > 0)
+                diagnostics.Add(DiagnosticDescriptors.CmaEsSamplesSomeAtRandom, options.Arguments.ArgumentLocation("Sampler"), type.Name, string.Join(", ", random));
         }
     }
 }

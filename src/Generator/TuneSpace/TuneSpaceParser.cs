@@ -42,6 +42,7 @@ namespace Attune.Generator.TuneSpace
 
             SpaceShapeChecks.CheckHasParameters(type, properties, identifier, diagnostics);
             SpaceShapeChecks.CheckGridIsFinite(type, options, properties, diagnostics);
+            SpaceShapeChecks.CheckCmaEsSpace(type, options, properties, diagnostics);
 
             TuneSpaceModel? model = null;
             if (canEmit)

@@ -6,7 +6,7 @@ namespace Attune.Search;
 /// <summary>The one place that maps the attribute enums <see cref="Sampler"/> and <see cref="Pruner"/> to implementations.</summary>
 internal static class SweepAlgorithms
 {
-    public static ISampler CreateSampler(Sampler kind) => Samplers.Create(kind);
+    public static ISampler CreateSampler(SweepOptions options) => Samplers.Create(options.Sampler, seed: options.Seed);
 
     public static IPruner? CreatePruner(SweepOptions options)
         => options.Pruner == Pruner.None ? null : Pruners.Create(options.Pruner, options.PrunerMinResource, options.PrunerReductionFactor);

@@ -6,7 +6,7 @@ namespace Attune.Search;
 /// <summary>
 /// Tree-structured Parzen estimator (Bergstra et al. 2011; component choices after Watanabe 2023).
 /// <list type="number">
-/// <item>Until <see cref="TpeOptions.StartupTrials"/> trials finished: random samples.</item>
+/// <item>Until <see cref="TpeOptions.StartupTrials"/> trials finished: start-up samples (<see cref="TpeOptions.Startup"/>).</item>
 /// <item>Rank finished trials: completed ones by value (direction-aware), then pruned ones — further-reaching first, then
 /// by their last intermediate value — so a pruned trial never counts as better than a completed one, yet early-stopped
 /// runs still inform the model. Completed trials without a finite value go last.</item>
@@ -41,7 +41,9 @@ public sealed class TpeSampler : ISampler
 
         var ranked = Rank(space, history, direction, out var running);
         if (ranked.Count < Math.Max(1, Options.StartupTrials) || space.Parameters.Count == 0)
-            return SamplingMath.SampleUniform(space, random);
+            return Options.Startup == TpeStartup.QuasiRandom && space.Parameters.Count <= SobolDirectionNumbers.Count
+                ? new QuasiRandomSampler(Options.StartupSeed).Sample(space, history, direction, random)
+                : SamplingMath.SampleUniform(space, random);
 
         int n = ranked.Count;
         int good = n < 2 ? 1 : Math.Clamp(Options.Gamma(n), 1, n - 1);
