@@ -39,6 +39,10 @@ internal static class TpeAblation
         ["cand48"] = () => new TpeOptions { Candidates = 48 },
         ["cand12"] = () => new TpeOptions { Candidates = 12 },
         ["scott"] = () => new TpeOptions { Bandwidth = TpeBandwidth.Scott },
+        ["bwf2"] = () => new TpeOptions { BandwidthFactor = 2 },
+        ["scott-bwf2"] = () => new TpeOptions { Bandwidth = TpeBandwidth.Scott, BandwidthFactor = 2 },
+        ["nn-both"] = () => new TpeOptions { AdaptiveGoodOnly = false },
+        ["floor.1"] = () => new TpeOptions { MinBandwidthFraction = 0.1 },
         ["floor.05"] = () => new TpeOptions { MinBandwidthFraction = 0.05 },
     };
 
