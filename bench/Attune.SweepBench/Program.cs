@@ -31,12 +31,16 @@ switch (command)
         Header();
         Quality.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0));
         return 0;
+    case "cma-call":
+        Header();
+        Overhead.CmaCall(Options("--history", [1000, 3000, 10000]), Option("--dims", 10));
+        return 0;
     case "tpe-call":
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N] | cma-call [--history 1000,3000,10000] [--dims 10]");
         return 2;
 }
 
@@ -104,6 +108,39 @@ namespace Attune.SweepBench
                 double cpuUs = (Attune.Bench.ThreadClock.Now() - cpu0).TotalMicroseconds / calls;
                 double kb = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / 1024.0 / calls;
                 Console.WriteLine($"{name,-8} {n,7} {us,9:F1} {cpuUs,9:F1} {kb,9:F1}");
+            }
+        }
+
+        /// <summary>CmaEsSampler.Sample on a history of n completed trials (Rosenbrock in d dimensions, trials drawn by
+        /// the sampler itself): a fresh sampler replays every generation (a resumed study's first proposal); the sweep's
+        /// own sampler continues its last replay (each later proposal, one new trial each).</summary>
+        public static void CmaCall(int[] historySizes, int dims)
+        {
+            Console.WriteLine($"# cma-call: CmaEsSampler.Sample, {dims} float parameters, Rosenbrock; cold = a fresh sampler replays all generations, warm = one more trial per call; " +
+                "IPOP restarts double λ, so there are fewer than n / λ generations");
+            Console.WriteLine($"{"history",7} {"cold ms",9} {"warm us",9}");
+            var space = new SearchSpace("cma", Enumerable.Range(0, dims).Select(i => new ParameterSpec("x" + i, ParameterKind.Float, -2, 2)).ToArray());
+            foreach (int n in historySizes)
+            {
+                var sampler = new CmaEsSampler(seed: 1);
+                var history = new List<FrozenTrial>(n + 200);
+                for (int i = 0; i < n; i++)
+                {
+                    var x = sampler.Sample(space, history, Direction.Minimize, new Random(i));
+                    history.Add(TrialFactory.Complete(i, x, TestFunctions.Rosenbrock(x)));
+                }
+                new CmaEsSampler(seed: 1).Sample(space, history, Direction.Minimize, new Random(0)); // JIT
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < 3; i++) new CmaEsSampler(seed: 1).Sample(space, history, Direction.Minimize, new Random(i));
+                double cold = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / 3;
+                t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < 200; i++)
+                {
+                    var x = sampler.Sample(space, history, Direction.Minimize, new Random(n + i));
+                    history.Add(TrialFactory.Complete(history.Count, x, TestFunctions.Rosenbrock(x)));
+                }
+                double warm = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / 200;
+                Console.WriteLine($"{n,7} {cold,9:F1} {warm,9:F1}");
             }
         }
 
