@@ -199,7 +199,7 @@ namespace Attune.SweepBench
             var samplers = new (string Name, Func<ISampler> Create)[]
             {
                 ("tpe-mv (default)", () => Samplers.Create(Sampler.Tpe, seed: RunSeed)),
-                ("tpe-mv rnd-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.Random })),
+                ("tpe-mv qr-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.QuasiRandom, StartupSeed = RunSeed })),
                 ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false, StartupSeed = RunSeed })),
                 ("cma-es", () => new CmaEsSampler(seed: RunSeed)),
                 ("quasi-random", () => new QuasiRandomSampler(RunSeed)),
@@ -208,7 +208,7 @@ namespace Attune.SweepBench
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "startup")
                 samplers = new (string Name, Func<ISampler> Create)[]
                 {
-                    ("tpe-mv random", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.Random })),
+                    ("tpe-mv random", () => new TpeSampler()),
                     ("tpe-mv qr-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.QuasiRandom, StartupSeed = RunSeed })),
                 };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "cma")
@@ -260,7 +260,7 @@ namespace Attune.SweepBench
                 Console.WriteLine($"{p.Name,-10} {name,-18} {E(Stats.Quantile(regrets, 0.25)),10} {E(Stats.Quantile(regrets, 0.5)),10} {E(Stats.Quantile(regrets, 0.75)),10} {secondsPerRun,7:F3}");
             }
             Console.WriteLine("# quartiles by linear interpolation (numpy's default); tpe-mv = TpeSampler defaults (multivariate), tpe-uni = Multivariate = false; " +
-                "rnd-startup = TpeOptions.Startup = Random (the default is QuasiRandom, seeded per run); cma-es = CmaEsSampler defaults; quasi-random = QuasiRandomSampler");
+                "qr-startup = TpeOptions.Startup = QuasiRandom (seeded per run); cma-es = CmaEsSampler defaults; quasi-random = QuasiRandomSampler");
         }
 
         private static string E(double v) => v.ToString("0.000e+00", CultureInfo.InvariantCulture);
