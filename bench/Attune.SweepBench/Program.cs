@@ -67,12 +67,16 @@ switch (command)
         var variants = List("--variants");
         TpeAblation.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0), List("--problems"), variants.Length > 0 ? variants : ["default", "uni"]);
         return 0;
+    case "cma-call":
+        Header();
+        Overhead.CmaCall(Options("--history", [1000, 3000, 10000]), Option("--dims", 10));
+        return 0;
     case "tpe-call":
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | suite [--seeds N] [--trials N] [--budgets a,b] [--problems a,b] [--samplers a,b] [--jobs N] [--out PATH] | problems | eval | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N] | tpe-ablation [--seeds N] [--trials N] [--problems a,b] [--variants v,w]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | suite [--seeds N] [--trials N] [--budgets a,b] [--problems a,b] [--samplers a,b] [--jobs N] [--out PATH] | problems | eval | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N] | tpe-ablation [--seeds N] [--trials N] [--problems a,b] [--variants v,w] | cma-call [--history 1000,3000,10000] [--dims 10]");
         return 2;
 }
 
@@ -143,6 +147,39 @@ namespace Attune.SweepBench
             }
         }
 
+        /// <summary>CmaEsSampler.Sample on a history of n completed trials (Rosenbrock in d dimensions, trials drawn by
+        /// the sampler itself): a fresh sampler replays every generation (a resumed study's first proposal); the sweep's
+        /// own sampler continues its last replay (each later proposal, one new trial each).</summary>
+        public static void CmaCall(int[] historySizes, int dims)
+        {
+            Console.WriteLine($"# cma-call: CmaEsSampler.Sample, {dims} float parameters, Rosenbrock; cold = a fresh sampler replays all generations, warm = one more trial per call; " +
+                "IPOP restarts double λ, so there are fewer than n / λ generations");
+            Console.WriteLine($"{"history",7} {"cold ms",9} {"warm us",9}");
+            var space = new SearchSpace("cma", Enumerable.Range(0, dims).Select(i => new ParameterSpec("x" + i, ParameterKind.Float, -2, 2)).ToArray());
+            foreach (int n in historySizes)
+            {
+                var sampler = new CmaEsSampler(seed: 1);
+                var history = new List<FrozenTrial>(n + 200);
+                for (int i = 0; i < n; i++)
+                {
+                    var x = sampler.Sample(space, history, Direction.Minimize, new Random(i));
+                    history.Add(TrialFactory.Complete(i, x, TestFunctions.Rosenbrock(x)));
+                }
+                new CmaEsSampler(seed: 1).Sample(space, history, Direction.Minimize, new Random(0)); // JIT
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < 3; i++) new CmaEsSampler(seed: 1).Sample(space, history, Direction.Minimize, new Random(i));
+                double cold = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / 3;
+                t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < 200; i++)
+                {
+                    var x = sampler.Sample(space, history, Direction.Minimize, new Random(n + i));
+                    history.Add(TrialFactory.Complete(history.Count, x, TestFunctions.Rosenbrock(x)));
+                }
+                double warm = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / 200;
+                Console.WriteLine($"{n,7} {cold,9:F1} {warm,9:F1}");
+            }
+        }
+
         private static (double Total, double Last, double Cpu) Once(string samplerName, string storageName, int trials)
         {
             var stamps = new long[trials];
@@ -198,7 +235,7 @@ namespace Attune.SweepBench
             var samplers = new (string Name, Func<ISampler> Create)[]
             {
                 ("tpe-mv (default)", () => Samplers.Create(Sampler.Tpe, seed: RunSeed)),
-                ("tpe-mv rnd-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.Random })),
+                ("tpe-mv qr-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.QuasiRandom, StartupSeed = RunSeed })),
                 ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false, StartupSeed = RunSeed })),
                 ("cma-es", () => new CmaEsSampler(seed: RunSeed)),
                 ("quasi-random", () => new QuasiRandomSampler(RunSeed)),
@@ -207,7 +244,7 @@ namespace Attune.SweepBench
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "startup")
                 samplers = new (string Name, Func<ISampler> Create)[]
                 {
-                    ("tpe-mv random", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.Random })),
+                    ("tpe-mv random", () => new TpeSampler()),
                     ("tpe-mv qr-startup", () => new TpeSampler(new TpeOptions { Startup = TpeStartup.QuasiRandom, StartupSeed = RunSeed })),
                 };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "cma")
@@ -259,7 +296,7 @@ namespace Attune.SweepBench
                 Console.WriteLine($"{p.Name,-10} {name,-18} {E(Stats.Quantile(regrets, 0.25)),10} {E(Stats.Quantile(regrets, 0.5)),10} {E(Stats.Quantile(regrets, 0.75)),10} {secondsPerRun,7:F3}");
             }
             Console.WriteLine("# quartiles by linear interpolation (numpy's default); tpe-mv = TpeSampler defaults (multivariate), tpe-uni = Multivariate = false; " +
-                "rnd-startup = TpeOptions.Startup = Random (the default is QuasiRandom, seeded per run); cma-es = CmaEsSampler defaults; quasi-random = QuasiRandomSampler");
+                "qr-startup = TpeOptions.Startup = QuasiRandom (seeded per run); cma-es = CmaEsSampler defaults; quasi-random = QuasiRandomSampler");
         }
 
         private static string E(double v) => v.ToString("0.000e+00", CultureInfo.InvariantCulture);
