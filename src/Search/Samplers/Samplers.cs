@@ -7,11 +7,13 @@ public static class Samplers
 {
     /// <param name="kind">Which algorithm.</param>
     /// <param name="tpe">TPE settings; null means <see cref="TpeOptions"/>' defaults. Ignored by the other samplers.</param>
-    public static ISampler Create(Sampler kind, TpeOptions? tpe = null) => kind switch
+    /// <param name="gp">Gaussian-process settings; null means <see cref="GpOptions"/>' defaults. Ignored by the other samplers.</param>
+    public static ISampler Create(Sampler kind, TpeOptions? tpe = null, GpOptions? gp = null) => kind switch
     {
         Sampler.Tpe => new TpeSampler(tpe),
         Sampler.Random => new RandomSampler(),
         Sampler.Grid => new GridSampler(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Tpe, Random or Grid."),
+        Sampler.Gp => new GpSampler(gp),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Tpe, Random, Grid or Gp."),
     };
 }
