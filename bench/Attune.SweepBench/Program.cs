@@ -8,6 +8,7 @@ using Attune.Search;
 // Sweep benchmarks; see docs/benchmarks.md, "Sweeps". Prints numbers, asserts nothing.
 //   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite
 //   quality  [--seeds 20] [--trials 100]         median best regret over seeds on Branin, Hartmann-6 and a mixed space
+//   gp-overhead [--history 25,100,300,1000,10000] [--calls 5]   ms per GpSampler.Sample on a history of n trials
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "";
 int Option(string name, int fallback)
@@ -35,8 +36,12 @@ switch (command)
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
         return 0;
+    case "gp-overhead":
+        Header();
+        Overhead.GpCall(Options("--history", [25, 100, 300, 1000, 10000]), Option("--calls", 5));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N] | gp-overhead [--history 25,100,300,1000,10000] [--calls N]");
         return 2;
 }
 
@@ -107,6 +112,40 @@ namespace Attune.SweepBench
             }
         }
 
+        /// <summary>GpSampler.Sample alone on a fixed history of n completed random trials of the overhead space (5
+        /// parameters: 3 floats incl. 1 log, 1 int, 1 categorical): median and max wall ms over the calls, after one
+        /// discarded warm-up call per size. Above <see cref="GpOptions.MaxTrials"/> the GP fits a capped subset, so the
+        /// cost should flatten; what still grows is reading and selecting from the history.</summary>
+        public static void GpCall(int[] historySizes, int calls)
+        {
+            var options = new GpOptions();
+            Console.WriteLine($"# gp-overhead: GpSampler.Sample alone (defaults: MaxTrials {options.MaxTrials}, MaxFitTrials {options.MaxFitTrials}, {options.Candidates} candidates, {options.HyperparameterRestarts} restarts) on n completed random trials of the overhead space; {calls} calls after 1 warm-up");
+            Console.WriteLine($"{"history",7} {"median ms",10} {"max ms",9} {"cpu ms",9}");
+            var space = OverheadSpace.Space;
+            var sampler = new GpSampler(options);
+            foreach (int n in historySizes)
+            {
+                var random = new Random(1);
+                var history = new List<FrozenTrial>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    var x = new RandomSampler().Sample(space, history, Direction.Minimize, random);
+                    history.Add(TrialFactory.Complete(i, x, OverheadSpace.Decode(x).Objective()));
+                }
+                sampler.Sample(space, history, Direction.Minimize, random);
+                var ms = new double[calls];
+                var cpu0 = Attune.Bench.ThreadClock.Now();
+                for (int i = 0; i < calls; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    sampler.Sample(space, history, Direction.Minimize, random);
+                    ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                }
+                double cpuMs = (Attune.Bench.ThreadClock.Now() - cpu0).TotalMilliseconds / calls;
+                Console.WriteLine($"{n,7} {Stats.Quantile(ms, 0.5),10:F1} {ms.Max(),9:F1} {cpuMs,9:F1}");
+            }
+        }
+
         private static (double Total, double Last, double Cpu) Once(string samplerName, string storageName, int trials)
         {
             var stamps = new long[trials];
@@ -161,8 +200,16 @@ namespace Attune.SweepBench
             {
                 ("tpe-mv (default)", () => new TpeSampler()),
                 ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false })),
+                ("gp", () => new GpSampler()),
                 ("random", () => new RandomSampler()),
             };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "gp")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("tpe-mv (default)", () => new TpeSampler()),
+                    ("gp", () => new GpSampler()),
+                    ("random", () => new RandomSampler()),
+                };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "1")
                 samplers = new (string Name, Func<ISampler> Create)[]
                 {
