@@ -58,20 +58,29 @@ public sealed class GpSampler : ISampler
 
         var gp = GaussianProcess.Fit(points, y, hyper, encoding.IsCategorical);
         if (gp is null) return SamplingMath.SampleUniform(space, random); // degenerate beyond jitter's help
-        if (Options.KrigingBeliever && set.Running.Count > 0)
-        {
-            var running = set.Running.Count <= Options.MaxTrials ? set.Running : set.Running.GetRange(set.Running.Count - Options.MaxTrials, Options.MaxTrials);
-            gp = gp.WithBelievers(running, y) ?? gp;
-        }
-
         // The incumbent and the local candidates' centres: the best completed trials (imputed scores are never best).
         var byScore = new int[points.Length];
         for (int i = 0; i < byScore.Length; i++) byScore[i] = i;
         Array.Sort(byScore, (a, b) => { int c = y[a].CompareTo(y[b]); return c != 0 ? c : a.CompareTo(b); });
         var incumbents = new List<double[]>();
         for (int i = 0; i < Math.Min(5, byScore.Length); i++) incumbents.Add(points[byScore[i]]);
+        double best = y[byScore[0]];
 
-        var search = new AcquisitionSearch(encoding, gp, y[byScore[0]]);
+        if (Options.KrigingBeliever && set.Running.Count > 0)
+        {
+            var running = set.Running.Count <= Options.MaxTrials ? set.Running : set.Running.GetRange(set.Running.Count - Options.MaxTrials, Options.MaxTrials);
+            // A believed value is an observation like any other, so it can be the incumbent too: otherwise a running
+            // trial predicted to improve would keep its expected improvement (best − μ with no uncertainty left) and
+            // every worker would still go there.
+            foreach (var r in running)
+            {
+                gp.Predict(r, out double believed, out _);
+                best = Math.Min(best, believed);
+            }
+            gp = gp.WithBelievers(running, y) ?? gp;
+        }
+
+        var search = new AcquisitionSearch(encoding, gp, best);
         return encoding.DecodeCandidate(search.Find(Options, incumbents, random));
     }
 
