@@ -15,7 +15,9 @@ namespace Attune.Search;
 /// <item>Noise variance: log σ² ~ N(−8, 1), with a floor of 1e-6. BoTorch centres it at −4; measured at 25 trials
 /// (20 seeds), that much assumed noise made the GP re-sample its incumbent's neighbourhood and miss a small int effect
 /// on the mixed problem (median regret 0.51 against 2.7e-4 at −8), and −8 was better on Branin and Hartmann-6 too.
-/// Noisy objectives can still raise it through the likelihood; none is in that measurement.</item>
+/// Noisy objectives can still raise it through the likelihood: an ad-hoc check on Branin plus Gaussian noise (sd 1 and
+/// 5, 50 trials, 10 seeds, regret of the best-observed trial) kept the GP ahead of TPE, median regret 0.24 against 0.78
+/// and 0.98 against 1.36.</item>
 /// </list>
 /// </summary>
 internal static class GpHyperparameterFit
