@@ -9,6 +9,7 @@ using Attune.Search;
 //   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite
 //   quality  [--seeds 20] [--trials 100]         median best regret over seeds on Branin, Hartmann-6 and a mixed space
 //   gp-overhead [--history 25,100,300,1000,10000] [--calls 5]   ms per GpSampler.Sample on a history of n trials
+// SWEEPBENCH_VARIANTS=gp (TPE, GP, random), gp-options or gp-candidates (GpOptions variants) choose quality's samplers.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "";
 int Option(string name, int fallback)
@@ -209,6 +210,22 @@ namespace Attune.SweepBench
                     ("tpe-mv (default)", () => new TpeSampler()),
                     ("gp", () => new GpSampler()),
                     ("random", () => new RandomSampler()),
+                };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "gp-options")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("gp", () => new GpSampler()),
+                    ("gp-c2048", () => new GpSampler(new GpOptions { Candidates = 2048 })),
+                    ("gp-ls8", () => new GpSampler(new GpOptions { LocalSearchStarts = 8 })),
+                    ("gp-startup5", () => new GpSampler(new GpOptions { StartupTrials = 5 })),
+                    ("gp-r1", () => new GpSampler(new GpOptions { HyperparameterRestarts = 1 })),
+                };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "gp-candidates")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("gp", () => new GpSampler()),
+                    ("gp-c1024", () => new GpSampler(new GpOptions { Candidates = 1024 })),
+                    ("gp-c2048", () => new GpSampler(new GpOptions { Candidates = 2048 })),
                 };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "1")
                 samplers = new (string Name, Func<ISampler> Create)[]
