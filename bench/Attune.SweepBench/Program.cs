@@ -17,6 +17,9 @@ using Attune.SweepBench.Suite;
 //   problems                                     the suite's problems: name, family, parameters, known minimum
 //   eval                                         JSON [{"problem","values"[,"seed","trial"]}] on stdin -> one value a line
 //   tpe-ablation [--problems ..] [--variants ..] TPE options one at a time on the mixed spaces of issue 14 (TpeAblation.cs)
+        return 0;
+//   gp-overhead [--history 25,100,300,1000,10000] [--calls 5]   ms per GpSampler.Sample on a history of n trials
+// SWEEPBENCH_VARIANTS=gp (TPE, GP, random), gp-options or gp-candidates (GpOptions variants) choose quality's samplers.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "";
 int Option(string name, int fallback)
@@ -75,8 +78,12 @@ switch (command)
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
         return 0;
+    case "gp-overhead":
+        Header();
+        Overhead.GpCall(Options("--history", [25, 100, 300, 1000, 10000]), Option("--calls", 5));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | suite [--seeds N] [--trials N] [--budgets a,b] [--problems a,b] [--samplers a,b] [--jobs N] [--out PATH] | problems | eval | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N] | tpe-ablation [--seeds N] [--trials N] [--problems a,b] [--variants v,w] | cma-call [--history 1000,3000,10000] [--dims 10]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | suite [--seeds N] [--trials N] [--budgets a,b] [--problems a,b] [--samplers a,b] [--jobs N] [--out PATH] | problems | eval | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N] | tpe-ablation [--seeds N] [--trials N] [--problems a,b] [--variants v,w] | cma-call [--history 1000,3000,10000] [--dims 10] | gp-overhead [--history 25,100,300,1000,10000] [--calls N]");
         return 2;
 }
 
@@ -177,6 +184,38 @@ namespace Attune.SweepBench
                 }
                 double warm = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / 200;
                 Console.WriteLine($"{n,7} {cold,9:F1} {warm,9:F1}");
+        return 0;
+        /// <summary>GpSampler.Sample alone on a fixed history of n completed random trials of the overhead space (5
+        /// parameters: 3 floats incl. 1 log, 1 int, 1 categorical): median and max wall ms over the calls, after one
+        /// discarded warm-up call per size. Above <see cref="GpOptions.MaxTrials"/> the GP fits a capped subset, so the
+        /// cost should flatten; what still grows is reading and selecting from the history.</summary>
+        public static void GpCall(int[] historySizes, int calls)
+        {
+            var options = new GpOptions();
+            Console.WriteLine($"# gp-overhead: GpSampler.Sample alone (defaults: MaxTrials {options.MaxTrials}, MaxFitTrials {options.MaxFitTrials}, {options.Candidates} candidates, {options.HyperparameterRestarts} restarts) on n completed random trials of the overhead space; {calls} calls after 1 warm-up");
+            Console.WriteLine($"{"history",7} {"median ms",10} {"max ms",9} {"cpu ms",9}");
+            var space = OverheadSpace.Space;
+            var sampler = new GpSampler(options);
+            foreach (int n in historySizes)
+            {
+                var random = new Random(1);
+                var history = new List<FrozenTrial>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    var x = new RandomSampler().Sample(space, history, Direction.Minimize, random);
+                    history.Add(TrialFactory.Complete(i, x, OverheadSpace.Decode(x).Objective()));
+                }
+                sampler.Sample(space, history, Direction.Minimize, random);
+                var ms = new double[calls];
+                var cpu0 = Attune.Bench.ThreadClock.Now();
+                for (int i = 0; i < calls; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    sampler.Sample(space, history, Direction.Minimize, random);
+                    ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                }
+                double cpuMs = (Attune.Bench.ThreadClock.Now() - cpu0).TotalMilliseconds / calls;
+                Console.WriteLine($"{n,7} {Stats.Quantile(ms, 0.5),10:F1} {ms.Max(),9:F1} {cpuMs,9:F1}");
             }
         }
 
@@ -255,6 +294,34 @@ namespace Attune.SweepBench
                     ("cma σ0=1/6", () => new CmaEsSampler(new CmaEsOptions { InitialSigma = 1 / 6.0 }, RunSeed)),
                     ("cma σ0=.2 qr8", () => new CmaEsSampler(new CmaEsOptions { StartupTrials = 8 }, RunSeed)),
                     ("cma no-restart", () => new CmaEsSampler(new CmaEsOptions { Restarts = false }, RunSeed)),
+        return 0;
+                ("tpe-mv (default)", () => new TpeSampler()),
+                ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false })),
+                ("gp", () => new GpSampler()),
+                ("random", () => new RandomSampler()),
+            };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "gp")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("tpe-mv (default)", () => new TpeSampler()),
+                    ("gp", () => new GpSampler()),
+                    ("random", () => new RandomSampler()),
+                };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "gp-options")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("gp", () => new GpSampler()),
+                    ("gp-c2048", () => new GpSampler(new GpOptions { Candidates = 2048 })),
+                    ("gp-ls8", () => new GpSampler(new GpOptions { LocalSearchStarts = 8 })),
+                    ("gp-startup5", () => new GpSampler(new GpOptions { StartupTrials = 5 })),
+                    ("gp-r1", () => new GpSampler(new GpOptions { HyperparameterRestarts = 1 })),
+                };
+            if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "gp-candidates")
+                samplers = new (string Name, Func<ISampler> Create)[]
+                {
+                    ("gp", () => new GpSampler()),
+                    ("gp-c1024", () => new GpSampler(new GpOptions { Candidates = 1024 })),
+                    ("gp-c2048", () => new GpSampler(new GpOptions { Candidates = 2048 })),
                 };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "1")
                 samplers = new (string Name, Func<ISampler> Create)[]

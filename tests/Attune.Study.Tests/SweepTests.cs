@@ -225,6 +225,7 @@ public sealed class SweepTests : IDisposable
     [InlineData(Sampler.Tpe, Pruner.Asha)]
     [InlineData(Sampler.Random, Pruner.Median)]
     [InlineData(Sampler.Random, Pruner.Asha)]
+    [InlineData(Sampler.Gp, Pruner.Asha)]
     [InlineData(Sampler.CmaEs, Pruner.None)]
     [InlineData(Sampler.CmaEs, Pruner.Asha)]
     [InlineData(Sampler.QuasiRandom, Pruner.Median)]

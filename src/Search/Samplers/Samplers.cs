@@ -10,14 +10,16 @@ public static class Samplers
     /// <param name="seed">The sweep's seed (-1: unseeded), for what must be the same in every trial of a study: the
     /// Sobol scramble of <see cref="Sampler.QuasiRandom"/>, of TPE's quasi-random start-up (unless
     /// <see cref="TpeOptions.StartupSeed"/> is set) and of CMA-ES's restart points.</param>
-    public static ISampler Create(Sampler kind, TpeOptions? tpe = null, long seed = -1) => kind switch
+    /// <param name="gp">Gaussian-process settings; null means <see cref="GpOptions"/>' defaults. Ignored by the other samplers.</param>
+    public static ISampler Create(Sampler kind, TpeOptions? tpe = null, long seed = -1, GpOptions? gp = null) => kind switch
     {
         Sampler.Tpe => new TpeSampler(WithStartupSeed(tpe ?? new TpeOptions(), seed)),
         Sampler.Random => new RandomSampler(),
         Sampler.Grid => new GridSampler(),
+        Sampler.Gp => new GpSampler(gp),
         Sampler.CmaEs => new CmaEsSampler(seed: seed),
         Sampler.QuasiRandom => new QuasiRandomSampler(seed),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Tpe, Random, Grid, CmaEs or QuasiRandom."),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Tpe, Random, Grid, Gp, CmaEs or QuasiRandom."),
     };
 
     private static TpeOptions WithStartupSeed(TpeOptions tpe, long seed) => tpe.StartupSeed == -1 ? tpe with { StartupSeed = seed } : tpe;
