@@ -94,7 +94,7 @@ internal static class StudyEvolution
             }
             if (why is not null) { notCopied.Add((t.Number, why)); continue; }
             copies.Add(new CopiedTrial(values!, t.State, t.Value, t.Intermediate, t.Started, t.Finished, t.Error, t.Failure,
-                t.CopiedFrom ?? $"{sourceText}, trial {t.Number}"));
+                $"{sourceText}, trial {t.Number}"));
         }
         bool copied = to.CopyTrials(target.Id, sourceText, copies);
         return new WarmStartReport(sourceText, copied ? copies.Count : 0, !copied, notCopied);
