@@ -32,14 +32,19 @@ internal static class ConfigurationCheck
         return true;
     }
 
+    // A value that went through storage (JSON text, another tool) may come back a hair off its grid point or bound; it
+    // still fits, as the grid sampler has always counted it (GridIndex rounds).
+    private const double Hair = 1e-9;
+
     private static bool Fits(ParameterSpec p, double v)
     {
         if (!double.IsFinite(v)) return false;
+        double slack = Hair * Math.Max(1, Math.Abs(p.High - p.Low));
         return p.Kind switch
         {
-            ParameterKind.Categorical => v == Math.Round(v) && v >= 0 && v < p.Choices!.Count,
-            ParameterKind.Int => v >= p.Low && v <= p.High && Math.Abs(SamplingMath.SnapInt(p, v) - v) <= 1e-9 * Math.Max(1, Math.Abs(v)),
-            _ => v >= p.Low && v <= p.High,
+            ParameterKind.Categorical => Math.Abs(v - Math.Round(v)) <= Hair && Math.Round(v) >= 0 && Math.Round(v) < p.Choices!.Count,
+            ParameterKind.Int => v >= p.Low - slack && v <= p.High + slack && Math.Abs(SamplingMath.SnapInt(p, v) - v) <= Hair * Math.Max(1, Math.Abs(v)),
+            _ => v >= p.Low - slack && v <= p.High + slack,
         };
     }
 
