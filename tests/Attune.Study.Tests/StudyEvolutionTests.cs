@@ -264,3 +264,40 @@ public sealed class PostgresEvolutionTests : StudyEvolutionTests, IDisposable
         base.Dispose();
     }
 }
+
+/// <summary>The start line says when this run migrated the study's space and what its warm start copied.</summary>
+public sealed class EvolutionStartLineTests : IDisposable
+{
+    private readonly TempDir dir = new();
+    public void Dispose() => dir.Dispose();
+
+    private string Db => Path.GetFullPath(dir.File("studies.db"));
+
+    private static string[] Lines(StringWriter output) => output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+    [Fact]
+    public void The_start_line_says_the_space_was_migrated_and_the_trials_kept()
+    {
+        var options = WorkerSpace.DefaultSweepOptions with { Storage = Db, StudyName = "s", Trials = 3 };
+        Sweep.Run<WorkerSpace>(t => t.Parameters.X, options with { ConsoleProgress = false });
+        var output = new StringWriter();
+        Sweep.Run<HalfSpace>(t => t.Parameters.X, options with { Trials = 4, SpaceChange = SpaceChange.AllowNarrowing }, new ConsoleSweepProgress(output, live: false, interval: TimeSpan.Zero));
+        Assert.Equal($"Study 's' in SQLite file '{Db}': resumed with 3 trials (3 complete) — its search space was migrated " +
+                     "(X: narrowed from \"X: uniform [0, 1]\" to \"X: uniform [0, 0.5]\"; old trials outside [0, 0.5] are kept but no longer fit), every earlier trial kept; " +
+                     "running until 4 are complete or pruned (1 to go).", Lines(output)[0]);
+    }
+
+    [Fact]
+    public void The_start_line_says_what_the_warm_start_copied_and_copied_trials_do_not_count_toward_the_target()
+    {
+        var source = Sweep.Run<WorkerSpace>(t => t.Parameters.X, WorkerSpace.DefaultSweepOptions with { Storage = Db, StudyName = "a", Trials = 6, ConsoleProgress = false });
+        int fit = source.Trials.Count(t => t.Parameters.X <= 0.5);
+        Assert.InRange(fit, 1, 5);   // the seed gives both kinds
+        var output = new StringWriter();
+        Sweep.Run<HalfSpace>(t => t.Parameters.X, WorkerSpace.DefaultSweepOptions with { Storage = Db, StudyName = "b", Trials = 2, WarmStartFrom = "a" },
+            new ConsoleSweepProgress(output, live: false, interval: TimeSpan.Zero));
+        var line = Lines(output)[0];
+        Assert.Equal($"Study 'b' in SQLite file '{Db}': created — warm start: {fit} trial{(fit == 1 ? "" : "s")} copied from study 'a' in SQLite file '{Db}'; " +
+                     $"{6 - fit} not copied ({6 - fit} X outside its range); running until 2 are complete or pruned (2 to go).", line);
+    }
+}

@@ -34,7 +34,7 @@ public sealed record CopiedTrial(IReadOnlyList<double> Values, TrialState State,
 /// </summary>
 public sealed record WarmStartReport(string Source, int Copied, bool AlreadyCopied, IReadOnlyList<(int Number, string Reason)> NotCopied)
 {
-    /// <summary>"12 trials copied from study 'a' in SQLite file '…'; 3 not copied: 2 still running, 1 has Lr = 0.5 outside [0.0001, 0.1]".</summary>
+    /// <summary>"12 trials copied from study 'a' in SQLite file '…'; 3 not copied (2 X outside its range, 1 still running)".</summary>
     public override string ToString()
     {
         if (AlreadyCopied) return $"the trials of {Source} were copied before (not copied again)";
@@ -44,6 +44,13 @@ public sealed record WarmStartReport(string Source, int Copied, bool AlreadyCopi
         return $"{text}; {NotCopied.Count} not copied ({string.Join(", ", reasons)})";
     }
 
-    /// <summary>A reason's kind for the summary ("still running", or its first words up to the parameter's value).</summary>
-    private static string Kind(string reason) => reason.StartsWith("still running", StringComparison.Ordinal) ? "still running" : reason;
+    /// <summary>A reason without the trial's own value, so the summary counts alike reasons together ("X outside its
+    /// range", "with Bias, which this space does not have"); <see cref="NotCopied"/> keeps every reason whole.</summary>
+    private static string Kind(string reason)
+    {
+        var outside = System.Text.RegularExpressions.Regex.Match(reason, @"^(\S+) is \S+, (outside its range|which is not on its grid)");
+        if (outside.Success) return $"{outside.Groups[1].Value} {outside.Groups[2].Value.Replace("which is ", "", StringComparison.Ordinal)}";
+        var ran = System.Text.RegularExpressions.Regex.Match(reason, @"^it ran with (\S+) = .*, (which .*)$");
+        return ran.Success ? $"with {ran.Groups[1].Value} set, {ran.Groups[2].Value}" : reason;
+    }
 }
