@@ -49,6 +49,16 @@ public sealed partial class PostgresStudyStorage
     private SearchSpace SpaceOf(long studyId)
         => spaces.TryGetValue(studyId, out var s) ? s : throw new InvalidOperationException($"Study {studyId} was not opened through this storage object; call OpenStudy first.");
 
+    /// <summary>The study's name and fingerprint as the last read of its trial count found them (per study, this handle).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Name, string Fingerprint)> lastFingerprint = new();
+
+    /// <summary>An error when the last read found the study migrated to another space than <paramref name="space"/>
+    /// (another worker migrated it since this handle opened it); else null.</summary>
+    private Exception? MigratedAway(long studyId, SearchSpace space)
+        => lastFingerprint.TryGetValue(studyId, out var found) && found.Fingerprint != space.Fingerprint
+            ? StudyEvolution.MigratedWhileRunning(found.Name, Location, space.Fingerprint, found.Fingerprint)
+            : null;
+
     public QueuedTrial Enqueue(long studyId, double[] values)
     {
         ArgumentNullException.ThrowIfNull(values);

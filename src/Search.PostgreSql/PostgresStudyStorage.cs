@@ -329,12 +329,14 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             using var tx = c.BeginTransaction();
             int number; long seq;
             // Locks the study's row until commit: the number and sequence are ours alone, and other workers' creations wait.
-            using (var next = Cmd(c, "UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1 WHERE id = @s RETURNING trial_count - 1, last_seq", tx))
+            using (var next = Cmd(c, "UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1 WHERE id = @s RETURNING trial_count - 1, last_seq, name, fingerprint", tx))
             {
                 Add(next, "s", studyId);
                 using var r = next.ExecuteReader();
                 if (!r.Read()) throw new InvalidOperationException($"No study with id {studyId} in {Location} (was it deleted?).");
                 number = r.GetInt32(0); seq = r.GetInt64(1);
+                // Migrated by another worker since this handle opened it (the transaction rolls back).
+                if (r.GetString(3) != space.Fingerprint) throw StudyEvolution.MigratedWhileRunning(r.GetString(2), Location, space.Fingerprint, r.GetString(3));
             }
             double[] values = sample(number);
             var now = DateTime.UtcNow;
@@ -484,6 +486,11 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
                 SweepProfile.Add("pg: read", read);
                 return result;
             });
+            if (MigratedAway(studyId, space) is { } migrated)
+            {
+                if (finish is { } f) FinishTrial(f);
+                throw migrated;
+            }
             NewTrial? wanted;
             try { wanted = decide(number, changes); }
             catch
@@ -545,7 +552,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     private (int Count, TrialChanges Changes) ReadCountAndChanges(NpgsqlConnection c, NpgsqlTransaction? tx, long studyId, long afterSeq, bool forUpdate)
     {
         using var batch = new NpgsqlBatch(c, tx);
-        var count = new NpgsqlBatchCommand(forUpdate ? "SELECT trial_count FROM studies WHERE id = @s FOR UPDATE" : "SELECT trial_count FROM studies WHERE id = @s");
+        var count = new NpgsqlBatchCommand(forUpdate ? "SELECT trial_count, name, fingerprint FROM studies WHERE id = @s FOR UPDATE" : "SELECT trial_count, name, fingerprint FROM studies WHERE id = @s");
         count.Parameters.Add(new NpgsqlParameter("s", studyId));
         batch.BatchCommands.Add(count);
         var changed = new NpgsqlBatchCommand(ChangesSql);
@@ -559,6 +566,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         using var r = batch.ExecuteReader();
         if (!r.Read()) throw new InvalidOperationException($"No study with id {studyId} in {Location} (was it deleted?).");
         int n = r.GetInt32(0);
+        lastFingerprint[studyId] = (r.GetString(1), r.GetString(2));
         r.NextResult();
         var list = ReadTrials(r);
         r.NextResult();
@@ -572,6 +580,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         using var c = Open();
         using var tx = c.BeginTransaction();
         var (number, changes) = ReadCountAndChanges(c, tx, studyId, afterSeq, forUpdate: true);
+        if (MigratedAway(studyId, space) is { } migrated) throw migrated;
         var wanted = decide(number, changes);
         if (wanted is null) return null;   // nothing written: disposing the transaction rolls back the lock
         var values = wanted.Values;
@@ -611,7 +620,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         var values = trial.Values;
         var cas = new NpgsqlBatchCommand("""
             WITH s AS (UPDATE studies SET trial_count = trial_count + 1, last_seq = last_seq + 1
-                       WHERE id = @s AND trial_count = @n RETURNING last_seq),
+                       WHERE id = @s AND trial_count = @n AND fingerprint = @fp RETURNING last_seq),
                  q AS (UPDATE study_queue SET trial_number = @n FROM s WHERE study_queue.id = @q AND study_queue.trial_number IS NULL RETURNING 1)
             INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq, retry_of)
             SELECT @s, @n, 'Running', NULL, @params::json, @values, NULL, @t, NULL, @t, @w, s.last_seq, @retry FROM s
@@ -620,6 +629,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         var p = cas.Parameters;
         p.Add(new NpgsqlParameter("retry", NpgsqlDbType.Integer) { Value = trial.RetryOf ?? (object)DBNull.Value });
         p.Add(new NpgsqlParameter("q", NpgsqlDbType.Bigint) { Value = trial.Queued ?? (object)DBNull.Value });
+        p.Add(new NpgsqlParameter("fp", space.Fingerprint));
         p.Add(new NpgsqlParameter("s", studyId)); p.Add(new NpgsqlParameter("n", number));
         p.Add(new NpgsqlParameter("params", StudyCodec.ParamsJson(space, values))); p.Add(new NpgsqlParameter("values", StudyCodec.ValuesJson(values)));
         p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = now }); p.Add(new NpgsqlParameter("w", WorkerName));

@@ -203,6 +203,24 @@ public abstract class StudyEvolutionTests : IDisposable
         Assert.True(Studies.CopyTrials<HalfSpace>(storage, "source", storage, "target-2").AlreadyCopied);
     }
 
+    [SkippableFact]
+    public void A_worker_still_on_the_old_space_stores_its_result_and_stops_once_another_migrated_the_study()
+    {
+        Skip.If(this is InMemoryEvolutionTests, "Memory studies live in one process, where every sweep shares one storage object; the check is for workers with handles of their own.");
+        using var oldWorker = Create();
+        var study = oldWorker.OpenStudy("moving", WorkerSpace.Space, Direction.Minimize);
+        var running = oldWorker.CreateTrial(study.Id, _ => [0.7, 3]);
+        WithReopened(oldWorker, other => Assert.NotNull(Studies.MigrateSpace<HalfSpace>(other, "moving", SpaceChange.AllowNarrowing)));
+
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            oldWorker.FinishAndCreate(study.Id, new TrialOutcome(running.Id, TrialState.Complete, 0.7, null), 0, (_, _) => new NewTrial([0.2, 1])));
+        Assert.Contains($"Study 'moving' in {oldWorker.Location} was migrated to another search space (fingerprint {HalfSpace.Space.Fingerprint}) while this sweep ran", e.Message);
+        var trials = TestStudies.Trials(oldWorker, "moving");
+        Assert.Equal((TrialState.Complete, 0.7), (Assert.Single(trials).State, trials[0].Value));
+        Assert.Throws<InvalidOperationException>(() => oldWorker.CreateTrial(study.Id, _ => [0.2, 1]));
+        Assert.Single(TestStudies.Trials(oldWorker, "moving"));
+    }
+
     private static WarmStartReport StudyEvolutionReport(IStudyStorage storage, string from, string to) => Studies.CopyTrials<HalfSpace>(storage, from, storage, to);
 
     [SkippableFact]

@@ -50,6 +50,13 @@ internal static class StudyEvolution
         return done ? migration : null;
     }
 
+    /// <summary>The error a worker gets when another one migrated the study's space while it ran: its values are laid
+    /// out for the old space, so it must stop rather than write trials the study can no longer read.</summary>
+    public static InvalidOperationException MigratedWhileRunning(string study, string location, string ownFingerprint, string storedFingerprint)
+        => new($"Study '{study}' in {location} was migrated to another search space (fingerprint {storedFingerprint}) while this sweep ran with space " +
+               $"{ownFingerprint}; it stops here so that it writes no trial in the old space's layout (its last result is stored). " +
+               "Run it again with the new space (the migrated study's trials are all kept).");
+
     /// <summary>The space a study was stored with, rebuilt from its text.</summary>
     public static SearchSpace StoredSpace(StudyInfo study, string location)
         => StudyCodec.ParseSpace(study.Name, study.SpaceText, study.Fingerprint)

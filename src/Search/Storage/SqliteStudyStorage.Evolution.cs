@@ -97,6 +97,17 @@ public sealed partial class SqliteStudyStorage
             throw new InvalidOperationException($"Queue entry {queued} of study {studyId} in {Location} is gone or already run; a trial is created for a queue entry only in the transaction that read it.");
     }
 
+    /// <summary>An error when the study's space is no longer <paramref name="space"/> (another worker migrated it since
+    /// this handle opened it), read inside the caller's transaction; else null.</summary>
+    private Exception? MigratedAway(long studyId, SearchSpace space)
+    {
+        var cmd = writer.Command("SELECT name, fingerprint FROM studies WHERE id = $s;");
+        Set(cmd, "$s", studyId);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read() || r.GetString(1) == space.Fingerprint) return null;
+        return StudyEvolution.MigratedWhileRunning(r.GetString(0), Location, space.Fingerprint, r.GetString(1));
+    }
+
     public bool MigrateSpace(long studyId, string fromFingerprint, SearchSpace space, Func<IReadOnlyList<double>, double[]> remap, SpaceMigration migration)
     {
         ArgumentNullException.ThrowIfNull(space);

@@ -353,6 +353,7 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
         {
             return InTransaction(() =>
             {
+                if (MigratedAway(studyId, space) is { } migrated) throw migrated;
                 var next = writer.Command("SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s) FROM trials WHERE study_id = $s;");
                 Set(next, "$s", studyId);
                 int number; long seq;
@@ -377,6 +378,13 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
             created = InTransaction(() =>
             {
                 if (finish is { } f) Finish(f);
+                // Another worker migrated the study's space: this one's values are in the old layout. Its result is
+                // stored (above); it creates nothing more.
+                if (MigratedAway(studyId, space) is { } migrated)
+                {
+                    failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(migrated);
+                    return null;
+                }
                 var next = writer.Command("SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s) FROM trials WHERE study_id = $s;");
                 Set(next, "$s", studyId);
                 int number; long seq;
