@@ -346,6 +346,11 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
         }
     }
 
+    /// <summary>The next trial's number and sequence, and the study's fingerprint (one statement: a space migrated by
+    /// another worker is caught without a round trip of its own).</summary>
+    private const string NextNumberSql = "SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s), " +
+                                         "(SELECT fingerprint FROM studies WHERE id = $s) FROM trials WHERE study_id = $s;";
+
     public StoredTrial CreateTrial(long studyId, Func<int, double[]> sample)
     {
         var space = SpaceOf(studyId);
@@ -353,11 +358,11 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
         {
             return InTransaction(() =>
             {
-                if (MigratedAway(studyId, space) is { } migrated) throw migrated;
-                var next = writer.Command("SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s) FROM trials WHERE study_id = $s;");
+                var next = writer.Command(NextNumberSql);
                 Set(next, "$s", studyId);
-                int number; long seq;
-                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); }
+                int number; long seq; string? fingerprint;
+                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); fingerprint = r.IsDBNull(2) ? null : r.GetString(2); }
+                if (fingerprint != space.Fingerprint && MigratedAway(studyId, space) is { } migrated) throw migrated;
                 return Insert(space, studyId, number, seq, new NewTrial(sample(number)));
             });
         }
@@ -378,17 +383,17 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
             created = InTransaction(() =>
             {
                 if (finish is { } f) Finish(f);
+                var next = writer.Command(NextNumberSql);
+                Set(next, "$s", studyId);
+                int number; long seq; string? fingerprint;
+                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); fingerprint = r.IsDBNull(2) ? null : r.GetString(2); }
                 // Another worker migrated the study's space: this one's values are in the old layout. Its result is
                 // stored (above); it creates nothing more.
-                if (MigratedAway(studyId, space) is { } migrated)
+                if (fingerprint != space.Fingerprint && MigratedAway(studyId, space) is { } migrated)
                 {
                     failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(migrated);
                     return null;
                 }
-                var next = writer.Command("SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s) FROM trials WHERE study_id = $s;");
-                Set(next, "$s", studyId);
-                int number; long seq;
-                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); }
                 NewTrial? wanted;
                 try { wanted = decide(number, ReadChanges(writer, studyId, afterSeq) with { Queued = NextQueued(studyId) }); }
                 catch (Exception e)
