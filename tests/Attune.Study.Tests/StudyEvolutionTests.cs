@@ -138,6 +138,23 @@ public abstract class StudyEvolutionTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_narrowing_that_would_leave_a_waiting_queued_configuration_outside_the_space_is_refused()
+    {
+        using var storage = Create();
+        Studies.Enqueue(storage, "waiting", new WorkerSpace(0.3, 2), Direction.Minimize);
+        var outside = Studies.Enqueue(storage, "waiting", new WorkerSpace(0.8, 2), Direction.Minimize);
+        var e = Assert.Throws<InvalidOperationException>(() => Studies.MigrateSpace<HalfSpace>(storage, "waiting", SpaceChange.AllowNarrowing));
+        Assert.Contains($"queued configuration {outside.Id} (enqueued ", e.Message);
+        Assert.Contains("still waiting) would not fit the new space: X is 0.8, outside its range; expected a uniform value in [0, 0.5]", e.Message);
+        Assert.Equal(WorkerSpace.Space.Fingerprint, storage.FindStudy("waiting")!.Fingerprint);
+
+        // Once it has run (with the old space), the migration goes through and the trial is kept.
+        Sweep.Run<WorkerSpace>(t => t.Parameters.X, Options(2, "waiting"), sampler: null, storage: storage);
+        Assert.NotNull(Studies.MigrateSpace<HalfSpace>(storage, "waiting", SpaceChange.AllowNarrowing));
+        Assert.Equal([0.3, 0.8], TestStudies.Trials(storage, "waiting").Select(t => t.Values[0]));
+    }
+
+    [SkippableFact]
     public void A_migration_keeps_the_old_trials_rewritten_by_name_and_is_recorded_in_the_study()
     {
         using var storage = Create();

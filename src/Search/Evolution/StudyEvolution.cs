@@ -37,6 +37,11 @@ internal static class StudyEvolution
         var mapping = new SpaceMapping(old, space, change);
         var refused = mapping.Impossible.ToList();
         if (!change.AllowsNarrowing) refused.AddRange(mapping.Narrowing.Select(n => n + " (narrowing needs SpaceChange.AllowNarrowing)"));
+        // A configuration still waiting in the queue would run outside the new space: refused rather than run or dropped.
+        if (refused.Count == 0)
+            foreach (var q in storage.ReadQueue(study.Id).Where(q => q.TrialNumber is null))
+                if ((mapping.Map(q.Values, dropSetParameters: true) is { Values: { } v } ? ConfigurationCheck.Problem(space, v) : "it cannot be read in the new space") is { } why)
+                    refused.Add($"queued configuration {q.Id} (enqueued {q.Enqueued.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, still waiting) would not fit the new space: {why}; let it run first with the old space");
         if (refused.Count > 0)
             throw new InvalidOperationException($"Study '{study.Name}' in {storage.Location} cannot be migrated to the new search space:\n" +
                 string.Concat(refused.Select(r => "  - " + r + "\n")) +
