@@ -31,7 +31,7 @@ public sealed record StudySummary(
 /// as <see cref="SweepOptions.Storage"/> names it (a SQLite file path, a connection string, null for the default file),
 /// or passed open. Reading never creates a SQLite file that is not there.
 /// </summary>
-public static class Studies
+public static partial class Studies
 {
     /// <summary>Every study in <paramref name="storage"/>, by name; empty when the SQLite file does not exist.</summary>
     public static IReadOnlyList<StudySummary> List(string? storage = null)

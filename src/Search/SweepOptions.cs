@@ -62,6 +62,18 @@ public sealed record SweepOptions
     /// progress to standard output (<see cref="ConsoleSweepProgress"/>: one redrawn line on a terminal, a plain line every
     /// 10 s when redirected). False: nothing is written. The start line also goes to the logger, if any, either way.</summary>
     public bool ConsoleProgress { get; init; } = true;
+    /// <summary>The explicit opt-in to run an existing study whose space differs from this sweep's: the study is migrated
+    /// (its trials kept, their values rewritten by parameter name) and the migration recorded, as
+    /// <see cref="Attune.Search.SpaceChange"/> describes. Null (the default): a changed space is refused with
+    /// <see cref="SpaceChangedException"/>.</summary>
+    public SpaceChange? SpaceChange { get; init; }
+    /// <summary>A study whose finished trials start this one: those that fit this sweep's space are copied in (once, with
+    /// their values, states, intermediate values and a note of where they came from), so samplers use them; the others
+    /// are counted, with why, on the start line and in the log. Copied trials do not count toward <see cref="Trials"/>.
+    /// <see cref="SpaceChange"/>'s defaults and narrowing apply to the copy too.</summary>
+    public string? WarmStartFrom { get; init; }
+    /// <summary>Where <see cref="WarmStartFrom"/> is, named as <see cref="Storage"/> is; null: the same storage as this study.</summary>
+    public string? WarmStartStorage { get; init; }
 
     /// <summary>Problems with these options, each naming the option, the value found and what is expected.</summary>
     public IReadOnlyList<string> Validate()
@@ -81,6 +93,8 @@ public sealed record SweepOptions
         if (Workers <= 0) errors.Add($"Workers is {Workers}; expected at least 1.");
         if (StudyName is { } name && string.IsNullOrWhiteSpace(name)) errors.Add($"StudyName is \"{name}\"; expected a name with at least one visible character, or null (the space's name).");
         if (MaxFailedTrials < -1) errors.Add($"MaxFailedTrials is {MaxFailedTrials}; expected -1 (no limit) or at least 0.");
+        if (WarmStartFrom is { } from && string.IsNullOrWhiteSpace(from)) errors.Add($"WarmStartFrom is \"{from}\"; expected the name of a study, or null.");
+        if (WarmStartStorage is not null && WarmStartFrom is null) errors.Add("WarmStartStorage is set but WarmStartFrom is null; expected the name of the study to warm-start from.");
         if (!Enum.IsDefined(CreateAhead)) errors.Add($"CreateAhead is {CreateAhead}; expected Auto, Always or Never.");
         return errors;
     }

@@ -25,14 +25,15 @@ internal static class ShowCommand
             using var storage = StorageOption.Open(parsed, cli);
             var s = LoadStudy(storage, parsed.GetValue(study)!);
             string? settings = storage.ReadSettings(s.Info.Id);   // as the study was first run: sampler, pruner, seed
-            if (parsed.GetValue(json)) WriteJsonView(cli, s, settings);
-            else WriteText(cli, s, settings);
+            var migrations = storage.ReadMigrations(s.Info.Id);   // recorded space changes (SweepOptions.SpaceChange)
+            if (parsed.GetValue(json)) WriteJsonView(cli, s, settings, migrations);
+            else WriteText(cli, s, settings, migrations);
             return AttuneCli.Ok;
         });
         return command;
     }
 
-    private static void WriteText(CliContext cli, StoredStudy s, string? settings)
+    private static void WriteText(CliContext cli, StoredStudy s, string? settings, IReadOnlyList<SpaceMigration> migrations)
     {
         var (complete, pruned, failed, running) = Counts(s);
         var o = cli.Out;
@@ -72,9 +73,18 @@ internal static class ShowCommand
             o.WriteLine("Space (as stored):");
             foreach (var line in s.Info.SpaceText.Split('\n', System.StringSplitOptions.RemoveEmptyEntries)) o.WriteLine("  " + line);
         }
+        if (migrations.Count == 0) return;
+        // The space was changed explicitly (never silently): each change, when, and the fingerprints before and after.
+        o.WriteLine();
+        o.WriteLine($"Space migrations ({migrations.Count}):");
+        foreach (var m in migrations)
+        {
+            o.WriteLine($"  {Text.Time(m.When)}: fingerprint {m.OldFingerprint} -> {m.NewFingerprint}");
+            foreach (var change in m.Changes) o.WriteLine("    - " + change);
+        }
     }
 
-    private static void WriteJsonView(CliContext cli, StoredStudy s, string? settings) => WriteJson(cli.Out, w =>
+    private static void WriteJsonView(CliContext cli, StoredStudy s, string? settings, IReadOnlyList<SpaceMigration> migrations) => WriteJson(cli.Out, w =>
     {
         var (complete, pruned, failed, running) = Counts(s);
         w.WriteStartObject();
@@ -103,6 +113,24 @@ internal static class ShowCommand
         }
         else w.WriteNull("best");
         w.WriteString("space_text", s.Info.SpaceText);
+        if (migrations.Count > 0)
+        {
+            w.WriteStartArray("space_migrations");
+            foreach (var m in migrations)
+            {
+                w.WriteStartObject();
+                w.WriteString("at", IsoTime(m.When));
+                w.WriteString("old_fingerprint", m.OldFingerprint);
+                w.WriteString("new_fingerprint", m.NewFingerprint);
+                w.WriteString("old_space_text", m.OldSpaceText);
+                w.WriteString("new_space_text", m.NewSpaceText);
+                w.WriteStartArray("changes");
+                foreach (var change in m.Changes) w.WriteStringValue(change);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         if (s.Space is { } space)
         {
             w.WriteStartArray("space");

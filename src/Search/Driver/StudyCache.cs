@@ -115,6 +115,8 @@ internal sealed class StudyCache
 
     private void Count(StoredTrial t, int delta)
     {
+        // Trials copied from another study (a warm start) inform the sampler but are not this study's runs.
+        if (t.CopiedFrom is not null) return;
         if (t.State == TrialState.Running) running += delta;
         else if (t.State is TrialState.Complete or TrialState.Pruned) finished += delta;
     }

@@ -62,16 +62,37 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
 
     /// <summary>Says which study in which storage this run created or resumed, and what it holds, before the first trial
     /// (a user who reruns a finished sweep sees why nothing runs). Costs the read that the first step would do anyway.</summary>
-    private void Announce(bool created, string? earlierSettings)
+    private void Announce(bool created, string? earlierSettings, SpaceMigration? migration, WarmStartReport? warmStart)
     {
         cache.Refresh();
         var trials = cache.Trials();
         var start = new SweepStart(study.Name, storage.Location, created,
             trials.Count(t => t.State == TrialState.Complete), trials.Count(t => t.State == TrialState.Pruned),
             trials.Count(t => t.State == TrialState.Failed), trials.Count(t => t.State == TrialState.Running), options.Trials)
-        { Settings = Settings, EarlierSettings = earlierSettings };
+        { Settings = Settings, EarlierSettings = earlierSettings, Migration = migration, WarmStart = warmStart, Copied = trials.Count(t => t.CopiedFrom is not null),
+            CopiedFinished = trials.Count(t => t.CopiedFrom is not null && t.State is TrialState.Complete or TrialState.Pruned) };
         if (logger is not null) LogStart(logger, start.ToString(), null);
         (progress as ISweepStartObserver)?.Started(start);
+    }
+
+    /// <summary>Copies the trials of <see cref="SweepOptions.WarmStartFrom"/> into the study (once; a later run finds them
+    /// copied), and logs what was not copied and why; null without a warm start.</summary>
+    private WarmStartReport? WarmStart()
+    {
+        if (options.WarmStartFrom is not { } name) return null;
+        using var other = options.WarmStartStorage is null ? null : StudyStorage.OpenExisting(options.WarmStartStorage);
+        var from = options.WarmStartStorage is null ? storage : other
+            ?? throw new InvalidOperationException($"WarmStartStorage names {StudyStorage.Shown(options.WarmStartStorage!)}, which holds no studies; expected the storage of study '{name}'.");
+        var source = from.FindStudy(name)
+            ?? throw new InvalidOperationException($"WarmStartFrom names study '{name}', which is not in {from.Location}; expected an existing study (or set WarmStartStorage to where it is).");
+        var report = StudyEvolution.CopyTrials(from, source, storage, study, space, options.SpaceChange);
+        if (logger is not null && !report.AlreadyCopied)
+        {
+            LogWarning(logger, study.Name, $"warm start: {report}.", null);
+            foreach (var (number, why) in report.NotCopied)
+                LogWarning(logger, study.Name, $"warm start: trial {number} of {report.Source} not copied: {why}.", null);
+        }
+        return report;
     }
 
     public async Task<SweepResult<T>> RunAsync(CancellationToken cancellationToken)
@@ -81,7 +102,11 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         // Whether this run creates the study, for the start line; asked only when someone will read that line.
         bool announce = logger is not null || progress is ISweepStartObserver;
         bool existed = announce && storage.FindStudy(StudyName) is not null;
-        study = storage.OpenStudy(StudyName, space, direction);
+        // A changed space is migrated only with the explicit opt-in (SweepOptions.SpaceChange), and recorded.
+        (study, var migration) = StudyEvolution.Open(storage, StudyName, space, direction, options.SpaceChange);
+        if (migration is not null && logger is not null)
+            LogWarning(logger, study.Name, $"its search space was migrated ({string.Join("; ", migration.Changes)}); every earlier trial is kept.", null);
+        var warmStart = WarmStart();
         using var live = LiveSweeps.Register(this);
         // A trial left Running by a process of this machine that is gone (a crash, kill -9) is failed at once; one whose
         // worker may be alive elsewhere waits for the heartbeat rule (logged where the sweep waits for it).
@@ -97,7 +122,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         if (changed is not null && logger is not null)
             LogWarning(logger, study.Name, $"it was created with {changed}; this run uses {Settings}. Its {cache.Counts().Finished} finished trials are kept and " +
                 "the new settings continue from them (a seeded rerun does not repeat the first run's trials). Use another StudyName to start afresh.", null);
-        if (announce) Announce(!existed, changed);
+        if (announce) Announce(!existed, changed, migration, warmStart);
         SweepProfile.Add("open study", opened);
 
         using var timeout = new CancellationTokenSource();
@@ -431,6 +456,9 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
                     retryOf = abandoned.Number;
                     return new NewTrial(abandoned.Values.ToArray(), abandoned.Number);
                 }
+                // Then an enqueued configuration, claimed in the transaction that creates its trial (so it runs once).
+                if (changes.Queued is { } queued)
+                    return new NewTrial(queued.Values.ToArray()) { Queued = queued.Id };
                 // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
                 if (sampler is GridSampler grid && grid.IsExhausted(space, history)) { final = true; return null; }
                 long sampling = SweepProfile.Start();

@@ -26,6 +26,18 @@ public sealed record SweepStart(string StudyName, string Location, bool Created,
     /// <summary>The settings the study was created with, when they differ from <see cref="Settings"/>; null otherwise.</summary>
     public string? EarlierSettings { get; init; }
 
+    /// <summary>The space migration this run recorded (<see cref="SweepOptions.SpaceChange"/>); null when none.</summary>
+    public SpaceMigration? Migration { get; init; }
+
+    /// <summary>What this run's warm start copied (<see cref="SweepOptions.WarmStartFrom"/>); null without one.</summary>
+    public WarmStartReport? WarmStart { get; init; }
+
+    /// <summary>How many of the study's trials were copied from another study (they do not count toward the target).</summary>
+    public int Copied { get; init; }
+
+    /// <summary>How many of <see cref="Copied"/> are Complete or Pruned (included in <see cref="Complete"/> and <see cref="Pruned"/>).</summary>
+    public int CopiedFinished { get; init; }
+
     /// <summary>"Study 'digits' in /work/study.db: resumed with 12 trials (10 complete, 2 pruned); running until 24 are complete or pruned."</summary>
     public override string ToString()
     {
@@ -40,9 +52,13 @@ public sealed record SweepStart(string StudyName, string Location, bool Created,
             string detail = string.Join(", ", Array.FindAll(parts, p => p.Item1 > 0).Select(p => $"{p.Item1} {p.Item2}"));
             if (detail.Length > 0) text.Append(" (").Append(detail).Append(')');
         }
+        if (Copied > 0 && !Created) text.Append(CultureInfo.InvariantCulture, $", {Copied} of them copied from another study");
+        if (Migration is not null)
+            text.Append(" — its search space was migrated (").Append(string.Join("; ", Migration.Changes)).Append("), every earlier trial kept");
+        if (WarmStart is not null) text.Append(" — warm start: ").Append(WarmStart);
         if (EarlierSettings is not null)
             text.Append(" — created with ").Append(EarlierSettings).Append(", now run with ").Append(Settings).Append(" (the stored trials are kept and the new settings continue from them)");
-        int toGo = Math.Max(0, TargetTrials - Complete - Pruned);
+        int toGo = Math.Max(0, TargetTrials - (Complete + Pruned - CopiedFinished));
         text.Append(toGo == 0
             ? string.Create(CultureInfo.InvariantCulture, $"; it already has {TargetTrials} complete or pruned trials, so no trial runs (raise Trials or use another StudyName to run more).")
             : string.Create(CultureInfo.InvariantCulture, $"; running until {TargetTrials} are complete or pruned ({toGo} to go)."));

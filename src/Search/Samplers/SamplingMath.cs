@@ -124,9 +124,10 @@ internal static class SamplingMath
         return x >= 0 ? r : 2.0 - r;
     }
 
-    /// <summary>True when the trial's values fit the space (a study resumed with another space is caught elsewhere;
-    /// samplers simply ignore trials that do not fit).</summary>
-    public static bool Fits(SearchSpace space, FrozenTrial trial) => trial.Values.Count == space.Parameters.Count;
+    /// <summary>True when the trial's values fit the space: one per parameter, each active one within its range, on its
+    /// grid or a valid choice. Samplers simply ignore trials that do not fit: after a space migration that narrowed a
+    /// range (<see cref="SpaceChange.AllowNarrowing"/>), the old trials outside it are kept but not used.</summary>
+    public static bool Fits(SearchSpace space, FrozenTrial trial) => ConfigurationCheck.Fits(space, trial.Values);
 
     /// <summary>The trial's value at the largest step it reported, with that step; (-1, NaN) when none.</summary>
     public static (int Step, double Value) LastIntermediate(IReadOnlyDictionary<int, double> intermediate)

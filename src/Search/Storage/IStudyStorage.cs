@@ -31,6 +31,11 @@ public sealed record StoredTrial(
     /// <summary>The number of the abandoned trial this one runs again, or null.</summary>
     public int? RetryOf { get; init; }
 
+    /// <summary>Where a trial copied from another study came from ("study 'a' in SQLite file '…', trial 7"); null for
+    /// the study's own trials. Copied trials inform samplers and pruners but do not count toward
+    /// <see cref="SweepOptions.Trials"/>.</summary>
+    public string? CopiedFrom { get; init; }
+
     /// <summary>What samplers and pruners see of this trial.</summary>
     public FrozenTrial ToFrozen() => new(Number, State, Values, Value, Intermediate, Started, Finished, Error) { Failure = Failure, RetryOf = RetryOf };
 }
@@ -39,19 +44,28 @@ public sealed record StoredTrial(
 /// an abandoned trial, that trial's number (stored with it, in the same transaction, so no two workers rerun one trial).</summary>
 public sealed record NewTrial(double[] Values, int? RetryOf = null)
 {
+    /// <summary>The queue entry (<see cref="QueuedTrial.Id"/>) this trial runs, claimed in the same transaction that
+    /// creates it; null for a sampled trial. A storage that finds the entry already claimed creates nothing.</summary>
+    public long? Queued { get; init; }
+
     /// <summary>A new trial with these values (not a rerun).</summary>
     public static implicit operator NewTrial(double[] values) => new(values);
 }
 
 /// <summary>Trials that changed after a given sequence number, and the sequence number to ask from next time.</summary>
-public sealed record TrialChanges(IReadOnlyList<StoredTrial> Trials, long LastSeq);
+public sealed record TrialChanges(IReadOnlyList<StoredTrial> Trials, long LastSeq)
+{
+    /// <summary>The first queue entry no trial has claimed yet, read with the changes (inside
+    /// <see cref="IStudyStorage.FinishAndCreate"/> only); null when the queue is empty or was not read.</summary>
+    public QueuedTrial? Queued { get; init; }
+}
 
 /// <summary>
 /// Where studies live. Implementations are safe to call from several threads at once; the SQLite one is also safe for
 /// several processes sharing a file. Every operation is O(1) in the number of trials apart from
 /// <see cref="GetTrialsChangedSince"/>, which returns only what changed.
 /// </summary>
-public interface IStudyStorage : IDisposable
+public partial interface IStudyStorage : IDisposable
 {
     /// <summary>Where the studies are, for messages (a file path, "memory"); never a connection string.</summary>
     string Location { get; }
@@ -208,8 +222,11 @@ public sealed class SpaceChangedException : InvalidOperationException
     private static string BuildMessage(string studyName, string storage, IReadOnlyList<string> changes)
         => $"Study '{studyName}' in {storage} was created with a different search space:\n"
            + string.Concat(changes.Select(c => "  - " + c + "\n"))
-           + "Its trials were sampled from the old space and cannot be mixed with the new one. To proceed, give this sweep a new "
-           + "study name (SweepOptions.StudyName), or delete the old study (IStudyStorage.DeleteStudy, or the file if it holds nothing else).";
+           + "Its trials were sampled from the old space and are not mixed with the new one silently. To proceed, migrate the study "
+           + "explicitly (SweepOptions.SpaceChange = SpaceChange.Widen for widened ranges, added choices and added parameters with "
+           + ".WithDefault(name, value); SpaceChange.AllowNarrowing to also narrow or remove; or Studies.MigrateSpace), which keeps "
+           + "the old trials and records the change; or give this sweep a new study name (SweepOptions.StudyName), or delete the "
+           + "old study (IStudyStorage.DeleteStudy, or the file if it holds nothing else).";
 
     /// <summary>The differences between a stored space text and a space, per parameter, in a stable order.</summary>
     internal static List<string> Diff(string storedSpaceText, SearchSpace space)

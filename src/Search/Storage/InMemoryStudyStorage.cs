@@ -8,12 +8,15 @@ namespace Attune.Search;
 /// Studies kept in this process's memory (storage ":memory:"): fast, lost when the process ends. Thread-safe; one lock
 /// guards everything (each operation is short).
 /// </summary>
-public sealed class InMemoryStudyStorage : IStudyStorage
+public sealed partial class InMemoryStudyStorage : IStudyStorage
 {
     private sealed class Study
     {
         public required StudyInfo Info;
         public readonly List<Row> Trials = new();   // by number
+        public readonly List<QueuedTrial> Queue = new();
+        public readonly List<SpaceMigration> Migrations = new();
+        public readonly HashSet<string> Copies = new(StringComparer.Ordinal);   // sources trials were copied from
         public long Seq;
     }
 
@@ -21,7 +24,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     {
         public required long Id;
         public required int Number;
-        public required double[] Values;
+        public required double[] Values;   // rewritten by a space migration
         public TrialState State;
         public double? Value;
         public readonly SortedDictionary<int, double> Intermediate = new();
@@ -31,6 +34,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         public string? Error;
         public TrialFailure? Failure;
         public int? RetryOf;
+        public string? CopiedFrom;
         public long Seq;
         public required Study Study;
     }
@@ -111,7 +115,8 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         {
             if (finish is { } f) FinishTrial(f);
             var study = GetStudy(studyId);
-            return decide(study.Trials.Count, GetTrialsChangedSince(studyId, afterSeq)) is { } wanted ? Insert(study, wanted) : null;
+            var changes = GetTrialsChangedSince(studyId, afterSeq) with { Queued = study.Queue.Find(q => q.TrialNumber is null) };
+            return decide(study.Trials.Count, changes) is { } wanted ? Insert(study, wanted) : null;
         }
     }
 
@@ -123,6 +128,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
             Id = nextTrialId++, Number = study.Trials.Count, Values = (double[])trial.Values.Clone(), Study = study, State = TrialState.Running,
             Started = now, Heartbeat = now, Seq = ++study.Seq, RetryOf = trial.RetryOf,
         };
+        if (trial.Queued is { } queued) Claim(study, queued, row.Number);
         study.Trials.Add(row);
         trials.Add(row.Id, row);
         return Snapshot(row);
@@ -208,5 +214,5 @@ public sealed class InMemoryStudyStorage : IStudyStorage
 
     private static StoredTrial Snapshot(Row r)
         => new(r.Id, r.Number, r.State, (double[])r.Values.Clone(), r.Value, new Dictionary<int, double>(r.Intermediate), r.Started, r.Finished, r.Heartbeat, r.Error, r.Seq)
-        { Failure = r.Failure, RetryOf = r.RetryOf };
+        { Failure = r.Failure, RetryOf = r.RetryOf, CopiedFrom = r.CopiedFrom };
 }

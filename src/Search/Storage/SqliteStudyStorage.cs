@@ -14,12 +14,12 @@ namespace Attune.Search;
 /// tools can read: <c>studies</c>, <c>trials</c> (parameters as natural JSON in <c>params_json</c>) and
 /// <c>intermediate</c>.
 /// </summary>
-public sealed class SqliteStudyStorage : IStudyStorage
+public sealed partial class SqliteStudyStorage : IStudyStorage
 {
     /// <summary>The schema this version reads and writes; a file with a newer one is refused.</summary>
-    internal const int SchemaVersion = 3;
+    internal const int SchemaVersion = 4;
 
-    private const string TrialColumns = "id, number, state, value, values_json, started, finished, heartbeat, error, updated_seq, failure, retry_of";
+    private const string TrialColumns = "id, number, state, value, values_json, started, finished, heartbeat, error, updated_seq, failure, retry_of, copied_from";
 
     private readonly string connectionString;
     // Writes from this process go through one connection, one at a time: threads queue on this lock instead of
@@ -150,13 +150,15 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 using var read = c.CreateCommand();
                 read.CommandText = "SELECT MAX(version) FROM schema_version;";
                 object? found = read.ExecuteScalar();
+                if (found is null or DBNull || Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) <= SchemaVersion) CreateEvolutionSchema(c);
                 if (found is null or DBNull) Exec(c, $"INSERT INTO schema_version(version) VALUES ({SchemaVersion});");
                 else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) > SchemaVersion)
                     throw new NotSupportedException($"{Location} holds studies in schema version {found}, written by a newer Attune; this version reads version {SchemaVersion}. Update Attune or use another file.");
                 else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) < SchemaVersion)
                 {
                     if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) == 1) MigrateFromVersion1(c);
-                    // Version 2 to 3 only adds study_settings, which the script above has just created.
+                    // Version 2 to 3 only adds study_settings, which the script above has just created; 3 to 4 is
+                    // CreateEvolutionSchema, run above.
                     Exec(c, $"UPDATE schema_version SET version = {SchemaVersion};");
                 }
                 return 0;
@@ -329,6 +331,8 @@ public sealed class SqliteStudyStorage : IStudyStorage
                     "DELETE FROM intermediate WHERE trial_id IN (SELECT id FROM trials WHERE study_id = $id);",
                     "DELETE FROM trials WHERE study_id = $id;",
                     "DELETE FROM study_settings WHERE study_id = $id;",
+                    "DELETE FROM study_queue WHERE study_id = $id;",
+                    "DELETE FROM space_migrations WHERE study_id = $id;",
                     "DELETE FROM studies WHERE id = $id;",
                 })
                 {
@@ -342,6 +346,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
         }
     }
 
+    /// <summary>The next trial's number and sequence, and the study's fingerprint (one statement: a space migrated by
+    /// another worker is caught without a round trip of its own).</summary>
+    private const string NextNumberSql = "SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s), " +
+                                         "(SELECT fingerprint FROM studies WHERE id = $s) FROM trials WHERE study_id = $s;";
+
     public StoredTrial CreateTrial(long studyId, Func<int, double[]> sample)
     {
         var space = SpaceOf(studyId);
@@ -349,10 +358,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
         {
             return InTransaction(() =>
             {
-                var next = writer.Command("SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s) FROM trials WHERE study_id = $s;");
+                var next = writer.Command(NextNumberSql);
                 Set(next, "$s", studyId);
-                int number; long seq;
-                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); }
+                int number; long seq; string? fingerprint;
+                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); fingerprint = r.IsDBNull(2) ? null : r.GetString(2); }
+                if (fingerprint != space.Fingerprint && MigratedAway(studyId, space) is { } migrated) throw migrated;
                 return Insert(space, studyId, number, seq, new NewTrial(sample(number)));
             });
         }
@@ -373,12 +383,19 @@ public sealed class SqliteStudyStorage : IStudyStorage
             created = InTransaction(() =>
             {
                 if (finish is { } f) Finish(f);
-                var next = writer.Command("SELECT COALESCE(MAX(number), -1) + 1, (SELECT COALESCE(MAX(updated_seq), 0) + 1 FROM trials WHERE study_id = $s) FROM trials WHERE study_id = $s;");
+                var next = writer.Command(NextNumberSql);
                 Set(next, "$s", studyId);
-                int number; long seq;
-                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); }
+                int number; long seq; string? fingerprint;
+                using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); fingerprint = r.IsDBNull(2) ? null : r.GetString(2); }
+                // Another worker migrated the study's space: this one's values are in the old layout. Its result is
+                // stored (above); it creates nothing more.
+                if (fingerprint != space.Fingerprint && MigratedAway(studyId, space) is { } migrated)
+                {
+                    failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(migrated);
+                    return null;
+                }
                 NewTrial? wanted;
-                try { wanted = decide(number, ReadChanges(writer, studyId, afterSeq)); }
+                try { wanted = decide(number, ReadChanges(writer, studyId, afterSeq) with { Queued = NextQueued(studyId) }); }
                 catch (Exception e)
                 {
                     failed = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
@@ -404,6 +421,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         Set(insert, "$values", StudyCodec.ValuesJson(values)); Set(insert, "$t", time); Set(insert, "$w", WorkerName); Set(insert, "$seq", seq);
         Set(insert, "$retry", trial.RetryOf);
         long id = (long)insert.ExecuteScalar()!;
+        if (trial.Queued is { } queued) Claim(studyId, queued, number);
         var at = StudyCodec.ParseTime(time);
         return new StoredTrial(id, number, TrialState.Running, (double[])values.Clone(), null, new Dictionary<int, double>(), at, null, at, null, seq) { RetryOf = trial.RetryOf };
     }
@@ -537,7 +555,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         var trials = s.Command($"SELECT {TrialColumns} FROM trials WHERE study_id = $s AND updated_seq > $seq ORDER BY updated_seq;");
         Set(trials, "$s", studyId); Set(trials, "$seq", afterSeq);
-        var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq, TrialFailure? Failure, int? RetryOf)>();
+        var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq, TrialFailure? Failure, int? RetryOf, string? CopiedFrom)>();
         var intermediate = new Dictionary<long, Dictionary<int, double>>();
         using (var r = trials.ExecuteReader())
         {
@@ -546,7 +564,8 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 long id = r.GetInt64(0);
                 rows.Add((id, r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), r.IsDBNull(3) ? null : r.GetDouble(3), StudyCodec.ParseValues(r.GetString(4)),
                     StudyCodec.ParseTime(r.GetString(5)), r.IsDBNull(6) ? null : StudyCodec.ParseTime(r.GetString(6)), StudyCodec.ParseTime(r.GetString(7)),
-                    r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9), r.IsDBNull(10) ? null : Enum.Parse<TrialFailure>(r.GetString(10)), r.IsDBNull(11) ? null : r.GetInt32(11)));
+                    r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9), r.IsDBNull(10) ? null : Enum.Parse<TrialFailure>(r.GetString(10)), r.IsDBNull(11) ? null : r.GetInt32(11),
+                    r.IsDBNull(12) ? null : r.GetString(12)));
                 intermediate[id] = new Dictionary<int, double>();
             }
         }
@@ -559,7 +578,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
                 if (intermediate.TryGetValue(r.GetInt64(0), out var d)) d[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
         }
         var result = rows.ConvertAll(t => new StoredTrial(t.Id, t.Number, t.State, t.Values, t.Value, intermediate[t.Id], t.Started, t.Finished, t.Heartbeat, t.Error, t.Seq)
-            { Failure = t.Failure, RetryOf = t.RetryOf });
+            { Failure = t.Failure, RetryOf = t.RetryOf, CopiedFrom = t.CopiedFrom });
         return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
     }
 
