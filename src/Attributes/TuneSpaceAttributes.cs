@@ -11,6 +11,9 @@ namespace Attune
         Random = 1,
         /// <summary>Every combination of a finite space, in a fixed order, each once.</summary>
         Grid = 2,
+        /// <summary>NSGA-II: a genetic search for the Pareto front of several objectives (constrained domination,
+        /// crowding distance, SBX crossover and polynomial mutation), generations rebuilt from the study's trials.</summary>
+        Nsga2 = 6,
     }
 
     /// <summary>How a sweep stops unpromising trials early from their intermediate values.</summary>
