@@ -12,6 +12,7 @@ public static class Samplers
         Sampler.Tpe => new TpeSampler(tpe),
         Sampler.Random => new RandomSampler(),
         Sampler.Grid => new GridSampler(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Tpe, Random or Grid."),
+        Sampler.Nsga2 => new Nsga2Sampler(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Tpe, Random, Grid or Nsga2."),
     };
 }
