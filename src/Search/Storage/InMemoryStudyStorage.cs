@@ -31,6 +31,8 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         public string? Error;
         public TrialFailure? Failure;
         public int? RetryOf;
+        public double[]? Objectives;
+        public double[]? Constraints;
         public long Seq;
         public required Study Study;
     }
@@ -165,6 +167,8 @@ public sealed class InMemoryStudyStorage : IStudyStorage
             row.Value = value is { } v && double.IsFinite(v) ? v : null;
             row.Error = error;
             row.Failure = outcome.StoredFailure;
+            row.Objectives = outcome.Objectives?.ToArray();
+            row.Constraints = outcome.Constraints?.ToArray();
             row.Finished = outcome.Finished ?? Clock();
             row.Seq = ++row.Study.Seq;
         }
@@ -208,5 +212,5 @@ public sealed class InMemoryStudyStorage : IStudyStorage
 
     private static StoredTrial Snapshot(Row r)
         => new(r.Id, r.Number, r.State, (double[])r.Values.Clone(), r.Value, new Dictionary<int, double>(r.Intermediate), r.Started, r.Finished, r.Heartbeat, r.Error, r.Seq)
-        { Failure = r.Failure, RetryOf = r.RetryOf };
+        { Failure = r.Failure, RetryOf = r.RetryOf, Objectives = r.Objectives?.ToArray(), Constraints = r.Constraints?.ToArray() };
 }
