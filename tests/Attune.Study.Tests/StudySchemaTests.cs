@@ -55,7 +55,7 @@ public sealed class StudySchemaTests : IDisposable
 
         var study = Studies.Load<V1Space>(V1Space.DefaultSweepOptions with { Storage = file })!;
 
-        Assert.Equal("3", Scalar(file, "SELECT version FROM schema_version"));   // 1 → 2 → 3 in one open
+        Assert.Equal("4", Scalar(file, "SELECT version FROM schema_version"));   // 1 → 2 → 3 → 4 in one open
         Assert.Equal(valuesBefore, Scalar(file, "SELECT group_concat(number || '=' || values_json || '=' || IFNULL(value, ''), ';') FROM (SELECT * FROM trials ORDER BY study_id, number)"));
         Assert.Equal("10", Scalar(file, "SELECT COUNT(*) FROM intermediate"));
         Assert.Equal(Enumerable.Range(0, 10), study.Trials.Select(t => t.Number));
@@ -194,7 +194,7 @@ public sealed class PostgresStudySchemaTests : IDisposable
     {
         WriteVersion1Study();
         var study = Studies.Load<V1Space>(V1Space.DefaultSweepOptions with { Storage = connection })!;
-        Assert.Equal(3, PostgresServer.Scalar(connection, "SELECT version FROM schema_version"));
+        Assert.Equal(4, PostgresServer.Scalar(connection, "SELECT version FROM schema_version"));
         Assert.Equal([null, TrialFailure.Abandoned, null, TrialFailure.Error], study.Trials.Select(t => t.Failure));
         Assert.Equal(1, study.Trials[2].RetryOf);
         var summary = Assert.Single(Studies.List(connection));
@@ -212,8 +212,8 @@ public sealed class PostgresStudySchemaTests : IDisposable
         {
             var worker = new Npgsql.NpgsqlConnectionStringBuilder(connection) { Username = role, Password = "worker-pw" }.ConnectionString;
             var e = Assert.Throws<InvalidOperationException>(() => Studies.List(worker));
-            Assert.Contains("holds studies in schema version 1; this version of Attune reads version 3 and this user may not migrate the tables", e.Message);
-            Assert.Contains("Ask an administrator to run PostgresStudyStorage.MigrateVersion1Sql and then MigrateVersion2Sql once", e.Message);
+            Assert.Contains("holds studies in schema version 1; this version of Attune reads version 4 and this user may not migrate the tables", e.Message);
+            Assert.Contains("Ask an administrator to run PostgresStudyStorage.MigrateVersion1Sql, MigrateVersion2Sql and then MigrateVersion3ObjectivesSql once", e.Message);
             Assert.Equal(1, PostgresServer.Scalar(connection, "SELECT version FROM schema_version"));
         }
         finally { PostgresServer.Exec(connection, $"DROP OWNED BY {role}; DROP ROLE {role};"); }
