@@ -323,7 +323,7 @@ public sealed class SqliteStorageTests : StorageBehaviourTests
         c.Open();
         string Scalar(string sql) { using var cmd = c.CreateCommand(); cmd.CommandText = sql; return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!; }
         Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
-        Assert.Equal("3", Scalar("SELECT version FROM schema_version"));
+        Assert.Equal("4", Scalar("SELECT version FROM schema_version"));
         Assert.Equal("1", Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='trials_study_number'"));
         Assert.Contains("trials_study_seq", Detail(c));
     }
@@ -399,7 +399,7 @@ public sealed class PostgresStorageTests : StorageBehaviourTests, IDisposable
             var study = storage.OpenStudy("s", Knobs.Space, Direction.Minimize);
             for (int i = 0; i < 50; i++) storage.CreateTrial(study.Id, _ => [0.01, 1, 0, 0]);
         }
-        Assert.Equal(3, PostgresServer.Scalar(Connection, "SELECT version FROM schema_version"));
+        Assert.Equal(4, PostgresServer.Scalar(Connection, "SELECT version FROM schema_version"));
         Assert.Equal(1L, PostgresServer.Scalar(Connection, $"SELECT COUNT(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'trials_study_number'"));
         PostgresServer.Exec(Connection, "ANALYZE trials");
         string Plan(string sql)
