@@ -61,6 +61,43 @@ public interface IObjectiveScore<TSelf> where TSelf : IObjectiveScore<TSelf>
     static abstract TSelf FromValues(IReadOnlyList<double> objectives, IReadOnlyList<double> constraints);
 }
 
+/// <summary>
+/// The score type's objectives as recorded with a study's settings (<see cref="IStudyStorage.RecordSettings"/>, in every
+/// storage): "objectives: Accuracy maximize, LatencyMs minimize; constraints: MemoryOverBudgetMb". Tools that read a
+/// stored study (the report's Pareto front, <c>attune show</c>) learn the names and directions from it, and a rerun with
+/// another score type is told, as a rerun with another sampler is.
+/// </summary>
+public static class ObjectiveSettings
+{
+    /// <summary>The text recorded for <paramref name="schema"/>.</summary>
+    public static string Describe(ObjectiveSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return "objectives: " + string.Join(", ", schema.Objectives.Select(o => $"{o.Name} {o.Direction.ToString().ToLowerInvariant()}"))
+               + (schema.Constraints.Count == 0 ? "" : "; constraints: " + string.Join(", ", schema.Constraints));
+    }
+
+    /// <summary>The objectives and constraints recorded in <paramref name="settings"/>, or null when it records none (a
+    /// study of a plain objective, or one written before objectives were recorded).</summary>
+    public static ObjectiveSchema? Parse(string? settings)
+    {
+        if (settings is null) return null;
+        int at = settings.IndexOf("objectives: ", StringComparison.Ordinal);
+        if (at < 0) return null;
+        var parts = settings[(at + "objectives: ".Length)..].Split("; constraints: ");
+        var objectives = new List<ObjectiveSpec>();
+        foreach (var item in parts[0].Split(", "))
+        {
+            int space = item.LastIndexOf(' ');
+            if (space <= 0 || !Enum.TryParse<Direction>(item[(space + 1)..], ignoreCase: true, out var direction) || direction == Direction.Auto) return null;
+            objectives.Add(new ObjectiveSpec(item[..space], direction));
+        }
+        var constraints = parts.Length > 1 ? parts[1].Split(", ") : Array.Empty<string>();
+        try { return new ObjectiveSchema(objectives, constraints); }
+        catch (ArgumentException) { return null; }
+    }
+}
+
 /// <summary>What one trial's objective returned, as the driver stores it: the objectives (the first is the trial's
 /// <c>value</c>) and the constraints.</summary>
 internal readonly record struct TrialScores(double[] Objectives, double[] Constraints)

@@ -48,7 +48,7 @@ public static partial class Sweep
             throw new ArgumentException("The sweep options are not valid:\n" + string.Concat(problems.Select(p => "  - " + p + "\n")).TrimEnd('\n'), nameof(options));
 
         string settings = $"sampler {(sampler is null ? options.Sampler.ToString() : sampler.GetType().Name)}, " +
-                          $"pruner {(pruner is null ? options.Pruner.ToString() : pruner.GetType().Name)}, seed {options.Seed}";
+                          $"pruner {(pruner is null ? options.Pruner.ToString() : pruner.GetType().Name)}, seed {options.Seed}, {ObjectiveSettings.Describe(schema)}";
         sampler ??= SweepAlgorithms.CreateSampler(options.Sampler);
         pruner ??= SweepAlgorithms.CreatePruner(options);
         var owned = storage is null ? StudyStorage.Open(options.Storage) : null;
