@@ -22,6 +22,9 @@ namespace Attune
         /// <summary>A scrambled Sobol sequence: trial k gets point k, so the trials cover the space more evenly than
         /// independent random draws (best at powers of two). Seeded by the sweep's seed.</summary>
         QuasiRandom = 5,
+        /// <summary>NSGA-II: a genetic search for the Pareto front of several objectives (constrained domination,
+        /// crowding distance, SBX crossover and polynomial mutation), generations rebuilt from the study's trials.</summary>
+        Nsga2 = 6,
     }
 
     /// <summary>How a sweep stops unpromising trials early from their intermediate values.</summary>

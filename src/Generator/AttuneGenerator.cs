@@ -1,5 +1,6 @@
 using Attune.Generator.Emit;
 using Attune.Generator.FineTune;
+using Attune.Generator.Objectives;
 using Attune.Generator.TuneSpace;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -89,6 +90,27 @@ namespace Attune.Generator
                 .Select(static (diagnostic, _) => diagnostic!)
                 .WithTrackingName(TrackingNames.SweepObjectiveDiagnostics);
             SourceOutputs.Report(context, sweepObjectives);
+
+            // AT0128: several objectives with a pruner.
+            var scoredSweeps = context.SyntaxProvider
+                .CreateSyntaxProvider(SweepObjectiveCheck.IsCandidate, static (c, ct) => ScoredSweepCheck.Check(c, ct))
+                .Where(static diagnostic => diagnostic is not null)
+                .Select(static (diagnostic, _) => diagnostic!)
+                .WithTrackingName(TrackingNames.ScoredSweepDiagnostics);
+            SourceOutputs.Report(context, scoredSweeps);
+
+            // [ObjectiveScore] types: IObjectiveScore<T>, so RunSweep takes an objective returning several objectives.
+            var scores = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    KnownTypes.ObjectiveScoreAttributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    static (attributeContext, cancellationToken) => ObjectiveScoreParser.Parse(attributeContext, cancellationToken))
+                .WithTrackingName(TrackingNames.ObjectiveScoreResults);
+            var scoreModels = scores
+                .Select(static (result, _) => result.Model)
+                .WithTrackingName(TrackingNames.ObjectiveScoreModels);
+            context.RegisterSourceOutput(scoreModels, static (spc, model) => SourceOutputs.Add(spc, model?.HintName, model?.DocName, model, ObjectiveScoreEmitter.Emit));
+            SourceOutputs.Report(context, scores.SelectMany(static (result, _) => result.Diagnostics).WithTrackingName(TrackingNames.ObjectiveScoreDiagnostics));
 
             // Storages of referenced packages (PostgreSQL) register themselves when the assembly loads.
             var emitStorageInit = context.CompilationProvider

@@ -21,5 +21,9 @@ namespace Attune.Generator
         public const string LearningRateScaleUsage = "Attune.LearningRateScaleUsage";
         public const string LayerwiseDecayUsage = "Attune.LayerwiseDecayUsage";
         public const string LoraUsage = "Attune.LoraUsage";
+        public const string ObjectiveScoreResults = "Attune.ObjectiveScoreResults";
+        public const string ObjectiveScoreModels = "Attune.ObjectiveScoreModels";
+        public const string ObjectiveScoreDiagnostics = "Attune.ObjectiveScoreDiagnostics";
+        public const string ScoredSweepDiagnostics = "Attune.ScoredSweepDiagnostics";
     }
 }

@@ -13,7 +13,8 @@ internal static class StudyPage
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static ReportPage Build(StudyInfo study, IReadOnlyList<ParameterSpec> space, IReadOnlyList<StoredTrial> trials)
+    // objectives: the score type's objectives recorded with the study's settings (a sweep with several), or null.
+    public static ReportPage Build(StudyInfo study, IReadOnlyList<ParameterSpec> space, IReadOnlyList<StoredTrial> trials, ObjectiveSchema? objectives = null)
     {
         bool maximize = study.Direction == Direction.Maximize;
         var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).ToList();
@@ -31,6 +32,8 @@ internal static class StudyPage
         }
         page.Facts.Add(("space", study.SpaceText.Replace("\n", "; ", StringComparison.Ordinal)));
 
+        if (objectives is { Objectives.Count: 2 } && ParetoFront(complete, objectives) is { } front)
+            page.Figures.Add(front);
         page.Figures.Add(History(complete, pruned, maximize));
         page.Figures.Add(Importances(space, complete));
         page.Figures.Add(Parallel(space, complete));
@@ -73,6 +76,36 @@ internal static class StudyPage
         return new Figure("history", "Optimization history",
             "Each complete trial's objective by trial number, the best so far as a step line, and pruned trials at the last value they reported.",
             data, Layout(J.Axis("trial"), J.Axis("objective")));
+    }
+
+    /// <summary>For a study with two objectives: every complete trial by its two objectives, the infeasible ones apart,
+    /// and the Pareto front (feasible, non-dominated) joined as a staircase in the first objective's order.</summary>
+    private static Figure? ParetoFront(List<StoredTrial> complete, ObjectiveSchema objectives)
+    {
+        var scored = complete.Where(t => t.Objectives is { Count: 2 }).ToList();
+        if (scored.Count == 0) return null;
+        var directions = objectives.Directions;
+        var feasible = scored.Where(t => Pareto.IsFeasible(t.Constraints)).ToList();
+        var front = feasible.Where(t => !feasible.Any(o => Pareto.Dominates(o.Objectives!, t.Objectives!, directions))).OrderBy(t => t.Objectives![0]).ToList();
+        var rest = feasible.Except(front).ToList();
+        var infeasible = scored.Where(t => !Pareto.IsFeasible(t.Constraints)).ToList();
+        JsonObject Trace(string name, List<StoredTrial> list, string mode, JsonObject marker) => new()
+        {
+            ["type"] = "scattergl", ["mode"] = mode, ["name"] = name,
+            ["x"] = J.Nums(list.Select(t => t.Objectives![0])), ["y"] = J.Nums(list.Select(t => t.Objectives![1])),
+            ["text"] = new JsonArray(list.Select(t => (JsonNode?)JsonValue.Create($"trial #{t.Number}")).ToArray()), ["marker"] = marker,
+        };
+        var data = new JsonArray
+        {
+            Trace("dominated", rest, "markers", new JsonObject { ["size"] = 5, ["color"] = "#7f7f7f", ["opacity"] = 0.5 }),
+            Trace("infeasible", infeasible, "markers", new JsonObject { ["size"] = 5, ["color"] = "#d62728", ["symbol"] = "x", ["opacity"] = 0.5 }),
+            Trace($"Pareto front ({front.Count})", front, "lines+markers", new JsonObject { ["size"] = 7, ["color"] = "#1f77b4" }),
+        };
+        ((JsonObject)data[2]!)["line"] = new JsonObject { ["shape"] = "hv", ["color"] = "#1f77b4", ["width"] = 1 };
+        string Axis(ObjectiveSpec o) => $"{o.Name} ({(o.Direction == Direction.Maximize ? "higher" : "lower")} is better)";
+        return new Figure("pareto", "Pareto front",
+            "Each complete trial by its two objectives; the front joins the feasible trials no other feasible trial beats on both, infeasible trials (a constraint above 0) are crosses.",
+            data, Layout(J.Axis(Axis(objectives.Objectives[0])), J.Axis(Axis(objectives.Objectives[1]))));
     }
 
     private static Figure Importances(IReadOnlyList<ParameterSpec> space, List<StoredTrial> complete)

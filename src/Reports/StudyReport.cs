@@ -39,7 +39,7 @@ public static class StudyReport
         if (storage.FindStudy(studyName) is not { } study)
             throw new InvalidOperationException(NoStudy(studyName, storage.Location, storage.ListStudies().Select(s => s.Name).ToList()));
         var trials = storage.GetTrialsChangedSince(study.Id, 0).Trials.OrderBy(t => t.Number).ToList();
-        StudyPage.Build(study, SpaceText.Parse(study.SpaceText), trials).Write(htmlPath);
+        StudyPage.Build(study, SpaceText.Parse(study.SpaceText), trials, ObjectiveSettings.Parse(storage.ReadSettings(study.Id))).Write(htmlPath);
     }
 
     /// <summary>Writes the report of a sweep's study (the one <paramref name="result"/> came from, in

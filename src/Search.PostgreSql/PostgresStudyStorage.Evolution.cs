@@ -33,13 +33,6 @@ public sealed partial class PostgresStudyStorage
         ALTER TABLE trials ADD COLUMN IF NOT EXISTS copied_from text;
         """;
 
-    /// <summary>Schema version 3 to 4, in place, for an administrator where workers may not create tables (Attune runs
-    /// it itself when it may): the queue of configurations to run first, recorded space migrations, and a column for
-    /// trials copied from another study.</summary>
-    public const string MigrateVersion3Sql = $"""
-        {EvolutionSchemaSql}
-        UPDATE schema_version SET version = 4;
-        """;
 
     private const string NextQueuedSql = "SELECT id, values_json, enqueued, trial_number FROM study_queue WHERE study_id = @s AND trial_number IS NULL ORDER BY id LIMIT 1";
 

@@ -72,6 +72,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             study_id bigint PRIMARY KEY REFERENCES studies(id) ON DELETE CASCADE,
             settings text NOT NULL);
         {EvolutionSchemaSql}
+        {ObjectiveColumnsSql}
         INSERT INTO schema_version(version) SELECT 4 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
         """;
 
@@ -100,7 +101,24 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         UPDATE schema_version SET version = 3;
         """;
 
-    private const string TrialColumns = "t.id, t.number, t.state, t.value, t.values_json, t.started, t.finished, t.heartbeat, t.error, t.updated_seq, t.failure, t.retry_of, t.copied_from";
+    /// <summary>Schema version 4's columns (several objectives): each trial's objectives and constraints in the score
+    /// type's order, null for a plain objective (whose <c>value</c> says it all; <c>value</c> stays the first objective).</summary>
+    private const string ObjectiveColumnsSql = """
+        ALTER TABLE trials ADD COLUMN IF NOT EXISTS objective_values double precision[];
+        ALTER TABLE trials ADD COLUMN IF NOT EXISTS constraint_values double precision[];
+        """;
+
+    /// <summary>Schema version 3 to 4, in place, for an administrator where workers may not create or alter tables
+    /// (Attune runs it itself when it may): the queue of configurations to run first, recorded space migrations and a
+    /// column for trials copied from another study (<see cref="EvolutionSchemaSql"/>), and each trial's objective and
+    /// constraint values (<see cref="ObjectiveColumnsSql"/>).</summary>
+    public const string MigrateVersion3Sql = $"""
+        {EvolutionSchemaSql}
+        {ObjectiveColumnsSql}
+        UPDATE schema_version SET version = 4;
+        """;
+
+    private const string TrialColumns = "t.id, t.number, t.state, t.value, t.values_json, t.started, t.finished, t.heartbeat, t.error, t.updated_seq, t.failure, t.retry_of, t.copied_from, t.objective_values, t.constraint_values";
 
     private readonly string connectionString;
     private readonly PostgresRetry retry;
@@ -431,7 +449,8 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         WITH cur AS (SELECT id, study_id FROM trials WHERE id = @id
                      AND NOT (state = @state AND value IS NOT DISTINCT FROM @v AND error IS NOT DISTINCT FROM @e AND failure IS NOT DISTINCT FROM @kind)),
              s AS (UPDATE studies SET last_seq = last_seq + 1 WHERE id = (SELECT study_id FROM cur) RETURNING last_seq)
-        UPDATE trials SET state = @state, value = @v, error = @e, failure = @kind, finished = @t, started = COALESCE(@started, started), updated_seq = (SELECT last_seq FROM s)
+        UPDATE trials SET state = @state, value = @v, error = @e, failure = @kind, finished = @t, started = COALESCE(@started, started), updated_seq = (SELECT last_seq FROM s),
+            objective_values = @objectives, constraint_values = @constraints
         WHERE id = (SELECT id FROM cur)
         """;
 
@@ -445,6 +464,8 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         p.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = (f.Finished ?? DateTimeOffset.UtcNow).UtcDateTime });
         p.Add(new NpgsqlParameter("started", NpgsqlDbType.TimestampTz) { Value = f.Started is { } s ? s.UtcDateTime : DBNull.Value });
         p.Add(new NpgsqlParameter("kind", NpgsqlDbType.Text) { Value = f.StoredFailure?.ToString() ?? (object)DBNull.Value });
+        p.Add(new NpgsqlParameter("objectives", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = f.Objectives?.ToArray() ?? (object)DBNull.Value });
+        p.Add(new NpgsqlParameter("constraints", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = f.Constraints?.ToArray() ?? (object)DBNull.Value });
     }
 
     /// <summary>
@@ -725,10 +746,10 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         while (r.Read())
         {
             var intermediate = new Dictionary<int, double>();
-            if (!r.IsDBNull(13))
+            if (!r.IsDBNull(15))
             {
-                var steps = r.GetFieldValue<int[]>(13);
-                var vals = r.GetFieldValue<double?[]>(14);
+                var steps = r.GetFieldValue<int[]>(15);
+                var vals = r.GetFieldValue<double?[]>(16);
                 for (int k = 0; k < steps.Length; k++) intermediate[steps[k]] = vals[k] ?? double.NaN;
             }
             result.Add(ReadTrial(r, intermediate));
@@ -745,6 +766,8 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             Failure = r.IsDBNull(10) ? null : Enum.Parse<TrialFailure>(r.GetString(10)),
             RetryOf = r.IsDBNull(11) ? null : r.GetInt32(11),
             CopiedFrom = r.IsDBNull(12) ? null : r.GetString(12),
+            Objectives = r.IsDBNull(13) ? null : r.GetFieldValue<double[]>(13),
+            Constraints = r.IsDBNull(14) ? null : r.GetFieldValue<double[]>(14),
         };
 
     public IReadOnlyList<RunningTrial> RunningTrials(long studyId)

@@ -85,7 +85,7 @@ public sealed record SweepOptions
         if (TrialTimeout is { } tt && tt <= TimeSpan.Zero) errors.Add($"TrialTimeout is {tt}; expected a positive time or null.");
         if (CancellationGrace is { } g && g < TimeSpan.Zero) errors.Add($"CancellationGrace is {g}; expected zero or a positive time, or null (wait as long as it takes).");
         if (Direction == Direction.Auto) errors.Add("Direction is Auto; expected Maximize or Minimize (a sweep's objective has no known direction).");
-        if (!Enum.IsDefined(Sampler)) errors.Add($"Sampler is {Sampler}; expected Tpe, Random, Grid, Gp, CmaEs or QuasiRandom.");
+        if (!Enum.IsDefined(Sampler)) errors.Add($"Sampler is {Sampler}; expected Tpe, Random, Grid, Gp, CmaEs, QuasiRandom or Nsga2.");
         if (!Enum.IsDefined(Pruner)) errors.Add($"Pruner is {Pruner}; expected None, Median or Asha.");
         if (PrunerMinResource < 1) errors.Add($"PrunerMinResource is {PrunerMinResource}; expected at least 1.");
         if (PrunerReductionFactor < 2) errors.Add($"PrunerReductionFactor is {PrunerReductionFactor}; expected at least 2.");

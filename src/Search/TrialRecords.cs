@@ -49,6 +49,13 @@ public sealed record FrozenTrial(
 
     /// <summary>The number of the abandoned trial this one runs again (<see cref="SweepOptions.RetryAbandoned"/>), or null.</summary>
     public int? RetryOf { get; init; }
+
+    /// <summary>Every objective's value, in the score type's order (the first is <see cref="Value"/>), when the sweep's
+    /// objective returns an <c>[ObjectiveScore]</c> type; null for a plain number.</summary>
+    public IReadOnlyList<double>? Objectives { get; init; }
+
+    /// <summary>The constraints' values (feasible when all are ≤ 0), when the score type has any; else null.</summary>
+    public IReadOnlyList<double>? Constraints { get; init; }
 }
 
 /// <summary>A finished or running trial with typed parameters, as a sweep's result lists it.</summary>
@@ -59,6 +66,13 @@ public sealed record TrialResult<T>(int Number, T Parameters, TrialState State, 
 
     /// <summary>The number of the abandoned trial this one runs again, or null.</summary>
     public int? RetryOf { get; init; }
+
+    /// <summary>Every objective's value, in the score type's order (the first is <see cref="Value"/>), when the sweep's
+    /// objective returns an <c>[ObjectiveScore]</c> type; null for a plain number.</summary>
+    public IReadOnlyList<double>? Objectives { get; init; }
+
+    /// <summary>The constraints' values (feasible when all are ≤ 0), when the score type has any; else null.</summary>
+    public IReadOnlyList<double>? Constraints { get; init; }
 
     /// <summary>One line a person reads: "trial 7: Complete, value 0.9312 after 1.3 s, DigitSweep { … }" (a failure
     /// adds its error; the intermediate values are counted, not listed).</summary>

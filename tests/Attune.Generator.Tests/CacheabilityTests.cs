@@ -25,7 +25,7 @@ public sealed class CacheabilityTests
             private Tensor MyLoss(Tensor output, Tensor labels) => output;
         }
 
-        [TuneSpace(Direction = Direction.Maximize, Trials = 10)]
+        [TuneSpace(Direction = Direction.Maximize, Trials = 10, Pruner = Pruner.Median)]
         public partial record DigitSweep
         {
             [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; }
@@ -33,6 +33,21 @@ public sealed class CacheabilityTests
             public OptimizerKind Optimizer { get; init; }
             [ActiveWhen(nameof(Optimizer), OptimizerKind.Sgd)] [Uniform(0.5, 0.99)] public double Momentum { get; init; } = 0.9;
         }
+
+        [ObjectiveScore]
+        public partial record Score([property: Objective(Direction.Maximize)] double Accuracy, [property: Constraint] double OverMb);
+
+        [ObjectiveScore]
+        public partial record TwoWay([property: Objective(Direction.Maximize)] double Accuracy, [property: Objective(Direction.Minimize)] double Ms);
+
+        public static class ScoredObjective
+        {
+            // Two objectives and a pruner: AT0128 (the scored-sweep step).
+            public static void Run() => DigitSweep.{|AT0128:RunSweep|}(trial => new TwoWay(1, 2));
+        }
+
+        [ObjectiveScore]
+        public partial record Broken([property: Objective(Direction.Maximize)] float {|AT0124:Accuracy|});
 
         public static class Objective
         {
@@ -72,6 +87,8 @@ public sealed class CacheabilityTests
         Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0010");
         Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0014");
         Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0106");
+        Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "AT0124");
+        Assert.Contains(first.Sources, s => s.HintName == "Samples.Score.ObjectiveScore.g.cs");
         Assert.Contains(first.Sources, s => s.HintName == "Samples.DigitSweep.TuneSpace.g.cs");
 
         var edited = first.Input.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int Value { get; set; } }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));

@@ -103,6 +103,63 @@ public sealed class TuneSpaceSnapshotTests
         Assert.DoesNotContain("IFineTuneBinding", run.Sources.Single(s => s.HintName.EndsWith(".TuneSpace.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Score types for sweeps with several objectives: a positional record (rebuilt by its constructor), a
+    /// class with settable members (rebuilt by an object initializer) nested in a partial class, and a record struct
+    /// with constraints only beside one objective; used by RunSweep and RunSweepAsync the way docs/multi-objective.md shows.</summary>
+    [Fact]
+    public void ObjectiveScores()
+    {
+        var run = Run(Usings + """
+            namespace Samples.Scores;
+
+            [ObjectiveScore]
+            public partial record Score(
+                [property: Objective(Direction.Maximize)] double Accuracy,
+                [property: Objective(Direction.Minimize)] double LatencyMs,
+                [property: Constraint] double MemoryOverBudgetMb);
+
+            public static partial class Holder
+            {
+                [ObjectiveScore]
+                public sealed partial class Measured
+                {
+                    [Objective(Direction.Minimize)] public double Loss { get; set; }
+                    [Constraint] public double @Params { get; init; }
+                    public string Note { get; set; } = "";
+                }
+            }
+
+            [ObjectiveScore]
+            public partial record struct Budgeted([property: Objective(Direction.Minimize)] double Error, [property: Constraint] double OverMs, [property: Constraint] double OverMb);
+
+            [TuneSpace(Direction = Direction.Maximize, Sampler = Sampler.Nsga2)]
+            public partial record ServeSweep
+            {
+                [LogUniform(1e-4, 1e-1)] public double LearningRate { get; init; }
+                [IntRange(64, 1024, Step = 64)] public int Hidden { get; init; }
+            }
+
+            public static class Usage
+            {
+                public static int Front()
+                {
+                    SweepResult<ServeSweep, Score> sweep = ServeSweep.RunSweep(trial => new Score(trial.Parameters.LearningRate, trial.Parameters.Hidden, -1));
+                    double best = sweep.ParetoFront[0].Score!.Accuracy;
+                    SweepResult<ServeSweep> plain = ServeSweep.RunSweep(trial => trial.Parameters.LearningRate);
+                    return (int)best + plain.Trials.Count;
+                }
+
+                public static System.Threading.Tasks.Task<SweepResult<ServeSweep, Holder.Measured>> Later()
+                    => ServeSweep.RunSweepAsync(async trial => { await System.Threading.Tasks.Task.Yield(); return new Holder.Measured { Loss = trial.Parameters.Hidden, Params = 1 }; });
+
+                public static SweepResult<ServeSweep, Budgeted> Struct() => ServeSweep.RunSweep(trial => new Budgeted(1, 0, 0));
+            }
+            """);
+
+        VerifyAndCompile(run);
+        Assert.Equal(3, run.Sources.Count(s => s.HintName.EndsWith(".ObjectiveScore.g.cs", StringComparison.Ordinal)));
+    }
+
     /// <summary>A space derived from another extends it (the base's parameters first), and one derived from a plain
     /// record takes that record's tuned properties; the generated members hide the base space's with <c>new</c>.</summary>
     [Fact]

@@ -31,6 +31,31 @@ public abstract class StorageBehaviourTests : IDisposable
     public void Dispose() => Dir.Dispose();
 
     [SkippableFact]
+    public void Round_trips_each_trials_objectives_and_constraints_and_keeps_value_as_the_first_objective()
+    {
+        using var storage = Create();
+        var study = storage.OpenStudy("scored", Knobs.Space, Direction.Maximize);
+        var scored = storage.CreateTrial(study.Id, _ => [0.001, 3, 2, 1]);
+        var plain = storage.CreateTrial(study.Id, _ => [0.01, 8, 0, 0]);
+        var failed = storage.CreateTrial(study.Id, _ => [0.02, 4, 1, 0]);
+        storage.FinishTrial(new TrialOutcome(scored.Id, TrialState.Complete, 0.93, null) { Objectives = [0.93, 12.5, -1e-300], Constraints = [-3.25, 0.5] });
+        storage.FinishTrial(new TrialOutcome(plain.Id, TrialState.Complete, 0.5, null));
+        storage.FinishTrial(new TrialOutcome(failed.Id, TrialState.Failed, null, "System.Exception: boom"));
+
+        using var other = Reopen(storage);
+        var trials = other.GetTrialsChangedSince(other.OpenStudy("scored", Knobs.Space, Direction.Maximize).Id, 0).Trials.OrderBy(t => t.Number).ToList();
+        Assert.Equal(0.93, trials[0].Value);
+        Assert.Equal([0.93, 12.5, -1e-300], trials[0].Objectives!);   // exact doubles, the tiny one included
+        Assert.Equal([-3.25, 0.5], trials[0].Constraints!);
+        Assert.Equal([0.93, 12.5, -1e-300], trials[0].ToFrozen().Objectives!);
+        Assert.Equal([-3.25, 0.5], trials[0].ToFrozen().Constraints!);
+        Assert.Null(trials[1].Objectives);   // a plain objective stores its value alone
+        Assert.Null(trials[1].Constraints);
+        Assert.Null(trials[2].Objectives);
+        Assert.Equal(0.5, trials[1].Value);
+    }
+
+    [SkippableFact]
     public void Creates_a_study_once_and_finds_it_again()
     {
         using var storage = Create();

@@ -219,3 +219,56 @@ public sealed class PostgresStudySchemaTests : IDisposable
         finally { PostgresServer.Exec(connection, $"DROP OWNED BY {role}; DROP ROLE {role};"); }
     }
 }
+
+/// <summary>Schema version 4: each trial's objectives and constraints; a version-3 file gains the columns in place.</summary>
+public sealed class ObjectiveColumnsMigrationTests : IDisposable
+{
+    private readonly TempDir dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private static void Exec(string file, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={file};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static string Scalar(string file, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={file};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+
+    [Fact]
+    public void A_version_3_file_gains_the_objective_columns_in_place_and_keeps_its_trials()
+    {
+        string file = dir.File("v3.db");
+        using (var storage = new SqliteStudyStorage(file))
+        {
+            var study = storage.OpenStudy("old", Knobs.Space, Direction.Minimize);
+            var t = storage.CreateTrial(study.Id, _ => [0.001, 3, 2, 1]);
+            storage.FinishTrial(new TrialOutcome(t.Id, TrialState.Complete, 0.25, null));
+        }
+        // What version 3 wrote: the same tables without the two columns.
+        Exec(file, "ALTER TABLE trials DROP COLUMN objective_values; ALTER TABLE trials DROP COLUMN constraint_values; UPDATE schema_version SET version = 3;");
+        Assert.Equal("0", Scalar(file, "SELECT COUNT(*) FROM pragma_table_info('trials') WHERE name LIKE '%_values' AND name <> 'values_json'"));
+
+        using (var storage = new SqliteStudyStorage(file))
+        {
+            Assert.Equal("4", Scalar(file, "SELECT version FROM schema_version"));
+            var study = storage.OpenStudy("old", Knobs.Space, Direction.Minimize);
+            var old = Assert.Single(storage.GetTrialsChangedSince(study.Id, 0).Trials);
+            Assert.Equal(0.25, old.Value);
+            Assert.Null(old.Objectives);
+            var t = storage.CreateTrial(study.Id, _ => [0.01, 4, 0, 0]);
+            storage.FinishTrial(new TrialOutcome(t.Id, TrialState.Complete, 0.5, null) { Objectives = [0.5, 7], Constraints = [-1] });
+        }
+        Assert.Equal("[0.5,7]|[-1]", Scalar(file, "SELECT objective_values || '|' || constraint_values FROM trials WHERE number = 1"));
+    }
+}

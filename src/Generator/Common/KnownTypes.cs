@@ -17,6 +17,9 @@ namespace Attune.Generator.Common
         public const string LoraAttributeName = "Attune.LoraAttribute";
         public const string LayerwiseDecayAttributeName = "Attune.LayerwiseDecayAttribute";
         public const string TuneSpaceAttributeName = "Attune.TuneSpaceAttribute";
+        public const string ObjectiveScoreAttributeName = "Attune.ObjectiveScoreAttribute";
+        public const string ObjectiveAttributeName = "Attune.ObjectiveAttribute";
+        public const string ConstraintAttributeName = "Attune.ConstraintAttribute";
 
         public KnownTypes(Compilation compilation)
         {

@@ -468,6 +468,60 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0122");
 
+        public static readonly DiagnosticDescriptor ScoreWithoutObjective = new DiagnosticDescriptor(
+            id: "AT0123",
+            title: "[ObjectiveScore] type has no objective",
+            messageFormat: "'{0}' is an [ObjectiveScore] type but has no [Objective] property; a sweep compares trials by their objectives. Mark a double property with [Objective(Direction.Maximize)] or [Objective(Direction.Minimize)] (on a positional record parameter: [property: Objective(...)]).",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0123");
+
+        public static readonly DiagnosticDescriptor ScoreMemberNotDouble = new DiagnosticDescriptor(
+            id: "AT0124",
+            title: "Objective or constraint is not a double",
+            messageFormat: "'{0}' of '{1}' is marked [{2}] but is '{3}'; objectives and constraints are stored as double. Make '{0}' a double.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0124");
+
+        public static readonly DiagnosticDescriptor ScoreNotPartial = new DiagnosticDescriptor(
+            id: "AT0125",
+            title: "[ObjectiveScore] type must be partial",
+            messageFormat: "'{0}' is an [ObjectiveScore] type, but '{1}' is not declared partial; the generator adds the IObjectiveScore implementation to it. Add 'partial' to the declaration of '{1}'.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0125");
+
+        public static readonly DiagnosticDescriptor ScoreCannotBeBuilt = new DiagnosticDescriptor(
+            id: "AT0126",
+            title: "[ObjectiveScore] type cannot be rebuilt from stored values",
+            messageFormat: "'{0}' cannot be rebuilt from a stored trial's values: it needs a constructor whose parameters are exactly its objectives and constraints ({1}), or a parameterless constructor and settable members. Add such a constructor (a positional record has one) or make the members settable.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0126");
+
+        public static readonly DiagnosticDescriptor ObjectiveWithoutDirection = new DiagnosticDescriptor(
+            id: "AT0127",
+            title: "Objective has no direction",
+            messageFormat: "'{0}' of '{1}' has [Objective(Direction.{2})]; an objective of a score has no metric to take its direction from. Use Direction.Maximize or Direction.Minimize.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0127");
+
+        public static readonly DiagnosticDescriptor PruningSeveralObjectives = new DiagnosticDescriptor(
+            id: "AT0128",
+            title: "Pruning is not supported with several objectives",
+            messageFormat: "'{0}' sweeps with Pruner = Pruner.{1}, but its objective returns '{2}', which has {3} objectives; a pruner compares one intermediate value, so the sweep would stop with an error before its first trial. Set Pruner = Pruner.None on [TuneSpace], or return a score with one objective.",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0128");
+
 
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(

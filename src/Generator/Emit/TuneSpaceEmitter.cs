@@ -219,6 +219,13 @@ namespace Attune.Generator.Emit
                 /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
                 /// <returns>Every trial of the study, earlier runs included, with typed parameters; <c>Best</c> is the best completed one.</returns>
                 """;
+            const string ScoredDocs = """
+                /// <param name="options">The sweep's options; <see cref="DefaultSweepOptions"/> when null.</param>
+                /// <param name="progress">Receives progress after each trial.</param>
+                /// <param name="logger">Receives the sweep's log.</param>
+                /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
+                /// <returns>Every trial of the study, earlier runs included, with typed parameters and scores; <c>ParetoFront</c> holds the non-dominated feasible ones.</returns>
+                """;
             writer.WriteLine($$"""
                 /// <summary>Runs a sweep over <see cref="Space"/>: each trial gets typed parameters, returns the objective's value and may report intermediate values for pruning.</summary>
                 /// <param name="objective">Runs one trial and returns its value.</param>
@@ -233,6 +240,24 @@ namespace Attune.Generator.Emit
                 {{GeneratorInfo.GeneratedCodeAttribute}}
                 public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<{{self}}>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<{{self}}>, global::System.Threading.Tasks.Task<double>> objective, {{Optional}})
                     => global::Attune.Search.Sweep.RunAsync<{{self}}>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+
+                /// <summary>Runs a sweep over <see cref="Space"/> whose objective returns an <c>[ObjectiveScore]</c> type: several objectives, each with its direction, and constraints.</summary>
+                /// <typeparam name="TScore">The score type; the study's direction is its first objective's.</typeparam>
+                /// <param name="objective">Runs one trial and returns its score.</param>
+                {{ScoredDocs}}
+                {{GeneratorInfo.GeneratedCodeAttribute}}
+                public static global::Attune.Search.SweepResult<{{self}}, TScore> RunSweep<TScore>(global::System.Func<global::Attune.Search.Trial<{{self}}>, TScore> objective, {{Optional}})
+                    where TScore : global::Attune.Search.IObjectiveScore<TScore>
+                    => global::Attune.Search.Sweep.Run<{{self}}, TScore>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+
+                /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective that returns an <c>[ObjectiveScore]</c> type.</summary>
+                /// <typeparam name="TScore">The score type; the study's direction is its first objective's.</typeparam>
+                /// <param name="objective">Runs one trial and returns its score.</param>
+                {{ScoredDocs}}
+                {{GeneratorInfo.GeneratedCodeAttribute}}
+                public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<{{self}}, TScore>> RunSweepAsync<TScore>(global::System.Func<global::Attune.Search.Trial<{{self}}>, global::System.Threading.Tasks.Task<TScore>> objective, {{Optional}})
+                    where TScore : global::Attune.Search.IObjectiveScore<TScore>
+                    => global::Attune.Search.Sweep.RunAsync<{{self}}, TScore>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
                 """);
         }
 

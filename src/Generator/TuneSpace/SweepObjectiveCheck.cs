@@ -58,7 +58,7 @@ namespace Attune.Generator.TuneSpace
         }
 
         /// <summary>What the lambda returns: its expression body, or the returns of its block (not of nested functions).</summary>
-        private static IEnumerable<ExpressionSyntax> Returned(LambdaExpressionSyntax lambda)
+        internal static IEnumerable<ExpressionSyntax> Returned(LambdaExpressionSyntax lambda)
         {
             if (lambda.ExpressionBody is { } body)
             {
@@ -87,7 +87,7 @@ namespace Attune.Generator.TuneSpace
         }
 
         /// <summary>The enum member name a named argument of <paramref name="attribute"/> sets, or null when it is not set.</summary>
-        private static string? EnumMember(AttributeData attribute, string name)
+        internal static string? EnumMember(AttributeData attribute, string name)
         {
             foreach (var argument in attribute.NamedArguments)
             {

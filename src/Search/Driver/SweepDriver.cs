@@ -21,7 +21,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     private static readonly Action<ILogger, string, Exception?> LogStart =
         LoggerMessage.Define<string>(LogLevel.Information, new EventId(3, "SweepStarted"), "{Start}");
 
-    private readonly Func<Trial<T>, Task<double>> objective;
+    private readonly Func<Trial<T>, Task<TrialScores>> objective;
     private readonly SweepOptions options;
     private readonly ISampler sampler;
     private readonly IPruner? pruner;
@@ -39,6 +39,14 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     private volatile bool stop;
 
     public SweepDriver(Func<Trial<T>, Task<double>> objective, SweepOptions options, ISampler sampler, IPruner? pruner, IStudyStorage storage,
+        IProgress<SweepProgress>? progress, ILogger? logger)
+        : this(async trial => TrialScores.Single(await objective(trial).ConfigureAwait(false)), options, sampler, pruner, storage, progress, logger)
+    {
+    }
+
+    /// <summary>A driver whose objective returns a score (several objectives, constraints); <see cref="Schema"/> says
+    /// which.</summary>
+    public SweepDriver(Func<Trial<T>, Task<TrialScores>> objective, SweepOptions options, ISampler sampler, IPruner? pruner, IStudyStorage storage,
         IProgress<SweepProgress>? progress, ILogger? logger)
     {
         this.objective = objective;
@@ -59,6 +67,22 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     /// <summary>The sampler, pruner and seed as text, recorded with the study (<see cref="IStudyStorage.RecordSettings"/>);
     /// null: not recorded (a driver made without <see cref="Sweep"/>).</summary>
     public string? Settings { get; init; }
+
+    /// <summary>The score's objectives and constraints when the objective returns an <c>[ObjectiveScore]</c> type; null
+    /// for a plain number. With several objectives or constraints, the sampler weighs them (<see cref="Sample"/>).</summary>
+    public ObjectiveSchema? Schema { get; init; }
+
+    /// <summary>The sampler's proposal: a multi-objective sampler gets every direction; a plain one, when the score
+    /// has several objectives or constraints, gets each finished trial's Pareto rank as its value
+    /// (<see cref="ParetoRankHistory"/>), so TPE's good set is the best non-dominated, feasible trials.</summary>
+    private double[] Sample(IReadOnlyList<FrozenTrial> history, Random random)
+    {
+        if (Schema is null) return sampler.Sample(space, history, direction, random);
+        if (sampler is IMultiObjectiveSampler multi) return multi.Sample(space, history, Schema.Directions, random);
+        if (Schema.Objectives.Count == 1 && Schema.Constraints.Count == 0) return sampler.Sample(space, history, direction, random);
+        var (ranked, rankedDirection) = ParetoRankHistory.ForSingleObjectiveSampler(history, Schema.Directions);
+        return sampler.Sample(space, ranked, rankedDirection, random);
+    }
 
     /// <summary>Says which study in which storage this run created or resumed, and what it holds, before the first trial
     /// (a user who reruns a finished sweep sees why nothing runs). Costs the read that the first step would do anyway.</summary>
@@ -217,7 +241,8 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static TrialResult<T> ToResult(StoredTrial t)
-        => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null) { Failure = t.Failure, RetryOf = t.RetryOf };
+        => new(t.Number, T.Decode(t.Values), t.State, t.Value, t.Intermediate, t.Error, t.Finished is { } f ? f - t.Started : null)
+            { Failure = t.Failure, RetryOf = t.RetryOf, Objectives = t.Objectives, Constraints = t.Constraints };
 
     /// <summary>A trial this worker ran whose result is not stored yet.</summary>
     private sealed record Ran(TrialOutcome Outcome, int Number, IReadOnlyList<double> Values, long DurationMs);
@@ -462,7 +487,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
                 // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
                 if (sampler is GridSampler grid && grid.IsExhausted(space, history)) { final = true; return null; }
                 long sampling = SweepProfile.Start();
-                var values = sampler.Sample(space, history, direction, TrialSeeds.For(options.Seed, number));
+                var values = Sample(history, TrialSeeds.For(options.Seed, number));
                 SweepProfile.Add("sample", sampling);
                 if (values is null || values.Length != space.Parameters.Count)
                     throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");
@@ -578,7 +603,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
     {
         var clock = Stopwatch.StartNew();
         Trial<T>? trial = null;
-        double result = double.NaN;
+        TrialScores scores = TrialScores.Single(double.NaN);
         Exception? error = null;
         bool leftBehind = false;
         // With a TrialTimeout, the trial's token also fires when its time is up.
@@ -598,9 +623,9 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
                     sink.Close();
                     leftBehind = true;
                 }
-                else result = await call.ConfigureAwait(false);
+                else scores = await call.ConfigureAwait(false);
             }
-            else result = await objective(trial).ConfigureAwait(false);
+            else scores = await objective(trial).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -609,7 +634,9 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         clock.Stop();
 
         bool trialTimedOut = limit is not null && limit.IsCancellationRequested && !token.IsCancellationRequested;
-        bool cancelled = trialToken.IsCancellationRequested && (IsCancellation(error) || (error is null && !double.IsFinite(result)));
+        double result = scores.Objectives.Length > 0 ? scores.Objectives[0] : double.NaN;
+        string? notFinite = error is null ? NotFinite(scores) : null;
+        bool cancelled = trialToken.IsCancellationRequested && (IsCancellation(error) || notFinite is not null);
         TrialState state;
         double? value = null;
         string? message = null;
@@ -649,11 +676,11 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
             var shown = error is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : error;
             message = $"{shown.GetType().FullName}: {shown.Message}";
         }
-        else if (!double.IsFinite(result))
+        else if (notFinite is not null)
         {
             state = TrialState.Failed;
             failure = TrialFailure.Error;
-            message = $"the objective returned {result.ToString(CultureInfo.InvariantCulture)}, not a finite value";
+            message = notFinite;
         }
         else
         {
@@ -670,7 +697,28 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
         }
         if (leftBehind && logger is not null)
             LogWarning(logger, study.Name, $"trial {created.Number} ignored its cancellation token for {Seconds(options.CancellationGrace!.Value)} s after its TrialTimeout; stored as Failed and left behind.", null);
-        return (new TrialOutcome(created.Id, state, value, message) { Failure = failure }, clock.ElapsedMilliseconds);
+        bool scored = state == TrialState.Complete && Schema is not null;
+        return (new TrialOutcome(created.Id, state, value, message)
+        {
+            Failure = failure,
+            Objectives = scored ? scores.Objectives : null,
+            Constraints = scored && scores.Constraints.Length > 0 ? scores.Constraints : null,
+        }, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>Why a score cannot be stored (a value that is not finite, naming the member when there is a schema), or
+    /// null when it can.</summary>
+    private string? NotFinite(TrialScores scores)
+    {
+        for (int i = 0; i < scores.Objectives.Length; i++)
+            if (!double.IsFinite(scores.Objectives[i]))
+                return Schema is null
+                    ? $"the objective returned {scores.Objectives[i].ToString(CultureInfo.InvariantCulture)}, not a finite value"
+                    : $"the objective returned {Schema.Objectives[i].Name} = {scores.Objectives[i].ToString(CultureInfo.InvariantCulture)}, not a finite value";
+        for (int i = 0; i < scores.Constraints.Length; i++)
+            if (!double.IsFinite(scores.Constraints[i]))
+                return $"the objective returned constraint {Schema?.Constraints[i]} = {scores.Constraints[i].ToString(CultureInfo.InvariantCulture)}, not a finite value";
+        return null;
     }
 
     /// <summary>Whether <paramref name="e"/> is a cancellation: an <see cref="OperationCanceledException"/>, or an

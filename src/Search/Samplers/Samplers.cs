@@ -19,7 +19,8 @@ public static class Samplers
         Sampler.Gp => new GpSampler(gp),
         Sampler.CmaEs => new CmaEsSampler(seed: seed),
         Sampler.QuasiRandom => new QuasiRandomSampler(seed),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Tpe, Random, Grid, Gp, CmaEs or QuasiRandom."),
+        Sampler.Nsga2 => new Nsga2Sampler(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Tpe, Random, Grid, Gp, CmaEs, QuasiRandom or Nsga2."),
     };
 
     private static TpeOptions WithStartupSeed(TpeOptions tpe, long seed) => tpe.StartupSeed == -1 ? tpe with { StartupSeed = seed } : tpe;

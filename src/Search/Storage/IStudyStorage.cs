@@ -36,8 +36,16 @@ public sealed record StoredTrial(
     /// <see cref="SweepOptions.Trials"/>.</summary>
     public string? CopiedFrom { get; init; }
 
+    /// <summary>Every objective's value, in the score type's order (the first is <see cref="Value"/>), when the sweep's
+    /// objective returns an <c>[ObjectiveScore]</c> type; null for a plain number.</summary>
+    public IReadOnlyList<double>? Objectives { get; init; }
+
+    /// <summary>The constraints' values (feasible when all are ≤ 0), when the score type has any; else null.</summary>
+    public IReadOnlyList<double>? Constraints { get; init; }
+
     /// <summary>What samplers and pruners see of this trial.</summary>
-    public FrozenTrial ToFrozen() => new(Number, State, Values, Value, Intermediate, Started, Finished, Error) { Failure = Failure, RetryOf = RetryOf };
+    public FrozenTrial ToFrozen() => new(Number, State, Values, Value, Intermediate, Started, Finished, Error)
+        { Failure = Failure, RetryOf = RetryOf, Objectives = Objectives, Constraints = Constraints };
 }
 
 /// <summary>The trial <see cref="IStudyStorage.FinishAndCreate"/> is to create: its internal values and, for a rerun of
@@ -192,6 +200,13 @@ public sealed record TrialOutcome(long TrialId, TrialState State, double? Value,
     /// next trial's creation, or during the next trial with <see cref="SweepOptions.CreateAhead"/>). Null: the time of
     /// the write.</summary>
     public DateTimeOffset? Finished { get; init; }
+
+    /// <summary>A Complete trial's objectives, in the score type's order (its <see cref="Value"/> is the first), when the
+    /// objective returns an <c>[ObjectiveScore]</c> type; null for a plain number (nothing more is stored).</summary>
+    public IReadOnlyList<double>? Objectives { get; init; }
+
+    /// <summary>A Complete trial's constraint values, when its score type has constraints; else null.</summary>
+    public IReadOnlyList<double>? Constraints { get; init; }
 }
 
 

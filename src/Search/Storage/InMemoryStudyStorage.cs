@@ -35,6 +35,8 @@ public sealed partial class InMemoryStudyStorage : IStudyStorage
         public TrialFailure? Failure;
         public int? RetryOf;
         public string? CopiedFrom;
+        public double[]? Objectives;
+        public double[]? Constraints;
         public long Seq;
         public required Study Study;
     }
@@ -171,6 +173,8 @@ public sealed partial class InMemoryStudyStorage : IStudyStorage
             row.Value = value is { } v && double.IsFinite(v) ? v : null;
             row.Error = error;
             row.Failure = outcome.StoredFailure;
+            row.Objectives = outcome.Objectives?.ToArray();
+            row.Constraints = outcome.Constraints?.ToArray();
             row.Finished = outcome.Finished ?? Clock();
             row.Seq = ++row.Study.Seq;
         }
@@ -214,5 +218,5 @@ public sealed partial class InMemoryStudyStorage : IStudyStorage
 
     private static StoredTrial Snapshot(Row r)
         => new(r.Id, r.Number, r.State, (double[])r.Values.Clone(), r.Value, new Dictionary<int, double>(r.Intermediate), r.Started, r.Finished, r.Heartbeat, r.Error, r.Seq)
-        { Failure = r.Failure, RetryOf = r.RetryOf, CopiedFrom = r.CopiedFrom };
+        { Failure = r.Failure, RetryOf = r.RetryOf, CopiedFrom = r.CopiedFrom, Objectives = r.Objectives?.ToArray(), Constraints = r.Constraints?.ToArray() };
 }

@@ -19,7 +19,7 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
     /// <summary>The schema this version reads and writes; a file with a newer one is refused.</summary>
     internal const int SchemaVersion = 4;
 
-    private const string TrialColumns = "id, number, state, value, values_json, started, finished, heartbeat, error, updated_seq, failure, retry_of, copied_from";
+    private const string TrialColumns = "id, number, state, value, values_json, started, finished, heartbeat, error, updated_seq, failure, retry_of, copied_from, objective_values, constraint_values";
 
     private readonly string connectionString;
     // Writes from this process go through one connection, one at a time: threads queue on this lock instead of
@@ -147,6 +147,7 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
                         study_id INTEGER PRIMARY KEY REFERENCES studies(id) ON DELETE CASCADE,
                         settings TEXT NOT NULL);
                     """);
+                AddObjectiveColumns(c);
                 using var read = c.CreateCommand();
                 read.CommandText = "SELECT MAX(version) FROM schema_version;";
                 object? found = read.ExecuteScalar();
@@ -157,13 +158,33 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
                 else if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) < SchemaVersion)
                 {
                     if (Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) == 1) MigrateFromVersion1(c);
-                    // Version 2 to 3 only adds study_settings, which the script above has just created; 3 to 4 is
-                    // CreateEvolutionSchema, run above.
+                    // Version 2 to 3 only adds study_settings, which the script above has just created; 3 to 4 adds the
+                    // queue, migrations and copied_from (CreateEvolutionSchema) and the objective columns
+                    // (AddObjectiveColumns), both run above.
                     Exec(c, $"UPDATE schema_version SET version = {SchemaVersion};");
                 }
                 return 0;
             });
         }
+    }
+
+    /// <summary>
+    /// Schema version 4 (several objectives): the trials' <c>objective_values</c> and <c>constraint_values</c>, JSON
+    /// arrays in the score type's order (null for a plain objective, whose <c>value</c> says it all; <c>value</c> stays the
+    /// first objective, so tools that read only it keep working). Added in place to a file of an earlier version, inside
+    /// the schema transaction, and to a new file alike: the columns are looked up, not assumed from the version.
+    /// </summary>
+    private static void AddObjectiveColumns(SqliteConnection c)
+    {
+        var columns = new HashSet<string>(StringComparer.Ordinal);
+        using (var info = c.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('trials');";
+            using var r = info.ExecuteReader();
+            while (r.Read()) columns.Add(r.GetString(0));
+        }
+        if (!columns.Contains("objective_values")) Exec(c, "ALTER TABLE trials ADD COLUMN objective_values TEXT;");
+        if (!columns.Contains("constraint_values")) Exec(c, "ALTER TABLE trials ADD COLUMN constraint_values TEXT;");
     }
 
     /// <summary>
@@ -468,6 +489,7 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
     {
         var cmd = writer.Command("""
             UPDATE trials SET state = $state, value = $v, error = $e, failure = $kind, finished = $t, started = COALESCE($started, started),
+                objective_values = $objectives, constraint_values = $constraints,
                 updated_seq = (SELECT MAX(updated_seq) + 1 FROM trials t WHERE t.study_id = trials.study_id)
             WHERE id = $id;
             """);
@@ -475,6 +497,8 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
         Set(cmd, "$e", f.Error); Set(cmd, "$t", StudyCodec.Time(f.Finished ?? DateTimeOffset.UtcNow)); Set(cmd, "$id", f.TrialId);
         Set(cmd, "$started", f.Started is { } s ? StudyCodec.Time(s) : null);
         Set(cmd, "$kind", f.StoredFailure?.ToString());
+        Set(cmd, "$objectives", f.Objectives is { } o ? StudyCodec.ValuesJson(o) : null);
+        Set(cmd, "$constraints", f.Constraints is { } k ? StudyCodec.ValuesJson(k) : null);
         cmd.ExecuteNonQuery();
     }
 
@@ -555,7 +579,7 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
     {
         var trials = s.Command($"SELECT {TrialColumns} FROM trials WHERE study_id = $s AND updated_seq > $seq ORDER BY updated_seq;");
         Set(trials, "$s", studyId); Set(trials, "$seq", afterSeq);
-        var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq, TrialFailure? Failure, int? RetryOf, string? CopiedFrom)>();
+        var rows = new List<(long Id, int Number, TrialState State, double? Value, double[] Values, DateTimeOffset Started, DateTimeOffset? Finished, DateTimeOffset Heartbeat, string? Error, long Seq, TrialFailure? Failure, int? RetryOf, string? CopiedFrom, double[]? Objectives, double[]? Constraints)>();
         var intermediate = new Dictionary<long, Dictionary<int, double>>();
         using (var r = trials.ExecuteReader())
         {
@@ -565,7 +589,7 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
                 rows.Add((id, r.GetInt32(1), Enum.Parse<TrialState>(r.GetString(2)), r.IsDBNull(3) ? null : r.GetDouble(3), StudyCodec.ParseValues(r.GetString(4)),
                     StudyCodec.ParseTime(r.GetString(5)), r.IsDBNull(6) ? null : StudyCodec.ParseTime(r.GetString(6)), StudyCodec.ParseTime(r.GetString(7)),
                     r.IsDBNull(8) ? null : r.GetString(8), r.GetInt64(9), r.IsDBNull(10) ? null : Enum.Parse<TrialFailure>(r.GetString(10)), r.IsDBNull(11) ? null : r.GetInt32(11),
-                    r.IsDBNull(12) ? null : r.GetString(12)));
+                    r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : StudyCodec.ParseValues(r.GetString(13)), r.IsDBNull(14) ? null : StudyCodec.ParseValues(r.GetString(14))));
                 intermediate[id] = new Dictionary<int, double>();
             }
         }
@@ -578,7 +602,7 @@ public sealed partial class SqliteStudyStorage : IStudyStorage
                 if (intermediate.TryGetValue(r.GetInt64(0), out var d)) d[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
         }
         var result = rows.ConvertAll(t => new StoredTrial(t.Id, t.Number, t.State, t.Values, t.Value, intermediate[t.Id], t.Started, t.Finished, t.Heartbeat, t.Error, t.Seq)
-            { Failure = t.Failure, RetryOf = t.RetryOf, CopiedFrom = t.CopiedFrom });
+            { Failure = t.Failure, RetryOf = t.RetryOf, CopiedFrom = t.CopiedFrom, Objectives = t.Objectives, Constraints = t.Constraints });
         return new TrialChanges(result, result.Count > 0 ? result[^1].UpdatedSeq : afterSeq);
     }
 

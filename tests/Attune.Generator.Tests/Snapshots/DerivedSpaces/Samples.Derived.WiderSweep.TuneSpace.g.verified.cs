@@ -88,5 +88,31 @@ namespace Samples.Derived
         [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
         public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<WiderSweep>> RunSweepAsync(global::System.Func<global::Attune.Search.Trial<WiderSweep>, global::System.Threading.Tasks.Task<double>> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
             => global::Attune.Search.Sweep.RunAsync<WiderSweep>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+
+        /// <summary>Runs a sweep over <see cref="Space"/> whose objective returns an <c>[ObjectiveScore]</c> type: several objectives, each with its direction, and constraints.</summary>
+        /// <typeparam name="TScore">The score type; the study's direction is its first objective's.</typeparam>
+        /// <param name="objective">Runs one trial and returns its score.</param>
+        /// <param name="options">The sweep's options; <see cref="DefaultSweepOptions"/> when null.</param>
+        /// <param name="progress">Receives progress after each trial.</param>
+        /// <param name="logger">Receives the sweep's log.</param>
+        /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
+        /// <returns>Every trial of the study, earlier runs included, with typed parameters and scores; <c>ParetoFront</c> holds the non-dominated feasible ones.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
+        public static global::Attune.Search.SweepResult<WiderSweep, TScore> RunSweep<TScore>(global::System.Func<global::Attune.Search.Trial<WiderSweep>, TScore> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            where TScore : global::Attune.Search.IObjectiveScore<TScore>
+            => global::Attune.Search.Sweep.Run<WiderSweep, TScore>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
+
+        /// <summary>Runs a sweep over <see cref="Space"/> with an asynchronous objective that returns an <c>[ObjectiveScore]</c> type.</summary>
+        /// <typeparam name="TScore">The score type; the study's direction is its first objective's.</typeparam>
+        /// <param name="objective">Runs one trial and returns its score.</param>
+        /// <param name="options">The sweep's options; <see cref="DefaultSweepOptions"/> when null.</param>
+        /// <param name="progress">Receives progress after each trial.</param>
+        /// <param name="logger">Receives the sweep's log.</param>
+        /// <param name="cancellationToken">Stops the sweep; running trials see it through <c>trial.CancellationToken</c>.</param>
+        /// <returns>Every trial of the study, earlier runs included, with typed parameters and scores; <c>ParetoFront</c> holds the non-dominated feasible ones.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
+        public static global::System.Threading.Tasks.Task<global::Attune.Search.SweepResult<WiderSweep, TScore>> RunSweepAsync<TScore>(global::System.Func<global::Attune.Search.Trial<WiderSweep>, global::System.Threading.Tasks.Task<TScore>> objective, global::Attune.Search.SweepOptions? options = null, global::System.IProgress<global::Attune.Search.SweepProgress>? progress = null, global::Microsoft.Extensions.Logging.ILogger? logger = null, global::System.Threading.CancellationToken cancellationToken = default)
+            where TScore : global::Attune.Search.IObjectiveScore<TScore>
+            => global::Attune.Search.Sweep.RunAsync<WiderSweep, TScore>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
     }
 }
