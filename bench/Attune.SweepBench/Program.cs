@@ -17,7 +17,6 @@ using Attune.SweepBench.Suite;
 //   problems                                     the suite's problems: name, family, parameters, known minimum
 //   eval                                         JSON [{"problem","values"[,"seed","trial"]}] on stdin -> one value a line
 //   tpe-ablation [--problems ..] [--variants ..] TPE options one at a time on the mixed spaces of issue 14 (TpeAblation.cs)
-        return 0;
 //   gp-overhead [--history 25,100,300,1000,10000] [--calls 5]   ms per GpSampler.Sample on a history of n trials
 // SWEEPBENCH_VARIANTS=gp (TPE, GP, random), gp-options or gp-candidates (GpOptions variants) choose quality's samplers.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -184,7 +183,9 @@ namespace Attune.SweepBench
                 }
                 double warm = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / 200;
                 Console.WriteLine($"{n,7} {cold,9:F1} {warm,9:F1}");
-        return 0;
+            }
+        }
+
         /// <summary>GpSampler.Sample alone on a fixed history of n completed random trials of the overhead space (5
         /// parameters: 3 floats incl. 1 log, 1 int, 1 categorical): median and max wall ms over the calls, after one
         /// discarded warm-up call per size. Above <see cref="GpOptions.MaxTrials"/> the GP fits a capped subset, so the
@@ -278,6 +279,7 @@ namespace Attune.SweepBench
                 ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false, StartupSeed = RunSeed })),
                 ("cma-es", () => new CmaEsSampler(seed: RunSeed)),
                 ("quasi-random", () => new QuasiRandomSampler(RunSeed)),
+                ("gp", () => new GpSampler()),
                 ("random", () => new RandomSampler()),
             };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "startup")
@@ -294,12 +296,7 @@ namespace Attune.SweepBench
                     ("cma σ0=1/6", () => new CmaEsSampler(new CmaEsOptions { InitialSigma = 1 / 6.0 }, RunSeed)),
                     ("cma σ0=.2 qr8", () => new CmaEsSampler(new CmaEsOptions { StartupTrials = 8 }, RunSeed)),
                     ("cma no-restart", () => new CmaEsSampler(new CmaEsOptions { Restarts = false }, RunSeed)),
-        return 0;
-                ("tpe-mv (default)", () => new TpeSampler()),
-                ("tpe-uni", () => new TpeSampler(new TpeOptions { Multivariate = false })),
-                ("gp", () => new GpSampler()),
-                ("random", () => new RandomSampler()),
-            };
+                };
             if (Environment.GetEnvironmentVariable("SWEEPBENCH_VARIANTS") == "gp")
                 samplers = new (string Name, Func<ISampler> Create)[]
                 {

@@ -49,7 +49,7 @@ public static partial class Sweep
 
         string settings = $"sampler {(sampler is null ? options.Sampler.ToString() : sampler.GetType().Name)}, " +
                           $"pruner {(pruner is null ? options.Pruner.ToString() : pruner.GetType().Name)}, seed {options.Seed}, {ObjectiveSettings.Describe(schema)}";
-        sampler ??= SweepAlgorithms.CreateSampler(options.Sampler);
+        sampler ??= SweepAlgorithms.CreateSampler(options);
         pruner ??= SweepAlgorithms.CreatePruner(options);
         var owned = storage is null ? StudyStorage.Open(options.Storage) : null;
         try
