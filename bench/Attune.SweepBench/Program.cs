@@ -8,6 +8,7 @@ using Attune.Search;
 // Sweep benchmarks; see docs/benchmarks.md, "Sweeps". Prints numbers, asserts nothing.
 //   overhead [--repeats 3] [--trials 100,1000]   ms per trial of Sweep.Run end to end, TPE and Random, memory and SQLite
 //   quality  [--seeds 20] [--trials 100]         median best regret over seeds on Branin, Hartmann-6 and a mixed space
+//   pruning  [--seeds 20] [--budgets 10,20,40,80] regret of None/Median/ASHA/Hyperband on learning curves at equal step budgets
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "";
 int Option(string name, int fallback)
@@ -31,12 +32,16 @@ switch (command)
         Header();
         Quality.Run(Option("--seeds", 20), Option("--trials", 100), Option("--first-seed", 0));
         return 0;
+    case "pruning":
+        Header();
+        Pruning.Run(Option("--seeds", 20), Options("--budgets", [10, 20, 40, 80]), Option("--first-seed", 0));
+        return 0;
     case "tpe-call":
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | tpe-call [--history 100,1000] [--calls N]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | pruning [--seeds N] [--budgets 10,20,40,80] | tpe-call [--history 100,1000] [--calls N]");
         return 2;
 }
 

@@ -9,7 +9,7 @@ internal static class SweepAlgorithms
     public static ISampler CreateSampler(Sampler kind) => Samplers.Create(kind);
 
     public static IPruner? CreatePruner(SweepOptions options)
-        => options.Pruner == Pruner.None ? null : Pruners.Create(options.Pruner, options.PrunerMinResource, options.PrunerReductionFactor);
+        => options.Pruner == Pruner.None ? null : Pruners.Create(options.Pruner, options.PrunerMinResource, options.PrunerReductionFactor, options.PrunerMaxResource);
 }
 
 /// <summary>Reproducible per-trial seeds: the same (seed, trial number) gives the same stream in every process.</summary>
