@@ -42,6 +42,7 @@ internal static class Pruning
         long maxBudget = budgets.Max() * (long)CurveRecipe.Epochs;
         Console.WriteLine($"# pruning: TPE sweeps on synthetic learning curves ({CurveRecipe.Epochs} epochs, curves that cross, noise sd {CurveFamily.NoiseSd}); " +
                           $"regret of the recommended recipe at equal budgets of steps trained; seeds {firstSeed}..{firstSeed + seeds - 1}");
+        Console.WriteLine($"# best possible final loss: {CurveFamily.EarlyCrossing.Name} {CurveFamily.EarlyCrossing.BestFinalLoss:F5}, {CurveFamily.LateCrossing.Name} {CurveFamily.LateCrossing.BestFinalLoss:F5}");
         Console.WriteLine("# defaults: PrunerMinResource 1, PrunerReductionFactor 3 (ASHA, Hyperband), PrunerMaxResource auto (Hyperband); Median: warm-up 1 step, 5 start-up trials");
         Console.WriteLine($"{"curves",-14} {"pruner",-10} {"budget",6} {"steps",6} {"q25",8} {"median",8} {"q75",8} {"trials",6} {"full",5} {"s/run",6}");
         foreach (var family in new[] { CurveFamily.EarlyCrossing, CurveFamily.LateCrossing })
