@@ -130,12 +130,13 @@ def main():
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--budgets", default="10,20,40,80")
     parser.add_argument("--pruners", default="none,median,asha,hyperband")
+    parser.add_argument("--families", default=",".join(FAMILIES))
     args = parser.parse_args()
     budgets = [int(b) for b in args.budgets.split(",")]
     header()
     print(f"# pruning: Optuna TPESampler on the learning curves of Attune.SweepBench pruning; seeds 0..{args.seeds - 1}")
     print(f"{'curves':<14} {'pruner':<10} {'budget':>6} {'steps':>6} {'q25':>8} {'median':>8} {'q75':>8} {'trials':>6} {'full':>5}")
-    for family in FAMILIES:
+    for family in args.families.split(","):
         best = best_final_loss(family)
         print(f"# {family}: best possible final loss {best:.5f}", flush=True)
         for name in args.pruners.split(","):

@@ -20,6 +20,7 @@ namespace Attune.Search;
 /// given R suits a known number of epochs; auto needs no second copy of that number to keep in step with the training
 /// (it is the default for that reason), at the price of one full trial before pruning starts, and of brackets that are
 /// re-drawn if a later trial reports further than any before (e.g. when the number of epochs is itself tuned).</para>
+/// <para>In a sweep, TPE then samples each trial from the trials of its own bracket (<see cref="SameBracket"/>).</para>
 /// </summary>
 public sealed class HyperbandPruner : IPruner
 {
