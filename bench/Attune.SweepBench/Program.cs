@@ -19,6 +19,7 @@ using Attune.SweepBench.Suite;
 //   tpe-ablation [--problems ..] [--variants ..] TPE options one at a time on the mixed spaces of issue 14 (TpeAblation.cs)
 //   gp-overhead [--history 25,100,300,1000,10000] [--calls 5]   ms per GpSampler.Sample on a history of n trials
 // SWEEPBENCH_VARIANTS=gp (TPE, GP, random), gp-options or gp-candidates (GpOptions variants) choose quality's samplers.
+//   pruning  [--seeds 20] [--budgets 10,20,40,80] regret of None/Median/ASHA/Hyperband on learning curves at equal step budgets
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "";
 int Option(string name, int fallback)
@@ -73,6 +74,10 @@ switch (command)
         Header();
         Overhead.CmaCall(Options("--history", [1000, 3000, 10000]), Option("--dims", 10));
         return 0;
+    case "pruning":
+        Header();
+        Pruning.Run(Option("--seeds", 20), Options("--budgets", [10, 20, 40, 80]), Option("--first-seed", 0));
+        return 0;
     case "tpe-call":
         Header();
         Overhead.TpeCall(Options("--history", [100, 1000]), Option("--calls", 500));
@@ -82,7 +87,7 @@ switch (command)
         Overhead.GpCall(Options("--history", [25, 100, 300, 1000, 10000]), Option("--calls", 5));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | suite [--seeds N] [--trials N] [--budgets a,b] [--problems a,b] [--samplers a,b] [--jobs N] [--out PATH] | problems | eval | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N] | tpe-ablation [--seeds N] [--trials N] [--problems a,b] [--variants v,w] | cma-call [--history 1000,3000,10000] [--dims 10] | gp-overhead [--history 25,100,300,1000,10000] [--calls N]");
+        Console.Error.WriteLine("usage: Attune.SweepBench overhead [--repeats N] [--trials 100,1000] | quality [--seeds N] [--trials N] | suite [--seeds N] [--trials N] [--budgets a,b] [--problems a,b] [--samplers a,b] [--jobs N] [--out PATH] | problems | eval | scale [--trials N] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] | tpe-call [--history 100,1000] [--calls N] | tpe-ablation [--seeds N] [--trials N] [--problems a,b] [--variants v,w] | cma-call [--history 1000,3000,10000] [--dims 10] | gp-overhead [--history 25,100,300,1000,10000] [--calls N] | pruning [--seeds N] [--budgets 10,20,40,80]");
         return 2;
 }
 

@@ -36,6 +36,9 @@ namespace Attune
         Median = 1,
         /// <summary>Asynchronous successive halving: at rungs r·η^k keep only the top 1/η.</summary>
         Asha = 2,
+        /// <summary>Hyperband: several brackets of asynchronous successive halving, bracket b deciding first at r·η^b, so
+        /// that trials whose early steps mislead still get a fair chance in the later brackets.</summary>
+        Hyperband = 3,
     }
 
     /// <summary>
@@ -85,6 +88,10 @@ namespace Attune
         public int PrunerMinResource { get; set; } = 1;
         /// <summary>ASHA's reduction factor η: rungs at MinResource·η^k, keeping the top 1/η at each. At least 2.</summary>
         public int PrunerReductionFactor { get; set; } = 3;
+        /// <summary>Hyperband's maximum resource R: the step (e.g. epoch) at which a trial is complete, above
+        /// PrunerMinResource; no trial is pruned at or past it. 0 (the default) is auto: the largest step any completed
+        /// trial has reported, so it follows the training's length without being written twice.</summary>
+        public int PrunerMaxResource { get; set; } = 0;
         /// <summary>Seed for the sampler; -1 leaves it unseeded.</summary>
         public long Seed { get; set; } = 42;
         /// <summary>Trials run at once in this process.</summary>

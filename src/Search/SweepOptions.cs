@@ -38,6 +38,9 @@ public sealed record SweepOptions
     public int PrunerMinResource { get; init; } = 1;
     /// <summary>ASHA's reduction factor η.</summary>
     public int PrunerReductionFactor { get; init; } = 3;
+    /// <summary>Hyperband's maximum resource R: the step at which a trial is complete (no pruning at or past it), above
+    /// <see cref="PrunerMinResource"/>; 0 is auto, the largest step any completed trial has reported.</summary>
+    public int PrunerMaxResource { get; init; } = 0;
     /// <summary>-1 leaves the sampler unseeded.</summary>
     public long Seed { get; init; } = 42;
     /// <summary>Trials run at once in this process.</summary>
@@ -86,9 +89,12 @@ public sealed record SweepOptions
         if (CancellationGrace is { } g && g < TimeSpan.Zero) errors.Add($"CancellationGrace is {g}; expected zero or a positive time, or null (wait as long as it takes).");
         if (Direction == Direction.Auto) errors.Add("Direction is Auto; expected Maximize or Minimize (a sweep's objective has no known direction).");
         if (!Enum.IsDefined(Sampler)) errors.Add($"Sampler is {Sampler}; expected Tpe, Random, Grid, Gp, CmaEs, QuasiRandom or Nsga2.");
-        if (!Enum.IsDefined(Pruner)) errors.Add($"Pruner is {Pruner}; expected None, Median or Asha.");
+        if (!Enum.IsDefined(Pruner)) errors.Add($"Pruner is {Pruner}; expected None, Median, Asha or Hyperband.");
         if (PrunerMinResource < 1) errors.Add($"PrunerMinResource is {PrunerMinResource}; expected at least 1.");
         if (PrunerReductionFactor < 2) errors.Add($"PrunerReductionFactor is {PrunerReductionFactor}; expected at least 2.");
+        if (PrunerMaxResource < 0) errors.Add($"PrunerMaxResource is {PrunerMaxResource}; expected 0 (auto: the largest step a completed trial reported) or a step above PrunerMinResource ({PrunerMinResource}).");
+        else if (PrunerMaxResource != 0 && PrunerMaxResource <= PrunerMinResource)
+            errors.Add($"PrunerMaxResource is {PrunerMaxResource}, not above PrunerMinResource ({PrunerMinResource}); expected 0 (auto) or a step above it, since no rung lies below R ≤ r.");
         if (Seed < -1) errors.Add($"Seed is {Seed}; expected -1 (unseeded) or at least 0.");
         if (Workers <= 0) errors.Add($"Workers is {Workers}; expected at least 1.");
         if (StudyName is { } name && string.IsNullOrWhiteSpace(name)) errors.Add($"StudyName is \"{name}\"; expected a name with at least one visible character, or null (the space's name).");

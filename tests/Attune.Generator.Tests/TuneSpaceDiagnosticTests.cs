@@ -229,13 +229,32 @@ public sealed class TuneSpaceDiagnosticTests
         AssertDiagnostics("""
             [TuneSpace(Direction = Direction.Maximize, {|AT0112:Trials = 0|}, {|AT0112:TimeoutSeconds = -1|}, {|AT0112:Workers = 0|},
                 {|AT0112:Seed = -2|}, {|AT0112:MaxFailedTrials = -5|}, {|AT0112:Sampler = (Sampler)9|}, {|AT0112:Pruner = (Pruner)9|}, {|AT0112:StudyName = " "|},
-                {|AT0112:PrunerMinResource = 0|}, {|AT0112:PrunerReductionFactor = 1|}, {|AT0112:CreateAhead = (CreateAhead)9|})]
+                {|AT0112:PrunerMinResource = 0|}, {|AT0112:PrunerReductionFactor = 1|}, {|AT0112:CreateAhead = (CreateAhead)9|}, {|AT0112:PrunerMaxResource = -1|})]
             public partial record Space { [Uniform(0, 1)] public double X { get; init; } }
 
             [TuneSpace(Direction = Direction.Minimize, Trials = 1, TimeoutSeconds = 0.5, Workers = 8, Seed = -1, MaxFailedTrials = -1, Pruner = Pruner.Median,
-                PrunerMinResource = 3, PrunerReductionFactor = 2, RetryAbandoned = true, CreateAhead = CreateAhead.Never)]
+                PrunerMinResource = 3, PrunerReductionFactor = 2, RetryAbandoned = true, CreateAhead = CreateAhead.Never, PrunerMaxResource = 4)]
             public partial record Fine { [Uniform(0, 1)] public double X { get; init; } }
             """);
+    }
+
+    [Fact]
+    public void AT0135_PrunerMaxResourceNotAboveMin()
+    {
+        var run = AssertDiagnostics("""
+            [TuneSpace(Direction = Direction.Maximize, Pruner = Pruner.Hyperband, PrunerMinResource = 4, {|AT0135:PrunerMaxResource = 4|})]
+            public partial record Equal { [Uniform(0, 1)] public double X { get; init; } }
+
+            [TuneSpace(Direction = Direction.Maximize, Pruner = Pruner.Hyperband, {|AT0135:PrunerMaxResource = 1|})]
+            public partial record BelowDefaultMin { [Uniform(0, 1)] public double X { get; init; } }
+
+            [TuneSpace(Direction = Direction.Maximize, Pruner = Pruner.Hyperband, PrunerMinResource = 4, PrunerMaxResource = 5)]
+            public partial record Above { [Uniform(0, 1)] public double X { get; init; } }
+
+            [TuneSpace(Direction = Direction.Maximize, Pruner = Pruner.Hyperband, PrunerMinResource = 40)]
+            public partial record Auto { [Uniform(0, 1)] public double X { get; init; } }
+            """);
+        Assert.Contains("PrunerMaxResource is 4, not above PrunerMinResource (4)", Message(run, "AT0135"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -77,7 +77,8 @@ public sealed class TuneSpaceSnapshotTests
 
             public enum Activation { Relu, Gelu, Tanh, Silu }
 
-            [TuneSpace(Direction = Direction.Minimize, Sampler = Sampler.Grid, Seed = -1, Workers = 2, StudyName = "choices \"v1\"", Storage = ":memory:", MaxFailedTrials = -1)]
+            [TuneSpace(Direction = Direction.Minimize, Sampler = Sampler.Grid, Seed = -1, Workers = 2, StudyName = "choices \"v1\"", Storage = ":memory:", MaxFailedTrials = -1,
+                Pruner = Pruner.Hyperband, PrunerMinResource = 2, PrunerMaxResource = 29)]
             public sealed partial class ChoiceSweep
             {
                 [Choice("adam", "sgd", "rms\tprop")] public string Solver { get; set; } = "adam";

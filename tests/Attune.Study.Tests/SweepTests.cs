@@ -229,6 +229,8 @@ public sealed class SweepTests : IDisposable
     [InlineData(Sampler.CmaEs, Pruner.None)]
     [InlineData(Sampler.CmaEs, Pruner.Asha)]
     [InlineData(Sampler.QuasiRandom, Pruner.Median)]
+    [InlineData(Sampler.Tpe, Pruner.Hyperband)]
+    [InlineData(Sampler.Random, Pruner.Hyperband)]
     public void Every_sampler_and_pruner_drives_a_sweep_to_its_trial_count(Sampler sampler, Pruner pruner)
     {
         // A learning curve per trial: the loss falls with the step towards the trial's final value.

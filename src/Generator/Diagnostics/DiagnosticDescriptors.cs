@@ -522,6 +522,15 @@ namespace Attune.Generator.Diagnostics
             isEnabledByDefault: true,
             helpLinkUri: HelpBase + "at0128");
 
+        public static readonly DiagnosticDescriptor PrunerMaxResourceNotAboveMin = new DiagnosticDescriptor(
+            id: "AT0135",
+            title: "PrunerMaxResource must be above PrunerMinResource",
+            messageFormat: "[TuneSpace] PrunerMaxResource is {0}, not above PrunerMinResource ({1}): Hyperband's first rung is at PrunerMinResource and no trial is pruned at or past PrunerMaxResource, so nothing would ever be pruned. Set PrunerMaxResource to the step at which a trial is complete (above {1}), or remove it for auto (the largest step a completed trial reported).",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + "at0135");
+
 
 
         public static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(

@@ -64,6 +64,7 @@ namespace Attune.Generator.TuneSpace
             Enum("Pruner", "None"),
             Integer("PrunerMinResource", 1, 1, "at least 1 (the step of the pruner's first decision)"),
             Integer("PrunerReductionFactor", 3, 2, "at least 2 (ASHA keeps the top 1/η at each rung)"),
+            Integer("PrunerMaxResource", 0, 0, "0 (auto: the largest step a completed trial reported) or a step above PrunerMinResource"),
             Integer("Seed", 42, -1, "-1 (unseeded) or at least 0"),
             Integer("Workers", 1, 1, "at least 1"),
             new SweepOptionSpec("StudyName", "StudyName", SweepOptionKind.Name, "the type's full name", 0, "a non-empty name"),

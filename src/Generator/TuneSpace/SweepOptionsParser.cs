@@ -25,7 +25,8 @@ namespace Attune.Generator.TuneSpace
 
     /// <summary>
     /// Reads <c>[TuneSpace]</c>'s named arguments against <see cref="SweepOptionSpec.All"/> into a <c>SweepOptions</c>
-    /// initializer of the values that differ from the defaults, and checks each: AT0112, and AT0113 for the direction.
+    /// initializer of the values that differ from the defaults, and checks each: AT0112, AT0113 for the direction, and
+    /// AT0135 for pruner resources that contradict each other.
     /// </summary>
     internal static class SweepOptionsParser
     {
@@ -103,6 +104,11 @@ namespace Attune.Generator.TuneSpace
                         break;
                 }
             }
+            // AT0135: each bound is valid alone (AT0112) but together they leave Hyperband no rung below R.
+            long minResource = arguments.Integer("PrunerMinResource", 1), maxResource = arguments.Integer("PrunerMaxResource", 0);
+            if (maxResource > 0 && minResource >= 1 && maxResource <= minResource)
+                diagnostics.Add(DiagnosticDescriptors.PrunerMaxResourceNotAboveMin, arguments.ArgumentLocation("PrunerMaxResource"),
+                    Literals.Integer(maxResource), Literals.Integer(minResource));
             return new ParsedSweepOptions(assignments, arguments, sampler);
         }
     }

@@ -9,7 +9,13 @@ internal static class SweepAlgorithms
     public static ISampler CreateSampler(SweepOptions options) => Samplers.Create(options.Sampler, seed: options.Seed);
 
     public static IPruner? CreatePruner(SweepOptions options)
-        => options.Pruner == Pruner.None ? null : Pruners.Create(options.Pruner, options.PrunerMinResource, options.PrunerReductionFactor);
+        => options.Pruner == Pruner.None ? null : Pruners.Create(options.Pruner, options.PrunerMinResource, options.PrunerReductionFactor, options.PrunerMaxResource);
+
+    /// <summary>What the sampler sees when it samples trial <paramref name="trialNumber"/>: the whole history, except that
+    /// TPE under Hyperband sees the trial's bracket only (<see cref="HyperbandPruner.SameBracket"/>). Only TPE: a grid or a
+    /// sequence-based sampler must see every trial, or it would repeat points another bracket already ran.</summary>
+    public static IReadOnlyList<FrozenTrial> HistoryForSampler(ISampler sampler, IPruner? pruner, int trialNumber, IReadOnlyList<FrozenTrial> history)
+        => sampler is TpeSampler && pruner is HyperbandPruner hyperband ? hyperband.SameBracket(trialNumber, history) : history;
 }
 
 /// <summary>Reproducible per-trial seeds: the same (seed, trial number) gives the same stream in every process.</summary>

@@ -487,7 +487,7 @@ internal sealed class SweepDriver<T> : ILiveSweep where T : ITuneSpace<T>
                 // A finished grid ends the sweep normally: every point ran once, there is nothing left to try.
                 if (sampler is GridSampler grid && grid.IsExhausted(space, history)) { final = true; return null; }
                 long sampling = SweepProfile.Start();
-                var values = Sample(history, TrialSeeds.For(options.Seed, number));
+                var values = Sample(SweepAlgorithms.HistoryForSampler(sampler, pruner, number, history), TrialSeeds.For(options.Seed, number));
                 SweepProfile.Add("sample", sampling);
                 if (values is null || values.Length != space.Parameters.Count)
                     throw new InvalidOperationException($"The sampler {sampler.GetType().Name} returned {values?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"} values; the space '{space.Name}' has {space.Parameters.Count} parameters.");

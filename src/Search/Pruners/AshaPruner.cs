@@ -47,19 +47,29 @@ public sealed class AshaPruner : IPruner
         ArgumentNullException.ThrowIfNull(history);
         if (!IsRung(step) || !trial.Intermediate.TryGetValue(step, out double value)) return false;
         if (double.IsNaN(value)) return true;
+        return !InTopFraction(trial, step, value, history, static _ => true, ReductionFactor, direction);
+    }
 
+    /// <summary>
+    /// The rung rule, shared with <see cref="HyperbandPruner"/>'s brackets: whether <paramref name="value"/> is in the top
+    /// 1/η of the values reported at <paramref name="step"/> by the trials of <paramref name="history"/> that
+    /// <paramref name="rival"/> accepts (and by this trial). While the rung holds fewer than η values, it is.
+    /// </summary>
+    internal static bool InTopFraction(FrozenTrial trial, int step, double value, IReadOnlyList<FrozenTrial> history,
+        Func<FrozenTrial, bool> rival, int reductionFactor, Direction direction)
+    {
         var scores = new List<double> { SamplingMath.Score(value, direction) };
         foreach (var other in history)
         {
-            if (other.Number == trial.Number) continue;
+            if (other.Number == trial.Number || !rival(other)) continue;
             if (other.Intermediate.TryGetValue(step, out double v) && !double.IsNaN(v)) scores.Add(SamplingMath.Score(v, direction));
         }
-        if (scores.Count < ReductionFactor) return false;
+        if (scores.Count < reductionFactor) return true;
 
         // The k-th best score of the rung is the bar; ties with it are promoted.
-        int promoted = scores.Count / ReductionFactor;
+        int promoted = scores.Count / reductionFactor;
         double mine = scores[0];
         scores.Sort();
-        return mine > scores[promoted - 1];
+        return mine <= scores[promoted - 1];
     }
 }

@@ -25,6 +25,9 @@ namespace Samples.Choices
         {
             Direction = global::Attune.Direction.Minimize,
             Sampler = global::Attune.Sampler.Grid,
+            Pruner = global::Attune.Pruner.Hyperband,
+            PrunerMinResource = 2,
+            PrunerMaxResource = 29,
             Seed = -1,
             Workers = 2,
             StudyName = "choices \"v1\"",

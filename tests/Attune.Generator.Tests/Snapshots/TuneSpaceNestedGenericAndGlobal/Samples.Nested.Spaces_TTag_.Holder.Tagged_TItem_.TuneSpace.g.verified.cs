@@ -15,7 +15,7 @@ namespace Samples.Nested
                 public static global::Attune.Search.SearchSpace Space { get; } = new global::Attune.Search.SearchSpace("Samples.Nested.Spaces<TTag>.Holder.Tagged<TItem>", new global::Attune.Search.ParameterSpec[]
                 {
                     new global::Attune.Search.ParameterSpec("Level", global::Attune.Search.ParameterKind.Int, Low: 0, High: 10, Step: 5),
-                    new global::Attune.Search.ParameterSpec("Pruner", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "None", "Median", "Asha" }),
+                    new global::Attune.Search.ParameterSpec("Pruner", global::Attune.Search.ParameterKind.Categorical, Choices: new string[] { "None", "Median", "Asha", "Hyperband" }),
                 });
 
                 /// <summary>The sweep options declared by [TuneSpace] on <c>Tagged</c> (the runtime's defaults for the rest); override with <c>with { ... }</c>.</summary>
@@ -29,7 +29,7 @@ namespace Samples.Nested
 
                 /// <summary>The number of points of the space: the product of every parameter's number of values (conditional parameters counted in full; saturates at <see cref="long.MaxValue"/>).</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-                public const long GridSize = 9;
+                public const long GridSize = 12;
 
                 /// <summary>True when every parameter has finitely many values, so that <c>Sampler.Grid</c> can enumerate the space.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
@@ -47,7 +47,7 @@ namespace Samples.Nested
                     return new Tagged<TItem>
                     {
                         Level = checked((int)global::System.Math.Round(global::Attune.Search.TuneSpaceValues.Number(Space, values, 0))),
-                        Pruner = __AttuneChoices_Pruner[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 1, 3)],
+                        Pruner = __AttuneChoices_Pruner[global::Attune.Search.TuneSpaceValues.ChoiceIndex(Space, values, 1, 4)],
                     };
                 }
 
@@ -111,7 +111,7 @@ namespace Samples.Nested
                     => global::Attune.Search.Sweep.RunAsync<Tagged<TItem>, TScore>(objective, options ?? DefaultSweepOptions, progress, logger, cancellationToken);
 
                 [global::System.CodeDom.Compiler.GeneratedCode("Attune.Generator", "{generator version}")]
-                private static readonly global::Attune.Pruner[] __AttuneChoices_Pruner = new global::Attune.Pruner[] { global::Attune.Pruner.None, global::Attune.Pruner.Median, global::Attune.Pruner.Asha };
+                private static readonly global::Attune.Pruner[] __AttuneChoices_Pruner = new global::Attune.Pruner[] { global::Attune.Pruner.None, global::Attune.Pruner.Median, global::Attune.Pruner.Asha, global::Attune.Pruner.Hyperband };
             }
         }
     }
