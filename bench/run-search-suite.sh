@@ -7,8 +7,10 @@
 #   bench/run-search-suite.sh [--seeds 20] [--trials 200] [--budgets 25,50,100,200] [--problems a,b] [--samplers a,b]
 #                             [--jobs 1] [--out bench/results/search-suite]
 # --samplers takes names of both halves (attune-tpe, attune-random, ..., optuna-tpe, optuna-tpe-mv, optuna-random,
-# optuna-cmaes). --jobs N >= 2 runs the two halves at once and Optuna's in N-1 processes; the results do not depend on
-# it (each run is deterministic per seed), only the time does. Both halves run under `nice -n 10`.
+# optuna-cmaes). --jobs N runs Optuna's half in N processes and, when N >= 2, Attune's half (about a minute) beside it;
+# the results do not depend on it (each run is deterministic per seed), only the time does. Both run under `nice -n 10`.
+# Time: Optuna's TPE is nearly all of it (2-7 CPU s per 200-trial run at 3-7 parameters, more at 10); the default run
+# needs roughly an hour of CPU, so about 30 min with --jobs 2 on a quiet 2-core machine.
 # Output folder: attune-runs.csv and optuna-runs.csv (one row per run and budget), summary.csv (quartiles per problem,
 # budget and sampler), table.txt (what is printed) and table.md (for the docs).
 set -euo pipefail
@@ -34,6 +36,7 @@ if ! "$PY" -c 'import optuna, cmaes' 2>/dev/null; then
   exit 1
 fi
 mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
 START=$(date +%s)
 echo "== build (Release) =="
 dotnet build -c Release bench/Attune.SweepBench -nologo -v q
@@ -42,11 +45,11 @@ COMMON=(--seeds "$SEEDS" --trials "$TRIALS" --budgets "$BUDGETS")
 [ -n "$PROBLEMS" ] && COMMON+=(--problems "$PROBLEMS")
 [ -n "$SAMPLERS" ] && COMMON+=(--samplers "$SAMPLERS")
 attune() { "${BENCH[@]}" suite "${COMMON[@]}" --out "$OUT/attune-runs.csv"; }
-optuna() { (cd bench/optuna && nice -n 10 "$PY" suite.py "${COMMON[@]}" --jobs "$1" --out "../../$OUT/optuna-runs.csv"); }
+optuna() { (cd bench/optuna && nice -n 10 "$PY" suite.py "${COMMON[@]}" --jobs "$1" --out "$OUT/optuna-runs.csv"); }
 if [ "$JOBS" -ge 2 ]; then
-  echo "== Attune and Optuna halves at once (Optuna in $((JOBS - 1)) process(es)) =="
+  echo "== Attune and Optuna halves at once (Optuna in $JOBS processes) =="
   attune > "$OUT/attune.log" 2>&1 & APID=$!
-  optuna $((JOBS - 1))
+  optuna "$JOBS"
   wait "$APID" || { cat "$OUT/attune.log"; exit 1; }
   cat "$OUT/attune.log"
 else

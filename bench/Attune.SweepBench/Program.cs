@@ -13,7 +13,7 @@ using Attune.SweepBench.Suite;
 //   scale    [--trials 10000] [--blocks 10] [--samplers tpe,gp,random] [--storages memory,sqlite,postgres] [--postgres CS]
 //                                                per-trial gap by block, storage size and reopen time of one long study
 //   suite    [--seeds 20] [--first-seed 0] [--trials 200] [--budgets 25,50,100,200] [--problems a,b] [--samplers attune-tpe,...] [--jobs 1]
-//            [--out attune-suite.csv] [--digits-table PATH]   Attune's half of the search suite (bench/run-search-suite.sh)
+//            [--out attune-suite.csv] [--digits-table PATH] [--gp-trials 50]   Attune's half of the search suite (bench/run-search-suite.sh)
 //   problems                                     the suite's problems: name, family, parameters, known minimum
 //   eval                                         JSON [{"problem","values"[,"seed","trial"]}] on stdin -> one value a line
 //   tpe-ablation [--problems ..] [--variants ..] TPE options one at a time on the mixed spaces of issue 14 (TpeAblation.cs)
@@ -57,7 +57,8 @@ switch (command)
     case "suite":
         Header();
         return SearchSuite.Run(ProblemSet.Select(Text("--problems"), Text("--digits-table")), Text("--samplers"), Option("--first-seed", 0), Option("--seeds", 20),
-            Option("--trials", 200), Options("--budgets", [25, 50, 100, 200]).Order().ToArray(), Option("--jobs", 1), Text("--out") ?? "attune-suite.csv");
+            Option("--trials", 200), Options("--budgets", [25, 50, 100, 200]).Order().ToArray(), Option("--jobs", 1), Text("--out") ?? "attune-suite.csv",
+            Option("--gp-trials", SearchSuite.DefaultGpTrials));
     case "problems":
         foreach (var p in ProblemSet.Select(Text("--problems"), Text("--digits-table")))
             Console.WriteLine($"{p.Name,-16} {p.Family,-12} {p.Space.Parameters.Count,3} params  minimum {p.Minimum:R}{(p.IsContinuous ? "  (continuous)" : "")}");

@@ -265,7 +265,7 @@ def main():
             print(f"{p.name:<16} {p.family:<12} {len(p.params):>3} params  minimum {p.minimum!r}")
     elif command == "eval":
         # Evaluates points given as JSON on stdin; prints repr() of each value, one a line, for the C# agreement test.
-        problems = {p.name: p for p in all_problems() if True} if os.path.exists(DIGITS_TABLE) else {p.name: p for p in synthetic()}
+        problems = {p.name: p for p in (all_problems() if os.path.exists(DIGITS_TABLE) else synthetic())}
         for item in json.load(sys.stdin):
             values = [NAN if v is None else v for v in item["values"]]
             p = problems[item["problem"]]

@@ -18,16 +18,15 @@ public class ProblemAgreementTests
 
     public ProblemAgreementTests(ITestOutputHelper output) => this.output = output;
 
-    /// <summary>The synthetic problems, and the real sweep when its table file is present (it is committed).</summary>
-    private static IReadOnlyList<BenchmarkProblem> Problems() =>
-        File.Exists(DigitsTableProblem.DefaultPath) ? ProblemSet.All() : ProblemSet.Synthetic();
+    /// <summary>Every problem, the real sweep's committed table (bench/data/digits-mlp-sweep.csv) included.</summary>
+    private static IReadOnlyList<BenchmarkProblem> Problems() => ProblemSet.All();
 
     [Fact]
     public void The_suite_has_at_least_twelve_problems_of_every_family()
     {
         var problems = Problems();
-        Assert.True(problems.Count >= 11, $"expected at least 11 synthetic problems; found {problems.Count}");
-        foreach (var family in new[] { "continuous", "mixed", "conditional", "categorical", "noisy" })
+        Assert.True(problems.Count >= 12, $"expected at least 12 problems; found {problems.Count}");
+        foreach (var family in new[] { "continuous", "mixed", "conditional", "categorical", "noisy", "real" })
             Assert.Contains(problems, p => p.Family == family);
         Assert.Contains(problems, p => p.Space.Parameters.Count >= 10);
         Assert.Equal(problems.Count, problems.Select(p => p.Name).Distinct().Count());
