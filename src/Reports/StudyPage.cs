@@ -85,10 +85,10 @@ internal static class StudyPage
         var scored = complete.Where(t => t.Objectives is { Count: 2 }).ToList();
         if (scored.Count == 0) return null;
         var directions = objectives.Directions;
-        var feasible = scored.Where(t => Pareto.IsFeasible(t.Constraints)).ToList();
-        var front = feasible.Where(t => !feasible.Any(o => Pareto.Dominates(o.Objectives!, t.Objectives!, directions))).OrderBy(t => t.Objectives![0]).ToList();
+        var feasible = scored.Where(t => ParetoRanking.IsFeasible(t.Constraints)).ToList();
+        var front = feasible.Where(t => !feasible.Any(o => ParetoRanking.Dominates(o.Objectives!, t.Objectives!, directions))).OrderBy(t => t.Objectives![0]).ToList();
         var rest = feasible.Except(front).ToList();
-        var infeasible = scored.Where(t => !Pareto.IsFeasible(t.Constraints)).ToList();
+        var infeasible = scored.Where(t => !ParetoRanking.IsFeasible(t.Constraints)).ToList();
         JsonObject Trace(string name, List<StoredTrial> list, string mode, JsonObject marker) => new()
         {
             ["type"] = "scattergl", ["mode"] = mode, ["name"] = name,

@@ -39,7 +39,7 @@ public class Nsga2SamplerTests
     }
 
     private static double Hypervolume(IEnumerable<FrozenTrial> history, (double, double) reference)
-        => Pareto.Hypervolume2D(history.Where(t => Pareto.IsFeasible(t.Constraints)).Select(t => (t.Objectives![0], t.Objectives[1])), reference);
+        => ParetoRanking.Hypervolume2D(history.Where(t => ParetoRanking.IsFeasible(t.Constraints)).Select(t => (t.Objectives![0], t.Objectives[1])), reference);
 
     private static double Median(IEnumerable<double> values)
     {
@@ -59,7 +59,7 @@ public class Nsga2SamplerTests
         var random = Enumerable.Range(0, 5).Select(s => Hypervolume(Run(new RandomSampler(), space, f, 300, s), reference)).ToList();
         var tpe = Enumerable.Range(0, 3).Select(s => Hypervolume(Run(new TpeSampler(), space, f, 300, s), reference)).ToList();
         // The best possible: the whole front under the reference point.
-        double ideal = Pareto.Hypervolume2D(Enumerable.Range(0, 2001).Select(i => i / 2000.0).Select(f1 => (f1, concave ? 1 - f1 * f1 : 1 - Math.Sqrt(f1))), reference);
+        double ideal = ParetoRanking.Hypervolume2D(Enumerable.Range(0, 2001).Select(i => i / 2000.0).Select(f1 => (f1, concave ? 1 - f1 * f1 : 1 - Math.Sqrt(f1))), reference);
         output.WriteLine($"ZDT{(concave ? 2 : 1)} d=8, 300 trials, reference {reference}: median hypervolume NSGA-II {Median(nsga):F3} (5 seeds), " +
                          $"TPE on Pareto ranks {Median(tpe):F3} (3 seeds), random {Median(random):F3} (5 seeds); ideal {ideal:F3}");
         Assert.True(Median(nsga) > Median(random) + 0.25 * (ideal - Median(random)),
@@ -74,7 +74,7 @@ public class Nsga2SamplerTests
         // Feasible only where x0 + x1 ≤ 0.3: a corner random search hits one time in 22.
         var space = Spaces.Box(8, 0, 1);
         Func<IReadOnlyList<double>, double[]> c = x => [x[0] + x[1] - 0.3];
-        double Share(ISampler sampler, int seed) => Run(sampler, space, x => Zdt(x, false), 300, seed, c).Skip(200).Count(t => Pareto.IsFeasible(t.Constraints)) / 100.0;
+        double Share(ISampler sampler, int seed) => Run(sampler, space, x => Zdt(x, false), 300, seed, c).Skip(200).Count(t => ParetoRanking.IsFeasible(t.Constraints)) / 100.0;
         var nsga = Enumerable.Range(0, 3).Select(s => Share(new Nsga2Sampler(), s)).ToList();
         var random = Enumerable.Range(0, 3).Select(s => Share(new RandomSampler(), s)).ToList();
         output.WriteLine($"feasible share of trials 200–299: NSGA-II {string.Join(", ", nsga)}; random {string.Join(", ", random)}");

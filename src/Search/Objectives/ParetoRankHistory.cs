@@ -42,13 +42,13 @@ public static class ParetoRankHistory
         var keys = new double[scored.Count];
         double worst = double.NaN;
         foreach (int i in scored)
-            if (Pareto.IsFeasible(history[i].Constraints) && history[i].Value is { } v)
+            if (ParetoRanking.IsFeasible(history[i].Constraints) && history[i].Value is { } v)
                 worst = double.IsNaN(worst) ? v : direction == Direction.Maximize ? Math.Min(worst, v) : Math.Max(worst, v);
         if (double.IsNaN(worst)) worst = 0;
         for (int k = 0; k < scored.Count; k++)
         {
             var t = history[scored[k]];
-            double violation = Pareto.Violation(t.Constraints);
+            double violation = ParetoRanking.Violation(t.Constraints);
             // Behind the worst feasible value, further behind the more the constraints are violated.
             keys[k] = violation == 0 ? t.Value!.Value : direction == Direction.Maximize ? worst - 1 - violation : worst + 1 + violation;
         }
@@ -59,12 +59,12 @@ public static class ParetoRankHistory
     {
         var objectives = scored.Select(i => ObjectivesOf(history[i], directions.Count)!).ToList();
         var constraints = scored.Select(i => history[i].Constraints).ToList();
-        var ranks = Pareto.Ranks(objectives, constraints, directions);
+        var ranks = ParetoRanking.Ranks(objectives, constraints, directions);
         var keys = new double[scored.Count];
         foreach (var front in Enumerable.Range(0, scored.Count).GroupBy(k => ranks[k]))
         {
             var members = front.ToList();
-            var crowding = Pareto.CrowdingDistances(objectives, members);
+            var crowding = ParetoRanking.CrowdingDistances(objectives, members);
             // Within a front, the most isolated first: keys rank, rank + 0.5/n, … (below the next front's).
             var order = Enumerable.Range(0, members.Count).OrderByDescending(m => crowding[m]).ThenBy(m => history[scored[members[m]]].Number).ToList();
             for (int position = 0; position < order.Count; position++)

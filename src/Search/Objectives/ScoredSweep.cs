@@ -60,7 +60,7 @@ public static partial class Sweep
             var result = await driver.RunAsync(cancellationToken).ConfigureAwait(false);
             var trials = result.Trials.Select(t => new ScoredTrial<T, TScore>(t.Number, t.Parameters, t.State,
                     t.State == TrialState.Complete && t.Objectives is { } o ? TScore.FromValues(o, t.Constraints ?? Array.Empty<double>()) : default,
-                    Pareto.IsFeasible(t.Constraints), t.Intermediate, t.Error, t.Duration)
+                    ParetoRanking.IsFeasible(t.Constraints), t.Intermediate, t.Error, t.Duration)
                 { Failure = t.Failure, Objectives = t.Objectives, Constraints = t.Constraints })
                 .ToList();
             return new SweepResult<T, TScore>(result.StudyName, trials, result.Cancelled, result.TimedOut);

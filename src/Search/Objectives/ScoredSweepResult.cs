@@ -60,7 +60,7 @@ public sealed class SweepResult<T, TScore> where TScore : IObjectiveScore<TScore
         var directions = TScore.ObjectiveSchema.Directions;
         var candidates = trials.Where(t => t is { State: TrialState.Complete, Feasible: true, Objectives: not null }).ToList();
         return candidates
-            .Where(t => !candidates.Any(o => !ReferenceEquals(o, t) && Pareto.Dominates(o.Objectives!, t.Objectives!, directions)))
+            .Where(t => !candidates.Any(o => !ReferenceEquals(o, t) && ParetoRanking.Dominates(o.Objectives!, t.Objectives!, directions)))
             .OrderBy(t => t.Number)
             .ToList();
     }

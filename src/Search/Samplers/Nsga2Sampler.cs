@@ -10,7 +10,7 @@ namespace Attune.Search;
 /// <list type="bullet">
 /// <item>Trial number n belongs to generation n / <see cref="Nsga2Options.PopulationSize"/>. Generation 0 is random.</item>
 /// <item>The parents of generation g are the survivors of the parents of g − 1 together with generation g − 1's Complete
-/// trials: whole fronts of constrained non-dominated sorting (<see cref="Pareto.Ranks"/>), the last front cut by
+/// trials: whole fronts of constrained non-dominated sorting (<see cref="ParetoRanking.Ranks"/>), the last front cut by
 /// crowding distance. Running, pruned and failed trials take no part.</item>
 /// <item>A child: two binary tournaments (lower front wins, then larger crowding distance), simulated binary crossover
 /// on floats and ints (on the log scale where declared) and uniform crossover on categoricals, then polynomial mutation
@@ -88,12 +88,12 @@ public sealed class Nsga2Sampler : IMultiObjectiveSampler
     private static List<Member> Survivors(List<Member> pool, IReadOnlyList<Direction> directions, int size)
     {
         var objectives = pool.Select(m => m.Objectives).ToList();
-        var ranks = Pareto.Ranks(objectives, pool.Select(m => m.Constraints).ToList(), directions);
+        var ranks = ParetoRanking.Ranks(objectives, pool.Select(m => m.Constraints).ToList(), directions);
         var kept = new List<Member>();
         foreach (var front in Enumerable.Range(0, pool.Count).GroupBy(i => ranks[i]).OrderBy(g => g.Key))
         {
             var members = front.ToList();
-            var crowding = Pareto.CrowdingDistances(objectives, members);
+            var crowding = ParetoRanking.CrowdingDistances(objectives, members);
             for (int k = 0; k < members.Count; k++)
             {
                 pool[members[k]].Rank = front.Key;

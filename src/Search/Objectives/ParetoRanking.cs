@@ -10,7 +10,7 @@ namespace Attune.Search;
 /// wins; of two feasible ones, one dominates the other when it is no worse in every objective and better in one.
 /// Values are compared as given with <see cref="Direction"/>s; nothing here reads storage.
 /// </summary>
-public static class Pareto
+public static class ParetoRanking
 {
     /// <summary>True when every constraint is at most 0 (no constraints: feasible).</summary>
     public static bool IsFeasible(IReadOnlyList<double>? constraints) => Violation(constraints) == 0;
