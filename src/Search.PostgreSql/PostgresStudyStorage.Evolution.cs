@@ -191,8 +191,8 @@ public sealed partial class PostgresStudyStorage
                 var values = copy.Values.ToArray();
                 long id;
                 using (var insert = Cmd(c, """
-                    INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq, failure, copied_from)
-                    VALUES (@s, @n, @state, @v, @params::json, @values, @e, @started, @finished, @finished, NULL, @seq, @kind, @from) RETURNING id
+                    INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq, failure, copied_from, objective_values, constraint_values)
+                    VALUES (@s, @n, @state, @v, @params::json, @values, @e, @started, @finished, @finished, NULL, @seq, @kind, @from, @objectives, @constraints) RETURNING id
                     """, tx))
                 {
                     Add(insert, "s", studyId); Add(insert, "n", number++); Add(insert, "state", copy.State.ToString());
@@ -202,6 +202,8 @@ public sealed partial class PostgresStudyStorage
                     Add(insert, "finished", (copy.Finished ?? copy.Started).UtcDateTime, NpgsqlDbType.TimestampTz);
                     Add(insert, "seq", ++seq); Add(insert, "kind", copy.State == TrialState.Failed ? (copy.Failure ?? TrialFailure.Error).ToString() : null, NpgsqlDbType.Text);
                     Add(insert, "from", copy.CopiedFrom);
+                    insert.Parameters.Add(new NpgsqlParameter("objectives", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = copy.Objectives?.ToArray() ?? (object)DBNull.Value });
+                    insert.Parameters.Add(new NpgsqlParameter("constraints", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = copy.Constraints?.ToArray() ?? (object)DBNull.Value });
                     id = (long)insert.ExecuteScalar()!;
                 }
                 foreach (var (step, value) in copy.Intermediate)

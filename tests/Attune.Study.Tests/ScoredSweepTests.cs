@@ -39,6 +39,23 @@ public sealed class ScoredSweepTests : IDisposable
     }
 
     [Fact]
+    public void A_warm_start_from_a_scored_study_copies_every_objective_and_constraint_so_the_new_study_ranks_them()
+    {
+        string file = dir.File("studies.db");
+        var options = TradeOffSpace.DefaultSweepOptions with { ConsoleProgress = false, Storage = file, Trials = 12 };
+        var source = TradeOffSpace.RunSweep(trial => Evaluate(trial.Parameters), options with { StudyName = "first" });
+
+        var target = TradeOffSpace.RunSweep(trial => Evaluate(trial.Parameters), options with { StudyName = "second", Trials = 3, WarmStartFrom = "first" });
+
+        var copied = target.Trials.Take(12).ToList();
+        Assert.Equal(source.Trials.Select(t => t.Score), copied.Select(t => t.Score));   // not null: the objectives came along
+        Assert.Equal(source.Trials.Select(t => t.Feasible), copied.Select(t => t.Feasible));
+        Assert.Equal(15, target.Trials.Count);
+        // The front of the new study is drawn from the copies too, not only from its own three trials.
+        Assert.Contains(target.ParetoFront, f => f.Number < 12);
+    }
+
+    [Fact]
     public void A_typed_score_sweep_stores_every_objective_and_returns_the_feasible_Pareto_front_and_resumes_with_the_same_scores()
     {
         string file = dir.File("studies.db");

@@ -26,7 +26,15 @@ public sealed record SpaceMigration(DateTimeOffset When, string OldSpaceText, st
 /// <summary>A trial of another study to copy into this one (<see cref="IStudyStorage.CopyTrials"/>): its values already in
 /// this study's space, its end state, value, intermediate values and times, and where it came from.</summary>
 public sealed record CopiedTrial(IReadOnlyList<double> Values, TrialState State, double? Value, IReadOnlyDictionary<int, double> Intermediate,
-    DateTimeOffset Started, DateTimeOffset? Finished, string? Error, TrialFailure? Failure, string CopiedFrom);
+    DateTimeOffset Started, DateTimeOffset? Finished, string? Error, TrialFailure? Failure, string CopiedFrom)
+{
+    /// <summary>The source trial's objectives (a sweep with an <c>[ObjectiveScore]</c>), copied so that a warm-started
+    /// multi-objective study's samplers see them; null for a plain objective.</summary>
+    public IReadOnlyList<double>? Objectives { get; init; }
+
+    /// <summary>The source trial's constraint values, or null.</summary>
+    public IReadOnlyList<double>? Constraints { get; init; }
+}
 
 /// <summary>
 /// What a warm start did (<see cref="SweepOptions.WarmStartFrom"/>, <see cref="Studies.CopyTrials{T}(IStudyStorage, string, IStudyStorage, string, Direction?, SpaceChange?)"/>):

@@ -106,7 +106,7 @@ internal static class StudyEvolution
             }
             if (why is not null) { notCopied.Add((t.Number, why)); continue; }
             copies.Add(new CopiedTrial(values!, t.State, t.Value, t.Intermediate, t.Started, t.Finished, t.Error, t.Failure,
-                $"{sourceText}, trial {t.Number}"));
+                $"{sourceText}, trial {t.Number}") { Objectives = t.Objectives, Constraints = t.Constraints });
         }
         bool copied = to.CopyTrials(target.Id, sourceText, copies);
         return new WarmStartReport(sourceText, copied ? copies.Count : 0, !copied, notCopied);

@@ -76,6 +76,7 @@ public sealed partial class InMemoryStudyStorage
                     Id = nextTrialId++, Number = study.Trials.Count, Values = c.Values.ToArray(), Study = study, State = c.State,
                     Value = c.Value, Started = c.Started, Finished = c.Finished ?? c.Started, Heartbeat = c.Finished ?? c.Started, Error = c.Error,
                     Failure = c.State == TrialState.Failed ? c.Failure ?? TrialFailure.Error : null, CopiedFrom = c.CopiedFrom, Seq = ++study.Seq,
+                    Objectives = c.Objectives?.ToArray(), Constraints = c.Constraints?.ToArray(),
                 };
                 foreach (var (step, v) in c.Intermediate) row.Intermediate[step] = v;
                 study.Trials.Add(row);

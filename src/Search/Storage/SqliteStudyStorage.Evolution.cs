@@ -201,8 +201,8 @@ public sealed partial class SqliteStudyStorage
                 int number; long seq;
                 using (var r = next.ExecuteReader()) { r.Read(); number = r.GetInt32(0); seq = r.GetInt64(1); }
                 var insert = writer.Command("""
-                    INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq, failure, copied_from)
-                    VALUES ($s, $n, $state, $v, $params, $values, $e, $started, $finished, $finished, NULL, $seq, $kind, $from) RETURNING id;
+                    INSERT INTO trials(study_id, number, state, value, params_json, values_json, error, started, finished, heartbeat, worker, updated_seq, failure, copied_from, objective_values, constraint_values)
+                    VALUES ($s, $n, $state, $v, $params, $values, $e, $started, $finished, $finished, NULL, $seq, $kind, $from, $objectives, $constraints) RETURNING id;
                     """);
                 var step = writer.Command("INSERT INTO intermediate(trial_id, step, value) VALUES ($id, $step, $v);");
                 foreach (var c in copies)
@@ -214,6 +214,8 @@ public sealed partial class SqliteStudyStorage
                     Set(insert, "$e", c.Error); Set(insert, "$started", StudyCodec.Time(c.Started)); Set(insert, "$finished", StudyCodec.Time(c.Finished ?? c.Started));
                     Set(insert, "$seq", ++seq); Set(insert, "$kind", c.State == TrialState.Failed ? (c.Failure ?? TrialFailure.Error).ToString() : null);
                     Set(insert, "$from", c.CopiedFrom);
+                    Set(insert, "$objectives", c.Objectives is { } o ? StudyCodec.ValuesJson(o) : null);
+                    Set(insert, "$constraints", c.Constraints is { } cv ? StudyCodec.ValuesJson(cv) : null);
                     long id = (long)insert.ExecuteScalar()!;
                     foreach (var (k, value) in c.Intermediate)
                     {
