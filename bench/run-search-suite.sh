@@ -4,8 +4,10 @@
 # (bench/Attune.SweepBench/Problems, bench/optuna/problems.py), seeds 0..SEEDS-1, TRIALS trials per run; prints for
 # each problem and budget the median [q25, q75] regret per sampler and the verdict (Attune TPE vs the better Optuna
 # TPE), and writes machine-readable results (see docs/benchmarks.md, "Search suite (issue 14)").
-#   bench/run-search-suite.sh [--seeds 20] [--trials 200] [--budgets 25,50,100,200] [--problems a,b] [--samplers a,b]
-#                             [--jobs 1] [--out bench/results/search-suite]
+#   bench/run-search-suite.sh [--seeds 20] [--first-seed 0] [--trials 200] [--budgets 25,50,100,200] [--problems a,b]
+#                             [--samplers a,b] [--jobs 1] [--out bench/results/search-suite]
+# --first-seed runs seeds first-seed .. first-seed + seeds - 1, to split a long run; the halves' CSVs of two such runs
+# concatenate (drop the second header) before suite_table.py.
 # --samplers takes names of both halves (attune-tpe, attune-random, ..., optuna-tpe, optuna-tpe-mv, optuna-random,
 # optuna-cmaes). --jobs N runs Optuna's half in N processes and, when N >= 2, Attune's half (about a minute) beside it;
 # the results do not depend on it (each run is deterministic per seed), only the time does. Both run under `nice -n 10`.
@@ -15,18 +17,19 @@
 # budget and sampler), table.txt (what is printed) and table.md (for the docs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SEEDS=20; TRIALS=200; BUDGETS=25,50,100,200; PROBLEMS=""; SAMPLERS=""; JOBS=1; OUT=bench/results/search-suite
+SEEDS=20; FIRST_SEED=0; TRIALS=200; BUDGETS=25,50,100,200; PROBLEMS=""; SAMPLERS=""; JOBS=1; OUT=bench/results/search-suite
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) SEEDS="$2"; shift 2 ;;
+    --first-seed) FIRST_SEED="$2"; shift 2 ;;
     --trials) TRIALS="$2"; shift 2 ;;
     --budgets) BUDGETS="$2"; shift 2 ;;
     --problems) PROBLEMS="$2"; shift 2 ;;
     --samplers) SAMPLERS="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "Unknown option '$1'; expected --seeds, --trials, --budgets, --problems, --samplers, --jobs or --out." >&2; exit 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "Unknown option '$1'; expected --seeds, --first-seed, --trials, --budgets, --problems, --samplers, --jobs or --out." >&2; exit 2 ;;
   esac
 done
 # Debian's Optuna lives in the system interpreter, not in a pyenv/venv python3 that may come first on PATH.
@@ -41,7 +44,7 @@ START=$(date +%s)
 echo "== build (Release) =="
 dotnet build -c Release bench/Attune.SweepBench -nologo -v q
 BENCH=(nice -n 10 dotnet bench/Attune.SweepBench/bin/Release/net10.0/Attune.SweepBench.dll)
-COMMON=(--seeds "$SEEDS" --trials "$TRIALS" --budgets "$BUDGETS")
+COMMON=(--seeds "$SEEDS" --first-seed "$FIRST_SEED" --trials "$TRIALS" --budgets "$BUDGETS")
 [ -n "$PROBLEMS" ] && COMMON+=(--problems "$PROBLEMS")
 [ -n "$SAMPLERS" ] && COMMON+=(--samplers "$SAMPLERS")
 attune() { "${BENCH[@]}" suite "${COMMON[@]}" --out "$OUT/attune-runs.csv"; }

@@ -85,7 +85,13 @@ def main():
     budgets = sorted(int(b) for b in args.budgets.split(","))
     if any(b < 1 or b > args.trials for b in budgets):
         raise SystemExit(f"Expected every budget within 1..{args.trials} (the trials per run); found {args.budgets}.")
-    names = [s for s in SAMPLERS if not args.samplers or s in args.samplers.split(",")]
+    wanted = [w.strip() for w in args.samplers.split(",") if w.strip()]
+    # One --samplers list names both halves' samplers: "attune-..." names are the other half's; anything else that is
+    # not one of ours is a typo, which must not silently run nothing.
+    unknown = [w for w in wanted if not w.startswith("attune-") and w not in SAMPLERS]
+    if unknown:
+        ap.error(f"--samplers names {', '.join(unknown)}, which is no sampler here; expected any of {', '.join(SAMPLERS)} (or Attune's, attune-...)")
+    names = [s for s in SAMPLERS if not wanted or s in wanted]
     problems = P.select(args.problems, args.digits_table)
     PROBLEMS_BY_NAME.update({p.name: p for p in problems})
     header()

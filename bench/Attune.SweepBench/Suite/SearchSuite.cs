@@ -35,6 +35,14 @@ public static class SearchSuite
         if (!string.IsNullOrWhiteSpace(samplerFilter))
         {
             var wanted = samplerFilter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // The one --samplers list names both halves' samplers: this half ignores "optuna-…" names, but a name that is
+            // neither one of ours nor Optuna's is a typo, and a typo must not silently run nothing.
+            var unknown = wanted.Where(w => !w.StartsWith("optuna-", StringComparison.Ordinal) && !samplers.Any(s => s.Name == w)).ToArray();
+            if (unknown.Length > 0)
+            {
+                Console.Error.WriteLine($"--samplers names {string.Join(", ", unknown)}, which is no sampler here; expected any of {string.Join(", ", samplers.Select(s => s.Name))} (or Optuna's, optuna-…).");
+                return 2;
+            }
             samplers = samplers.Where(s => wanted.Contains(s.Name)).ToArray();
         }
         if (budgets.Any(b => b < 1 || b > trials))
