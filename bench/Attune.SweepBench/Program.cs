@@ -228,37 +228,15 @@ namespace Attune.SweepBench
 
         private static (double Total, double Last, double Cpu) Once(string samplerName, string storageName, int trials)
         {
-            var stamps = new long[trials];
-            int calls = 0;
             string? file = storageName == "sqlite" ? Path.Combine(Path.GetTempPath(), $"attune-sweepbench-{Guid.NewGuid():N}.db") : null;
             IStudyStorage storage = file is null ? new InMemoryStudyStorage() : new SqliteStudyStorage(file);
             var sampler = Samplers.Create(samplerName == "tpe" ? Sampler.Tpe : Sampler.Random);
-            var options = new SweepOptions { Trials = trials, Direction = Direction.Minimize, Seed = 1, StudyName = "overhead", ConsoleProgress = false };
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            long t0 = Stopwatch.GetTimestamp();
-            try
-            {
-                var result = Sweep.Run<OverheadSpace>(trial =>
-                {
-                    if (calls < stamps.Length) stamps[calls] = Stopwatch.GetTimestamp();
-                    calls++;
-                    return trial.Parameters.Objective();
-                }, options, sampler, pruner: null, storage: storage);
-                if (result.Trials.Count != trials) throw new InvalidOperationException($"expected {trials} trials, got {result.Trials.Count}");
-            }
-            finally
-            {
-                storage.Dispose();
-            }
-            long t1 = Stopwatch.GetTimestamp();
-            var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+            var (stamps, wall, cpu) = TimedSweep.Run(sampler, storage, trials, "overhead");
             if (file is not null)
                 foreach (var f in new[] { file, file + "-wal", file + "-shm", file + "-journal" }) if (File.Exists(f)) File.Delete(f);
-            double total = Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds / trials;
+            double total = wall / trials;
             double last = trials > 100 ? Stopwatch.GetElapsedTime(stamps[trials - 101], stamps[trials - 1]).TotalMilliseconds / 100 : double.NaN;
-            return (total, last, (cpu1 - cpu0).TotalMilliseconds / trials);
+            return (total, last, cpu / trials);
         }
     }
 

@@ -58,28 +58,9 @@ internal static class Scale
         };
         long sizeBefore = storageName == "postgres" ? DatabaseSize(postgres!) : 0;
         var storage = storageName == "memory" ? new InMemoryStudyStorage() : open();
-        var stamps = new long[trials];
-        int calls = 0;
-        var options = new SweepOptions { Trials = trials, Direction = Direction.Minimize, Seed = 1, StudyName = study, ConsoleProgress = false };
-        GC.Collect();
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        long t0 = Stopwatch.GetTimestamp();
-        try
-        {
-            var result = Sweep.Run<OverheadSpace>(trial =>
-            {
-                if (calls < stamps.Length) stamps[calls] = Stopwatch.GetTimestamp();
-                calls++;
-                return trial.Parameters.Objective();
-            }, options, Samplers.Create(kind), pruner: null, storage: storage);
-            if (result.Trials.Count != trials) throw new InvalidOperationException($"expected {trials} trials, got {result.Trials.Count}");
-        }
-        finally
-        {
-            storage.Dispose();
-        }
-        double wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / trials;
-        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / trials;
+        var (stamps, wallMs, cpuMs) = TimedSweep.Run(Samplers.Create(kind), storage, trials, study);
+        double wall = wallMs / trials;
+        double cpu = cpuMs / trials;
 
         int per = trials / blocks;
         for (int b = 0; b < blocks; b++)
