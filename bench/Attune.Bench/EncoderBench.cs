@@ -108,14 +108,14 @@ internal static class EncoderBench
     }
 
     /// <summary>A fresh classifier around the real encoder: the same weights and the same seeded head every time.</summary>
-    private static ReviewClassifier NewClassifier()
+    internal static ReviewClassifier NewClassifier()
     {
         torch.manual_seed(Seed);
         return new ReviewClassifier(NewEncoder());
     }
 
     /// <summary>The 4,000 training reviews (great/other), tokenized once per setting.</summary>
-    private static TextClassificationData Reviews(int maxLength, bool padToMax = false)
+    internal static TextClassificationData Reviews(int maxLength, bool padToMax = false)
     {
         if (s_reviews.TryGetValue((maxLength, padToMax), out var cached)) return cached;
         s_tokenizer ??= TextTokenizer.FromPackage(ModelPackage.MiniLM(), new TextTokenizerOptions { ReplaceHtmlLineBreaks = true });
@@ -129,7 +129,7 @@ internal static class EncoderBench
         return data;
     }
 
-    private static TextClassificationData Rows(TextClassificationData data, int start, int count)
+    internal static TextClassificationData Rows(TextClassificationData data, int start, int count)
         => data.Subset(Enumerable.Range(start, count), $"rows {start}..{start + count - 1}");
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -371,12 +371,12 @@ internal static class EncoderBench
             ratios.Add(am / hm); wholeRatios.Add(a.WholeRunPerStep / h.WholeRunPerStep);
             handSteps.AddRange(h.StepTimes); attuneSteps.AddRange(a.StepTimes);
         }
-        var (lo, hi) = BootstrapMedian(ratios);
-        var (wlo, whi) = BootstrapMedian(wholeRatios);
+        var (lo, hi) = Stats.BootstrapMedian(ratios);
+        var (wlo, whi) = Stats.BootstrapMedian(wholeRatios);
         Line($"  s/step over measured rounds: hand median {Stats.Median(handSteps):F3} (range {handSteps.Min():F3}-{handSteps.Max():F3}), Attune median {Stats.Median(attuneSteps):F3} (range {attuneSteps.Min():F3}-{attuneSteps.Max():F3})");
         Line($"  Attune/hand per step: median of per-round ratios {Stats.Median(ratios):F3} (range {ratios.Min():F3}-{ratios.Max():F3}; 95% bootstrap interval of the median {lo:F3}-{hi:F3})");
         Line($"  Attune/hand whole run per step: median {Stats.Median(wholeRatios):F3} (range {wholeRatios.Min():F3}-{wholeRatios.Max():F3}; 95% bootstrap {wlo:F3}-{whi:F3})");
-        var (clo, chi) = BootstrapMedian(cpuRatios);
+        var (clo, chi) = Stats.BootstrapMedian(cpuRatios);
         Line($"  Attune/hand per step, process CPU time (robust to waiting for a core): median {Stats.Median(cpuRatios):F3} (range {cpuRatios.Min():F3}-{cpuRatios.Max():F3}; 95% bootstrap {clo:F3}-{chi:F3})");
         Console.WriteLine($"  goal Attune/hand <= 1.02 per step (median per-round ratio): {(Stats.Median(ratios) <= 1.02 ? "met" : "MISSED")}");
         double maxLoss = firstHand!.Losses.Zip(firstAttune!.Losses, (x, y) => Math.Abs(x - y)).DefaultIfEmpty(double.NaN).Max();
@@ -480,7 +480,7 @@ internal static class EncoderBench
         }
         for (int a = 0; a < arms.Length; a++)
         {
-            var (lo, hi) = BootstrapMedian(speedups[a]);
+            var (lo, hi) = Stats.BootstrapMedian(speedups[a]);
             Line($"  {arms[a].Name,-16} real tokens/s median {Stats.Median(rates[a]):F0} (range {rates[a].Min():F0}-{rates[a].Max():F0}); vs to the max {Stats.Median(speedups[a]):F2}x (range {speedups[a].Min():F2}-{speedups[a].Max():F2}, 95% bootstrap {lo:F2}-{hi:F2}); epoch of {st.Tokens:N0} real tokens at that rate: {st.Tokens / Stats.Median(rates[a]) / 60:F1} min");
         }
         Line($"RESULT encoder_padding maxpad_tokens_per_s={Stats.Median(rates[0]):F0} dynamic_tokens_per_s={Stats.Median(rates[1]):F0} grouped_tokens_per_s={Stats.Median(rates[2]):F0} dynamic_speedup={Stats.Median(speedups[1]):F3} grouped_speedup={Stats.Median(speedups[2]):F3}");
@@ -523,7 +523,7 @@ internal static class EncoderBench
             ratios.Add(lm / fm); fullT.AddRange(f); loraT.AddRange(l);
         }
         long fullState = AdamStateElements(fullOpt) * 4, loraState = AdamStateElements(loraOpt) * 4;
-        var (lo, hi) = BootstrapMedian(ratios);
+        var (lo, hi) = Stats.BootstrapMedian(ratios);
         Line($"  s/step: full median {Stats.Median(fullT):F3} (range {fullT.Min():F3}-{fullT.Max():F3}), LoRA median {Stats.Median(loraT):F3} (range {loraT.Min():F3}-{loraT.Max():F3}); LoRA/full {Stats.Median(ratios):F3} (range {ratios.Min():F3}-{ratios.Max():F3}, 95% bootstrap {lo:F3}-{hi:F3})");
         Line($"  AdamW state: full {fullState:N0} bytes ({fullState / 1048576.0:F1} MiB), LoRA {loraState:N0} bytes ({loraState / 1048576.0:F2} MiB), ratio {(double)loraState / fullState:F4}");
         Line($"RESULT encoder_lora rank={rank} full_median_s={Stats.Median(fullT):F4} lora_median_s={Stats.Median(loraT):F4} ratio_median={Stats.Median(ratios):F4} full_state_bytes={fullState} lora_state_bytes={loraState}");
@@ -619,25 +619,9 @@ internal static class EncoderBench
         return elements;
     }
 
-    /// <summary>95 % percentile bootstrap interval of the median (2,000 resamples, fixed seed).</summary>
-    private static (double Lo, double Hi) BootstrapMedian(IReadOnlyList<double> values)
-    {
-        if (values.Count < 2) return (double.NaN, double.NaN);
-        var random = new Random(12345);
-        var medians = new double[2000];
-        var sample = new double[values.Count];
-        for (int i = 0; i < medians.Length; i++)
-        {
-            for (int j = 0; j < sample.Length; j++) sample[j] = values[random.Next(values.Count)];
-            medians[i] = Stats.Median(sample);
-        }
-        Array.Sort(medians);
-        return (medians[49], medians[1949]);
-    }
-
     private static TimeSpan ProcessCpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
-    private static double PeakRssMiB()
+    internal static double PeakRssMiB()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))

@@ -12,6 +12,10 @@ internal sealed record RunResult(long Steps, TimeSpan Elapsed, TimeSpan Cpu, IRe
     /// <summary>Generation-0 collections during the run.</summary>
     public int Gen0Collections { get; init; }
 
+    /// <summary>Wall time of the training passes alone (each epoch from model.train() to its last step; no validation,
+    /// no setup): what <see cref="Attune.FineTuning.EpochResult.Duration"/> measures on the library's side.</summary>
+    public TimeSpan Training { get; init; }
+
     /// <summary>Wall time per optimizer step.</summary>
     public double MicrosecondsPerStep => Elapsed.TotalMicroseconds / Steps;
 
@@ -59,10 +63,12 @@ internal static class HandLoop
         var epochResults = new List<(double, double, double)>(epochs);
         long n = data.TrainCount;
         long steps = 0;
+        var training = TimeSpan.Zero;
         double bestMetric = double.NaN;
         int bestEpoch = 0;
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
+            var epochClock = System.Diagnostics.Stopwatch.StartNew();
             model.train();
             double lossSum = 0;
             using (var permutation = torch.randperm(n, generator: shuffle))
@@ -84,6 +90,7 @@ internal static class HandLoop
                     steps++;
                 }
             }
+            training += epochClock.Elapsed;
 
             var (validationLoss, accuracy) = Validate(model, data, batchSize);
             epochResults.Add((lossSum / n, validationLoss, accuracy));
@@ -103,6 +110,7 @@ internal static class HandLoop
         {
             AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedStart,
             Gen0Collections = GC.CollectionCount(0) - gen0Start,
+            Training = training,
         };
     }
 

@@ -1,4 +1,5 @@
 // Attune benchmarks. Not a test: run it in Release and read the tables.
+//   dotnet run -c Release --project bench/Attune.Bench -- overhead [--cases train-mlp,eval-mlp,...] [--rounds N] [--process-rounds N] [--no-processes]   (the figures of record for step, evaluation and batch costs)
 //   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 21] [--epochs 10]
 //   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control | --control-first]
 //   dotnet run -c Release --project bench/Attune.Bench -- lora [--rounds 11] [--steps 20] [--hidden 1024] [--layers 4] [--rank 8]
@@ -18,10 +19,13 @@ TorchSharpNative.EnsureLoadable();
 torch.set_num_threads(1);
 
 string command = args.Length > 0 ? args[0] : "help";
+// A child process of the overhead benchmark's separate-process rounds: no banner, only its SAMPLE lines.
+if (command == Attune.Bench.Overhead.SeparateProcessRounds.ChildCommand)
+    return Attune.Bench.Overhead.SeparateProcessRounds.Child(args, name => Attune.Bench.Overhead.OverheadBench.Create(name, args));
 if (command == "encoder" && args.Length > 1 && args[1] == "export-onnx") return EncoderBench.Run(args); // no machine banner
 if (command is "help" or "-h" or "--help")
 {
-    Console.WriteLine("usage: Attune.Bench finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8] | encoder [all|matmul|steps|finetune|padding|lora|eval|export-onnx PATH] [--threads N] | digits-table [--out PATH] [--epochs N]");
+    Console.WriteLine("usage: Attune.Bench overhead [--cases LIST] [--rounds N] [--process-rounds N] [--no-processes] | finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8] | encoder [all|matmul|steps|finetune|padding|lora|eval|export-onnx PATH] [--threads N] | digits-table [--out PATH] [--epochs N]");
     return 0;
 }
 // The encoder benchmark runs with --threads (default 2): set them before the banner, which prints the count.
@@ -29,6 +33,8 @@ if (command == "encoder") torch.set_num_threads(Arg("--threads", 2));
 Machine.Print();
 switch (command)
 {
+    case "overhead":
+        return Attune.Bench.Overhead.OverheadBench.Run(args);
     case "finetune":
         return FineTuneBench.Run(rounds: Math.Max(2, Arg("--rounds", 21)), epochs: Math.Max(1, Arg("--epochs", 10)));
     case "leak":
@@ -43,7 +49,7 @@ switch (command)
     case "accumulation":
         return AccumulationBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), epochs: Math.Max(1, Arg("--epochs", 3)), ks: Ks());
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'; expected finetune, leak, lora, accumulation, encoder or digits-table.");
+        Console.Error.WriteLine($"Unknown command '{command}'; expected overhead, finetune, leak, lora, accumulation, encoder or digits-table.");
         return 2;
 }
 

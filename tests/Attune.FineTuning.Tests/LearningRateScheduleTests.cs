@@ -50,4 +50,46 @@ public class LearningRateScheduleTests
         Assert.Contains("only 40 optimizer steps", ex.Message);
         Assert.Contains("WarmupSteps", ex.Message);
     }
+
+    /// <summary>Counts the writes a step makes into an optimizer group's rate.</summary>
+    private sealed class CountingController : TorchSharp.torch.optim.ILearningRateController
+    {
+        private double _rate;
+        public int Writes { get; private set; }
+        public double LearningRate { get => _rate; set { _rate = value; Writes++; } }
+        public double InitialLearningRate { get; set; }
+    }
+
+    private static (Optimization Optimization, CountingController[] Groups) Rates(LearningRateSchedule schedule)
+    {
+        var groups = new[] { new CountingController(), new CountingController() };
+        // SetRates touches only the controllers, their base rates and the schedule.
+        return (new Optimization(null!, groups, new[] { 1e-3, 1e-4 }, schedule, null!, maxGradNorm: 0, defaultRate: 1e-3), groups);
+    }
+
+    [Fact]
+    public void A_constant_schedule_writes_each_groups_rate_once_per_run_not_once_per_step()
+    {
+        var (optimization, groups) = Rates(new LearningRateSchedule(LrSchedule.Constant, totalSteps: 100, warmupSteps: 0));
+        for (long step = 0; step < 100; step++) Assert.Equal(1.0, optimization.SetRates(step));
+        Assert.All(groups, g => Assert.Equal(1, g.Writes));
+        Assert.Equal(1e-3, groups[0].LearningRate);
+        Assert.Equal(1e-4, groups[1].LearningRate);
+    }
+
+    [Fact]
+    public void A_changing_schedule_writes_every_step_whose_factor_changed_and_each_group_holds_its_scaled_rate()
+    {
+        // Warmup 4 of 10 then constant: factors 0, .25, .5, .75, then 1 for six steps; five distinct values in a row.
+        var schedule = new LearningRateSchedule(LrSchedule.Constant, totalSteps: 10, warmupSteps: 4);
+        var (optimization, groups) = Rates(schedule);
+        for (long step = 0; step < 10; step++)
+        {
+            double factor = optimization.SetRates(step);
+            Assert.Equal(schedule.Factor(step), factor);
+            Assert.Equal(1e-3 * factor, groups[0].LearningRate, 15);
+            Assert.Equal(1e-4 * factor, groups[1].LearningRate, 15);
+        }
+        Assert.All(groups, g => Assert.Equal(5, g.Writes));
+    }
 }

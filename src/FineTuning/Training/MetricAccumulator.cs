@@ -37,7 +37,9 @@ internal abstract class MetricAccumulator
     protected static (Tensor Predicted, Tensor Actual, long Classes) Classes(Tensor output, Tensor labels, Loss loss)
     {
         if (output.dim() == labels.dim() + 1)
-            return (output.argmax(1), labels.to(ScalarType.Int64), output.size(1));
+            // Class-index labels are int64 already (CrossEntropy takes nothing else): no conversion, which would cost a
+            // native call and a tensor handle per batch for nothing.
+            return (output.argmax(1), labels.dtype == ScalarType.Int64 ? labels : labels.to(ScalarType.Int64), output.size(1));
         double threshold = loss == Loss.Mse ? 0.5 : 0.0;
         return (output.gt(threshold).to(ScalarType.Int64), labels.gt(0.5).to(ScalarType.Int64), 2);
     }

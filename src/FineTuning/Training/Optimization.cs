@@ -16,11 +16,19 @@ internal sealed class Optimization(optim.Optimizer optimizer, optim.ILearningRat
     /// <summary>The parameter groups the optimizer was built from (the report counts trainable and frozen weights from them).</summary>
     public ParameterGroups Groups => groups;
 
-    /// <summary>Sets every group's rate for optimizer step <paramref name="step"/> (0-based) and returns the schedule's factor.</summary>
+    // The factor last written into the controllers; NaN until the first step (and in a new Optimization after a resume,
+    // whose loaded optimizer state may hold any rate), so the first step always writes.
+    private double _written = double.NaN;
+
+    /// <summary>Sets every group's rate for optimizer step <paramref name="step"/> (0-based) and returns the schedule's factor.
+    /// Only a factor that changed is written: under a constant schedule (the default) the rates are set once per run, not
+    /// once per step per group. Nothing else writes the controllers during a run, so skipping an unchanged factor is exact.</summary>
     public double SetRates(long step)
     {
         double factor = schedule.Factor(step);
+        if (factor == _written) return factor;
         for (int g = 0; g < controllers.Length; g++) controllers[g].LearningRate = baseRates[g] * factor;
+        _written = factor;
         return factor;
     }
 

@@ -1,0 +1,90 @@
+namespace Attune.Bench.Overhead;
+
+/// <summary>The two ways of doing one piece of work: written by hand in TorchSharp, or through Attune.</summary>
+internal enum Arm
+{
+    Hand,
+    Attune,
+}
+
+/// <summary>
+/// One timed run of one arm: wall and thread CPU seconds, how many units (optimizer steps, batches) it did, managed
+/// bytes allocated, and, for training runs, the wall time of the training passes alone. <see cref="Check"/> holds the
+/// numbers the run computed (losses, accuracy, sums), which both arms must agree on: the proof that they did the same work.
+/// </summary>
+internal sealed record ArmSample(double Wall, double Cpu, long Units, long Allocated)
+{
+    public double Training { get; init; } = double.NaN;
+    public double[] Check { get; init; } = Array.Empty<double>();
+
+    public string Serialize() => string.Join(' ', new[] { Wall, Cpu, Units, Allocated, Training }.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
+        + " | " + string.Join(' ', Check.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+
+    public static ArmSample Parse(string text)
+    {
+        var halves = text.Split('|');
+        var f = halves[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var check = halves.Length > 1
+            ? halves[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : Array.Empty<double>();
+        return new ArmSample(f[0], f[1], (long)f[2], (long)f[3]) { Training = f[4], Check = check };
+    }
+}
+
+/// <summary>A figure read off a sample, per unit, in microseconds; <see cref="Goal"/> says whether the ≤ 1.02× goal applies.</summary>
+internal sealed record Figure(string Name, Func<ArmSample, double> PerUnitMicroseconds, bool Goal);
+
+/// <summary>
+/// One comparison: the same work written by hand and done by Attune. Runs happen on the calling thread with
+/// torch.set_num_threads(1), so the thread's CPU time is all the work a run did; a case owns its model and data.
+/// </summary>
+internal abstract class OverheadCase : IDisposable
+{
+    /// <summary>Short name, used on the command line and in RESULT lines ("train-mlp").</summary>
+    public abstract string Name { get; }
+
+    /// <summary>What a unit is ("step", "batch").</summary>
+    public abstract string Unit { get; }
+
+    /// <summary>Lines that say exactly what each arm does.</summary>
+    public abstract IEnumerable<string> Describe();
+
+    /// <summary>The figures to compare, the first being the headline.</summary>
+    public virtual IReadOnlyList<Figure> Figures { get; } = new[]
+    {
+        new Figure("wall", s => s.Wall * 1e6 / s.Units, Goal: true),
+        new Figure("cpu", s => s.Cpu * 1e6 / s.Units, Goal: true),
+    };
+
+    /// <summary>Largest difference allowed between the two arms' <see cref="ArmSample.Check"/> numbers.</summary>
+    public virtual double CheckTolerance => 1e-5;
+
+    public abstract ArmSample Run(Arm arm);
+
+    public virtual void Dispose() { }
+
+    /// <summary>Collects the previous run's garbage outside the timed region, the same for every arm.</summary>
+    protected static void Quiesce()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    /// <summary>Times <paramref name="work"/> (which returns its unit count and check numbers) on this thread.</summary>
+    protected static ArmSample Time(Func<(long Units, double[] Check, double Training)> work)
+    {
+        Quiesce();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ThreadClock.Now();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (units, check, training) = work();
+        clock.Stop();
+        double cpuSeconds = (ThreadClock.Now() - cpu).TotalSeconds;
+        return new ArmSample(clock.Elapsed.TotalSeconds, cpuSeconds, units, GC.GetAllocatedBytesForCurrentThread() - allocated)
+        {
+            Training = training,
+            Check = check,
+        };
+    }
+}
