@@ -110,8 +110,11 @@ internal static class EncoderBench
     /// <summary>A fresh classifier around the real encoder: the same weights and the same seeded head every time.</summary>
     internal static ReviewClassifier NewClassifier()
     {
+        // Seeded after the encoder is built: the first call also reads the package (which draws for a throwaway model's
+        // initialisation), and the head must not depend on whether it was the first.
+        var encoder = NewEncoder();
         torch.manual_seed(Seed);
-        return new ReviewClassifier(NewEncoder());
+        return new ReviewClassifier(encoder);
     }
 
     /// <summary>The 4,000 training reviews (great/other), tokenized once per setting.</summary>

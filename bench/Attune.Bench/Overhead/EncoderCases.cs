@@ -10,9 +10,9 @@ namespace Attune.Bench.Overhead;
 /// <see cref="FineTuner.Run{TInput}"/> (what a generated RunFineTune calls) against the same fine-tune by hand over the
 /// same <see cref="TextClassificationData"/> batches.
 /// </summary>
-internal sealed class TrainEncoderCase(int rows, int validationRows, int maxLength, int epochs) : OverheadCase
+internal sealed class TrainEncoderCase(int rows, int validationRows, int maxLength, int epochs, int batch) : OverheadCase
 {
-    private const int Batch = 16;
+    private readonly int Batch = batch;
     private const double LearningRate = 2e-5, WeightDecay = 0.01;
     private const long Seed = 42;
     private readonly TextClassificationData _train = EncoderBench.Rows(EncoderBench.Reviews(maxLength), 0, rows);
@@ -132,9 +132,9 @@ internal sealed class TrainEncoderCase(int rows, int validationRows, int maxLeng
 
 /// <summary>Evaluation on the encoder classifier: <see cref="FineTuner.Evaluate{TInput}"/> against the hand-written
 /// no_grad pass (<see cref="TrainEncoderCase.Validate"/>) over the same batches.</summary>
-internal sealed class EvalEncoderCase(int rows, int maxLength) : OverheadCase
+internal sealed class EvalEncoderCase(int rows, int maxLength, int batch) : OverheadCase
 {
-    private const int Batch = 16;
+    private readonly int Batch = batch;
     private readonly TextClassificationData _data = EncoderBench.Rows(EncoderBench.Reviews(maxLength), 0, rows);
     private readonly ReviewClassifier _model = EncoderBench.NewClassifier();
 
@@ -146,7 +146,7 @@ internal sealed class EvalEncoderCase(int rows, int maxLength) : OverheadCase
     {
         yield return $"evaluation, the encoder classifier (untrained head), the first {rows} reviews (max length {maxLength}) in batches of {Batch} = {(rows + Batch - 1) / Batch} batches per run;";
         yield return "  hand: eval, no_grad, the source's batches in order, per batch in its own scope: forward, cross_entropy item, argmax eq sum item;";
-        yield return "  Attune: FineTuner.Evaluate(model, data, 16, Loss.CrossEntropy, Metric.Accuracy).";
+        yield return $"  Attune: FineTuner.Evaluate(model, data, {Batch}, Loss.CrossEntropy, Metric.Accuracy).";
     }
 
     public override ArmSample Run(Arm arm) => Time(() =>
@@ -181,11 +181,14 @@ internal sealed class TextBatchesCase(int passes, int maxLength) : OverheadCase
 
     public override IEnumerable<string> Describe()
     {
-        yield return $"batch assembly from tokenized text, all {_data.Count} reviews (max length {maxLength}), batch {Batch}, shuffled, dynamic padding, {passes} passes = {(_data.Count + Batch - 1) / Batch * passes} batches per run;";
+        yield return $"batch assembly from tokenized text, all {_data.Count} reviews (max length {maxLength}), batch {Batch}, shuffled, dynamic padding, {passes} passes per arm and round, interleaved pass by pass = {(_data.Count + Batch - 1) / Batch * passes} batches;";
         yield return "  hand: randperm(n, generator) read into a long[], then per batch in a dispose scope: width = longest row, ids and mask filled in long[]s, torch.tensor x 3;";
         yield return "  Attune: TextClassificationData.Batches(16, shuffle: true, generator), one dispose scope per batch opened before MoveNext; both read the first batch's label sum per pass.";
     }
 
+    public override int Repetitions => passes;
+
+    /// <summary>One shuffled pass; the token ids for the hand arm are copied out once, its generator made outside the timed region.</summary>
     public override ArmSample Run(Arm arm)
     {
         // The hand arm's token ids, copied out of the data set once (tokenizing is not part of either arm).
@@ -194,55 +197,51 @@ internal sealed class TextBatchesCase(int passes, int maxLength) : OverheadCase
         var ids = _ids;
         var labels = _labels;
         int pad = _data.Tokenizer.PadId;
+        using var generator = new Generator(42);
         return Time(() =>
         {
-            using var generator = new Generator(42);
             long batches = 0;
-            double firstSums = 0;
+            double firstSum = 0;
             int n = ids.Length;
-            for (int p = 0; p < passes; p++)
+            if (arm == Arm.Hand)
             {
-                if (arm == Arm.Hand)
+                long[] order;
+                using (var permutation = torch.randperm(n, generator: generator)) order = permutation.data<long>().ToArray();
+                for (int start = 0; start < n; start += Batch)
                 {
-                    long[] order;
-                    using (var permutation = torch.randperm(n, generator: generator)) order = permutation.data<long>().ToArray();
-                    for (int start = 0; start < n; start += Batch)
+                    using var scope = torch.NewDisposeScope();
+                    int rows = Math.Min(Batch, n - start), width = 0;
+                    for (int r = 0; r < rows; r++) width = Math.Max(width, ids[order[start + r]].Length);
+                    var idBuffer = new long[rows * width];
+                    var maskBuffer = new long[rows * width];
+                    var labelBuffer = new long[rows];
+                    if (pad != 0) Array.Fill(idBuffer, pad);
+                    for (int r = 0; r < rows; r++)
                     {
-                        using var scope = torch.NewDisposeScope();
-                        int rows = Math.Min(Batch, n - start), width = 0;
-                        for (int r = 0; r < rows; r++) width = Math.Max(width, ids[order[start + r]].Length);
-                        var idBuffer = new long[rows * width];
-                        var maskBuffer = new long[rows * width];
-                        var labelBuffer = new long[rows];
-                        if (pad != 0) Array.Fill(idBuffer, pad);
-                        for (int r = 0; r < rows; r++)
-                        {
-                            var row = ids[order[start + r]];
-                            for (int t = 0; t < row.Length; t++) { idBuffer[r * width + t] = row[t]; maskBuffer[r * width + t] = 1; }
-                            labelBuffer[r] = labels[order[start + r]];
-                        }
-                        var shape = new long[] { rows, width };
-                        var x = new TextBatch(torch.tensor(idBuffer, shape), torch.tensor(maskBuffer, shape));
-                        var y = torch.tensor(labelBuffer);
-                        if (start == 0) firstSums += y.sum().item<long>();
-                        batches++;
+                        var row = ids[order[start + r]];
+                        for (int t = 0; t < row.Length; t++) { idBuffer[r * width + t] = row[t]; maskBuffer[r * width + t] = 1; }
+                        labelBuffer[r] = labels[order[start + r]];
                     }
-                }
-                else
-                {
-                    bool first = true;
-                    using var e = _data.Batches(Batch, shuffle: true, generator).GetEnumerator();
-                    while (true)
-                    {
-                        using var scope = torch.NewDisposeScope();
-                        if (!e.MoveNext()) break;
-                        var (x, y) = e.Current;
-                        if (first) { firstSums += y.sum().item<long>(); first = false; }
-                        batches++;
-                    }
+                    var shape = new long[] { rows, width };
+                    var x = new TextBatch(torch.tensor(idBuffer, shape), torch.tensor(maskBuffer, shape));
+                    var y = torch.tensor(labelBuffer);
+                    if (start == 0) firstSum = y.sum().item<long>();
+                    batches++;
                 }
             }
-            return (batches, new[] { firstSums }, double.NaN);
+            else
+            {
+                using var e = _data.Batches(Batch, shuffle: true, generator).GetEnumerator();
+                while (true)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    if (!e.MoveNext()) break;
+                    var (x, y) = e.Current;
+                    if (batches == 0) firstSum = y.sum().item<long>();
+                    batches++;
+                }
+            }
+            return (batches, new[] { firstSum }, double.NaN);
         });
     }
 }

@@ -103,24 +103,24 @@ internal sealed class EvalMlpCase(int passes) : OverheadCase
     public override IEnumerable<string> Describe()
     {
         long batches = (_digits.Data.ValidationCount + 31) / 32 * passes;
-        yield return $"evaluation, digits MLP, {_digits.Data.ValidationCount} validation rows in batches of 32, {passes} passes = {batches} batches per run;";
+        yield return $"evaluation, digits MLP, {_digits.Data.ValidationCount} validation rows in batches of 32, {passes} passes per arm and round, interleaved pass by pass = {batches} batches;";
         yield return "  hand: HandLoop.Validate (eval, no_grad; per batch in its own scope: narrow, forward, cross_entropy item, argmax eq sum item);";
         yield return "  Attune: FineTuner.Evaluate(model, validation, 32, Loss.CrossEntropy, Metric.Accuracy).";
     }
 
+    public override int Repetitions => passes;
+
+    /// <summary>One pass over the validation rows.</summary>
     public override ArmSample Run(Arm arm) => Time(() =>
     {
-        double loss = 0, accuracy = 0;
-        for (int p = 0; p < passes; p++)
+        double loss, accuracy;
+        if (arm == Arm.Hand) (loss, accuracy) = HandLoop.Validate(_model, _digits.Data, 32);
+        else
         {
-            if (arm == Arm.Hand) (loss, accuracy) = HandLoop.Validate(_model, _digits.Data, 32);
-            else
-            {
-                var result = FineTuner.Evaluate(_model, _digits.Validation, 32, Loss.CrossEntropy, Metric.Accuracy);
-                (loss, accuracy) = (result.Loss, result[Metric.Accuracy]);
-            }
+            var result = FineTuner.Evaluate(_model, _digits.Validation, 32, Loss.CrossEntropy, Metric.Accuracy);
+            (loss, accuracy) = (result.Loss, result[Metric.Accuracy]);
         }
-        return ((_digits.Data.ValidationCount + 31) / 32 * passes, new[] { loss, accuracy }, double.NaN);
+        return ((_digits.Data.ValidationCount + 31) / 32, new[] { loss, accuracy }, double.NaN);
     });
 
     public override void Dispose()
@@ -145,21 +145,24 @@ internal sealed class TensorBatchesCase(int passes) : OverheadCase
     public override IEnumerable<string> Describe()
     {
         long batches = (_digits.Data.TrainCount + 31) / 32 * passes;
-        yield return $"batch assembly from tensors, the {_digits.Data.TrainCount} digits training rows, batch 32, shuffled, {passes} passes = {batches} batches per run;";
+        yield return $"batch assembly from tensors, the {_digits.Data.TrainCount} digits training rows, batch 32, shuffled, {passes} passes per arm and round, interleaved pass by pass = {batches} batches;";
         yield return "  hand: randperm(n, generator), then per batch in a dispose scope: narrow the permutation, index_select features and labels;";
         yield return "  Attune: LabeledTensors.Batches(32, shuffle: true, generator), one dispose scope per batch opened before MoveNext (as the trainer does);";
         yield return "  both read the first batch's label sum once per pass (the same-work check).";
     }
 
-    public override ArmSample Run(Arm arm) => Time(() =>
+    public override int Repetitions => passes;
+
+    /// <summary>One shuffled pass; its generator is made outside the timed region.</summary>
+    public override ArmSample Run(Arm arm)
     {
         using var generator = new Generator((ulong)DigitsMlp.Seed);
-        long batches = 0;
-        double firstSums = 0;
         var data = _digits.Data;
-        long n = data.TrainCount;
-        for (int p = 0; p < passes; p++)
+        return Time(() =>
         {
+            long batches = 0;
+            double firstSum = 0;
+            long n = data.TrainCount;
             if (arm == Arm.Hand)
             {
                 using var permutation = torch.randperm(n, generator: generator);
@@ -169,26 +172,25 @@ internal sealed class TensorBatchesCase(int passes) : OverheadCase
                     var index = permutation.narrow(0, start, Math.Min(32, n - start));
                     var x = data.TrainX.index_select(0, index);
                     var y = data.TrainY.index_select(0, index);
-                    if (start == 0) firstSums += y.sum().item<long>();
+                    if (start == 0) firstSum = y.sum().item<long>();
                     batches++;
                 }
             }
             else
             {
-                bool first = true;
                 using var e = _digits.Train.Batches(32, shuffle: true, generator).GetEnumerator();
                 while (true)
                 {
                     using var scope = torch.NewDisposeScope();
                     if (!e.MoveNext()) break;
                     var (x, y) = e.Current;
-                    if (first) { firstSums += y.sum().item<long>(); first = false; }
+                    if (batches == 0) firstSum = y.sum().item<long>();
                     batches++;
                 }
             }
-        }
-        return (batches, new[] { firstSums }, double.NaN);
-    });
+            return (batches, new[] { firstSum }, double.NaN);
+        });
+    }
 
     public override void Dispose() => _digits.Dispose();
 }

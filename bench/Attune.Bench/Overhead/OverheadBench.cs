@@ -22,7 +22,7 @@ internal static class OverheadBench
     public static readonly (string Name, int Rounds, int ProcessRounds)[] Cases =
     {
         ("train-mlp", 40, 12), ("train-mlp-progress", 24, 0), ("eval-mlp", 40, 12), ("batches-tensor", 40, 12),
-        ("train-encoder", 16, 6), ("eval-encoder", 16, 6), ("batches-text", 30, 6),
+        ("train-encoder", 30, 8), ("eval-encoder", 30, 8), ("batches-text", 40, 8),
     };
 
     public static OverheadCase Create(string name, string[] args) => name switch
@@ -31,9 +31,9 @@ internal static class OverheadBench
         "train-mlp-progress" => new TrainMlpCase(Arg(args, "--epochs", 4), progress: true),
         "eval-mlp" => new EvalMlpCase(Arg(args, "--eval-passes", 20)),
         "batches-tensor" => new TensorBatchesCase(Arg(args, "--batch-passes", 100)),
-        "train-encoder" => new TrainEncoderCase(Arg(args, "--encoder-rows", 32), Arg(args, "--encoder-validation-rows", 16), Arg(args, "--max-length", 64), Arg(args, "--encoder-epochs", 1)),
-        "eval-encoder" => new EvalEncoderCase(Arg(args, "--encoder-eval-rows", 32), Arg(args, "--max-length", 64)),
-        "batches-text" => new TextBatchesCase(Arg(args, "--text-passes", 2), Arg(args, "--max-length", 64)),
+        "train-encoder" => new TrainEncoderCase(Arg(args, "--encoder-rows", 32), Arg(args, "--encoder-validation-rows", 16), Arg(args, "--max-length", 32), Arg(args, "--encoder-epochs", 1), Arg(args, "--encoder-batch", 8)),
+        "eval-encoder" => new EvalEncoderCase(Arg(args, "--encoder-eval-rows", 32), Arg(args, "--max-length", 32), Arg(args, "--encoder-batch", 8)),
+        "batches-text" => new TextBatchesCase(Arg(args, "--text-passes", 4), Arg(args, "--max-length", 128)),
         _ => throw new ArgumentException($"Unknown overhead case '{name}'; expected one of {string.Join(", ", Cases.Select(c => c.Name))}."),
     };
 
@@ -143,7 +143,7 @@ internal static class OverheadBench
     /// <summary>The options that shape a case, passed to child processes as given.</summary>
     private static List<string> CaseOptions(string[] args)
     {
-        var keep = new[] { "--epochs", "--eval-passes", "--batch-passes", "--encoder-rows", "--encoder-validation-rows", "--max-length", "--encoder-epochs", "--encoder-eval-rows", "--text-passes" };
+        var keep = new[] { "--epochs", "--eval-passes", "--batch-passes", "--encoder-rows", "--encoder-validation-rows", "--max-length", "--encoder-epochs", "--encoder-eval-rows", "--text-passes", "--encoder-batch" };
         var result = new List<string>();
         for (int i = 0; i + 1 < args.Length; i++)
             if (keep.Contains(args[i])) { result.Add(args[i]); result.Add(args[i + 1]); }

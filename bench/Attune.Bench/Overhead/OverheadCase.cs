@@ -20,6 +20,13 @@ internal sealed record ArmSample(double Wall, double Cpu, long Units, long Alloc
     public string Serialize() => string.Join(' ', new[] { Wall, Cpu, Units, Allocated, Training }.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
         + " | " + string.Join(' ', Check.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
 
+    /// <summary>Two samples of the same arm added up (the repetitions of one round).</summary>
+    public ArmSample Plus(ArmSample other) => new(Wall + other.Wall, Cpu + other.Cpu, Units + other.Units, Allocated + other.Allocated)
+    {
+        Training = Training + other.Training,
+        Check = other.Check,
+    };
+
     public static ArmSample Parse(string text)
     {
         var halves = text.Split('|');
@@ -59,12 +66,20 @@ internal abstract class OverheadCase : IDisposable
     /// <summary>Largest difference allowed between the two arms' <see cref="ArmSample.Check"/> numbers.</summary>
     public virtual double CheckTolerance => 1e-5;
 
+    /// <summary>
+    /// Calls of <see cref="Run"/> per arm in one round. Short work (a pass of batch assembly, a pass of evaluation) is
+    /// repeated with the arms interleaved call by call, so a burst of load from elsewhere falls on all three arms alike
+    /// instead of on whichever arm ran during it; a training run is long enough to be one call.
+    /// </summary>
+    public virtual int Repetitions => 1;
+
+    /// <summary>One call of one arm, timed; the runner collects garbage between rounds, outside every timed region.</summary>
     public abstract ArmSample Run(Arm arm);
 
     public virtual void Dispose() { }
 
-    /// <summary>Collects the previous run's garbage outside the timed region, the same for every arm.</summary>
-    protected static void Quiesce()
+    /// <summary>Collects the previous round's garbage outside the timed regions, the same for every arm.</summary>
+    public static void Quiesce()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -74,7 +89,6 @@ internal abstract class OverheadCase : IDisposable
     /// <summary>Times <paramref name="work"/> (which returns its unit count and check numbers) on this thread.</summary>
     protected static ArmSample Time(Func<(long Units, double[] Check, double Training)> work)
     {
-        Quiesce();
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         var cpu = ThreadClock.Now();
         var clock = System.Diagnostics.Stopwatch.StartNew();

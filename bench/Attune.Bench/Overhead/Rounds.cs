@@ -32,10 +32,17 @@ internal static class InProcessRounds
         var result = new List<Round>();
         for (int r = 0; r < warmup + rounds; r++)
         {
-            var order = RoundOrder.For(r);
-            var samples = new ArmSample[3];
-            foreach (int slot in order) samples[slot] = overheadCase.Run(RoundOrder.ArmOf(slot));
-            var round = new Round(r - warmup, RoundOrder.Describe(order), samples[0], samples[1], samples[2], Machine.LoadAverage());
+            var samples = new ArmSample?[3];
+            OverheadCase.Quiesce();
+            // Each repetition runs the three arms in the next of the six orders.
+            for (int rep = 0; rep < overheadCase.Repetitions; rep++)
+                foreach (int slot in RoundOrder.For(r + rep))
+                {
+                    var sample = overheadCase.Run(RoundOrder.ArmOf(slot));
+                    samples[slot] = samples[slot] is { } sum ? sum.Plus(sample) : sample;
+                }
+            string order = overheadCase.Repetitions == 1 ? RoundOrder.Describe(RoundOrder.For(r)) : "interleaved x" + overheadCase.Repetitions;
+            var round = new Round(r - warmup, order, samples[0]!, samples[1]!, samples[2]!, Machine.LoadAverage());
             onRound(round);
             if (r >= warmup) result.Add(round);
         }
@@ -98,8 +105,17 @@ internal static class SeparateProcessRounds
         var arm = Enum.Parse<Arm>(args[2]);
         int runs = int.Parse(args[3], CultureInfo.InvariantCulture);
         using var overheadCase = create(caseName);
-        overheadCase.Run(arm);
-        for (int i = 0; i < runs; i++) Console.WriteLine("SAMPLE " + overheadCase.Run(arm).Serialize());
+        for (int i = 0; i <= runs; i++) // the first is the warm-up
+        {
+            OverheadCase.Quiesce();
+            ArmSample? sum = null;
+            for (int rep = 0; rep < overheadCase.Repetitions; rep++)
+            {
+                var sample = overheadCase.Run(arm);
+                sum = sum is null ? sample : sum.Plus(sample);
+            }
+            if (i > 0) Console.WriteLine("SAMPLE " + sum!.Serialize());
+        }
         return 0;
     }
 

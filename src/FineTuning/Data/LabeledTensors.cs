@@ -36,27 +36,63 @@ public sealed class LabeledTensors : IBatchSource
     public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle, Generator? generator)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be at least 1.");
-        long n = Count;
-        if (!shuffle)
+        return new Pass(this, batchSize, shuffle, generator);
+    }
+
+    /// <summary>One pass's batches; each enumeration is a pass of its own (a shuffled one draws its own permutation).</summary>
+    private sealed class Pass(LabeledTensors data, int batchSize, bool shuffle, Generator? generator) : IEnumerable<(Tensor Features, Tensor Labels)>
+    {
+        public IEnumerator<(Tensor Features, Tensor Labels)> GetEnumerator() => new Batch(data, batchSize, shuffle, generator);
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>
+    /// The batch enumerator, written out rather than as an iterator method: the trainer calls it once per step, and a
+    /// step should cost what a hand-written loop's index arithmetic and two selects cost (the overhead benchmark,
+    /// docs/benchmarks.md, compares the two).
+    /// </summary>
+    /// <remarks>The permutation lives for the whole pass. It is created on the first MoveNext, which the trainer calls
+    /// inside the first step's dispose scope, so it is detached from that scope (or the first step would free it) and
+    /// disposed when the pass ends. Each batch's index slice is made in MoveNext, so it lands in the dispose scope of
+    /// the step that consumes it.</remarks>
+    private sealed class Batch(LabeledTensors data, int batchSize, bool shuffle, Generator? generator) : IEnumerator<(Tensor Features, Tensor Labels)>
+    {
+        private readonly long _count = data.Count;
+        private long _start;
+        private Tensor? _permutation;
+
+        public (Tensor Features, Tensor Labels) Current { get; private set; }
+
+        object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext()
         {
-            for (long start = 0; start < n; start += batchSize)
+            long start = _start;
+            if (start >= _count)
             {
-                long length = Math.Min(batchSize, n - start);
-                yield return (Features.narrow(0, start, length), Labels.narrow(0, start, length));
+                Dispose();
+                return false;
             }
-            yield break;
+            long length = Math.Min(batchSize, _count - start);
+            _start = start + length;
+            if (!shuffle)
+            {
+                Current = (data.Features.narrow(0, start, length), data.Labels.narrow(0, start, length));
+                return true;
+            }
+            _permutation ??= torch.randperm(_count, generator: generator).DetachFromDisposeScope();
+            var index = _permutation.narrow(0, start, length);
+            Current = (data.Features.index_select(0, index), data.Labels.index_select(0, index));
+            return true;
         }
 
-        // The permutation lives for the whole pass. It is created on the first MoveNext, which the trainer calls inside
-        // the first step's dispose scope, so it is detached from that scope (or the first step would free it) and
-        // disposed when the pass ends. Each batch's index slice is made lazily, so it lands in the dispose scope of the
-        // step that consumes it.
-        using var permutation = torch.randperm(n, generator: generator).DetachFromDisposeScope();
-        for (long start = 0; start < n; start += batchSize)
+        public void Reset() => throw new NotSupportedException("A pass over the batches cannot be restarted; call Batches again for another pass.");
+
+        public void Dispose()
         {
-            long length = Math.Min(batchSize, n - start);
-            var index = permutation.narrow(0, start, length);
-            yield return (Features.index_select(0, index), Labels.index_select(0, index));
+            _permutation?.Dispose();
+            _permutation = null;
         }
     }
 }

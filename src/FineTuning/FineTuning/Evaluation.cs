@@ -50,7 +50,7 @@ public static partial class FineTuner
         var plan = new FineTunePlan("evaluation", Array.Empty<FieldRule>());
         var accumulators = metrics.Select(m => MetricAccumulator.Create(m, plan, loss)).ToArray();
         var clock = Stopwatch.StartNew();
-        var (meanLoss, examples, results) = Evaluator.Pass(model, data, batchSize, LossFunctions.For(loss, plan), lossIsFloat32: false, accumulators,
+        var (meanLoss, examples, results) = Evaluator.Pass(model, data, batchSize, LossFunctions.For(loss, plan), lossIsFloat32: null, accumulators,
             new BatchPlace("evaluation", model.GetType().Name, Epoch: 0, Batch: 0, batchSize, InOrder: true), loss);
         var values = new Dictionary<Metric, double>();
         for (int i = 0; i < metrics.Length; i++) values[metrics[i]] = results[i];

@@ -22,11 +22,13 @@ internal static class Evaluator
     /// <returns>The mean loss over examples (NaN for none), the number of examples and each metric's result (computed
     /// before the pass's scope ends: a custom metric's copies of the outputs live in it).</returns>
     /// <remarks><paramref name="place"/> says which data and epoch, for the message when a batch does not fit (its Batch
-    /// is ignored); <paramref name="lossKind"/> is the built-in loss behind <paramref name="loss"/>.</remarks>
+    /// is ignored); <paramref name="lossKind"/> is the built-in loss behind <paramref name="loss"/>. A null
+    /// <paramref name="lossIsFloat32"/> is read from the first batch's loss (a float32 loss is read as a float, anything
+    /// else through a double).</remarks>
     /// <exception cref="FineTuneDataException">A batch's forward pass or loss failed (a label out of range, a changed
     /// shape), or its features hold NaN or infinity; the message names the batch and row.</exception>
     public static (double Loss, long Examples, double[] Results) Pass<TInput>(nn.Module<TInput, Tensor> model, IBatchSource<TInput> data, int batchSize,
-        Func<Tensor, Tensor, Tensor> loss, bool lossIsFloat32, MetricAccumulator[] metrics, BatchPlace place, Loss lossKind) where TInput : notnull
+        Func<Tensor, Tensor, Tensor> loss, bool? lossIsFloat32, MetricAccumulator[] metrics, BatchPlace place, Loss lossKind) where TInput : notnull
     {
         bool checkShapes = lossKind is Loss.Mse or Loss.BceWithLogits;
         long batch = -1;
@@ -50,7 +52,8 @@ internal static class Evaluator
             try { value = loss(output, y); }
             catch (ExternalException ex) { throw BatchFaults.Loss(ex, place with { Batch = batch }, lossKind, output, y); }
             long n = y.size(0);
-            double batchLoss = lossIsFloat32 ? value.item<float>() : value.ToDouble();
+            lossIsFloat32 ??= value.dtype == ScalarType.Float32;
+            double batchLoss = lossIsFloat32.Value ? value.item<float>() : value.ToDouble();
             // A NaN validation loss would otherwise only make the epoch's metric NaN (and never the best): if the
             // batch's features are not finite, that is bad data, and the row is named. Checked only after a NaN loss.
             if (!double.IsFinite(batchLoss) && x is Tensor features && features.is_floating_point() && !features.isfinite().all().item<bool>())
