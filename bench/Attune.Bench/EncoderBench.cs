@@ -15,12 +15,12 @@ namespace Attune.Bench;
 /// <item><c>matmul</c>: the machine's large-matmul peak in TorchSharp (same size and threads as the PyTorch peer);</item>
 /// <item><c>steps</c>: training-step and forward time on fixed-shape random-id batches (batch 16, T = 64 / 128), the
 ///   shapes bench/pytorch/minilm_finetune.py uses, with the share of the matmul peak a step reaches;</item>
-/// <item><c>finetune</c>: FineTuner.Run against a hand-written TorchSharp loop, same encoder, batches and data;</item>
 /// <item><c>padding</c>: training tokens/s padded to the maximum length, with dynamic padding (random batches) and with
 ///   dynamic padding of length-grouped batches, on the real review lengths;</item>
-/// <item><c>lora</c>: LoRA against full fine-tuning (step time, AdamW state bytes, accuracy after the same steps);</item>
-/// <item><c>eval</c>: evaluation throughput (eval mode, no_grad), a hand loop and FineTuner.Evaluate.</item>
+/// <item><c>lora</c>: LoRA against full fine-tuning (step time, AdamW state bytes, accuracy after the same steps).</item>
 /// </list>
+/// What the trainer and <c>FineTuner.Evaluate</c> cost over hand-written loops on this encoder is the <c>overhead</c>
+/// command's (bench/Attune.Bench/Overhead/EncoderCases.cs).
 /// Everything comes from the library: the encoder is Attune.Transformers' <see cref="BertModel"/> loaded with
 /// <see cref="MiniLM.LoadEncoder(string?)"/>, the reviews are a <see cref="TextClassificationData"/> over
 /// <see cref="TextTokenizer.FromPackage"/>. Timing: libtorch's OpenMP threads spin at their barriers when a core is
@@ -62,15 +62,20 @@ internal static class EncoderBench
         Console.WriteLine("  note: libtorch's threads spin when another process holds a core (CPU time ~ wall time): quote figures from a quiet machine or --threads 1");
         Console.WriteLine();
         double peak = double.NaN;
+        string[] parts = { "all", "matmul", "steps", "padding", "lora" };
+        if (!parts.Contains(part))
+        {
+            Console.Error.WriteLine($"Unknown encoder part '{part}'; expected one of {string.Join(", ", parts)}, save-folder PATH or export-onnx PATH." +
+                (part is "finetune" or "eval" ? " The trainer and evaluation against hand-written loops moved to `overhead --cases train-encoder,eval-encoder`." : ""));
+            return 2;
+        }
         bool all = part == "all";
         if (part != "matmul") { NewEncoder().Dispose(); Console.WriteLine(); } // read the weights once, before any table
         if (all || part == "matmul" || part == "steps") peak = Matmul(Arg(args, "--matmul", 2048), Arg(args, "--matmul-reps", 9), threads);
         if (all || part == "steps") Steps(Lengths(args), Arg(args, "--warmup", 2), Arg(args, "--steps", 7), peak);
-        if (all || part == "finetune") FineTune(Arg(args, "--rounds", 6), Arg(args, "--train-rows", 64), Arg(args, "--max-length", 128));
         if (all || part == "padding") Padding(Arg(args, "--rounds", 4), Arg(args, "--padding-batches", 4), Arg(args, "--max-length", 128));
         if (all || part == "lora") LoraVsFull(Arg(args, "--rounds", 4), Arg(args, "--lora-steps", 4), Arg(args, "--rank", 8),
             Arg(args, "--accuracy-steps", 0), Arg(args, "--max-length", 128));
-        if (all || part == "eval") Eval(Arg(args, "--rounds", 3), Arg(args, "--eval-rows", 128), Arg(args, "--max-length", 128));
         Console.WriteLine($"load average at the end: {Machine.LoadAverage()}; peak RSS (VmHWM) {PeakRssMiB():F0} MiB");
         return 0;
     }
@@ -253,142 +258,6 @@ internal static class EncoderBench
     }
 
     // ----------------------------------------------------------------------------------------------------------------
-    // finetune: FineTuner.Run vs the hand-written loop.
-
-    /// <summary>Step-end timestamps; IProgress is called synchronously by the trainer after each optimizer step.</summary>
-    private sealed class StepClock : IProgress<FineTuneProgress>
-    {
-        public readonly List<double> Ends = new();
-        public readonly List<double> Losses = new();
-        public readonly List<double> CpuEnds = new();
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        public double Now => _clock.Elapsed.TotalSeconds;
-        public void Mark(double loss) { Ends.Add(Now); CpuEnds.Add(ProcessCpu().TotalSeconds); Losses.Add(loss); }
-        public List<double> CpuIntervals() => CpuEnds.Zip(CpuEnds.Skip(1), (a, b) => b - a).ToList();
-        public void Report(FineTuneProgress value) { if (value.Phase == FineTunePhase.Training) Mark(value.Loss); }
-        /// <summary>Per-step times of steps 2..n (step end to step end: batch fetch, forward, loss, backward, step, zero_grad).</summary>
-        public List<double> Intervals() => Ends.Zip(Ends.Skip(1), (a, b) => b - a).ToList();
-    }
-
-    private sealed record ArmRun(List<double> StepTimes, double WholeRunPerStep, List<double> Losses, double Accuracy, List<double> CpuTimes);
-
-    private static FineTuneOptions Options(int epochs) => new()
-    {
-        Epochs = epochs, BatchSize = Batch, LearningRate = LearningRate, WeightDecay = WeightDecay, Seed = Seed, Shuffle = true,
-    };
-
-    private static ArmRun RunAttune(TextClassificationData train, TextClassificationData validation)
-    {
-        Quiesce();
-        using var model = NewClassifier();
-        var plan = new FineTunePlan(nameof(ReviewClassifier), Array.Empty<FieldRule>());
-        var clock = new StepClock();
-        double start = clock.Now;
-        var report = FineTuner.Run(model, plan, train, validation, Options(1), progress: clock);
-        double whole = clock.Now - start;
-        return new ArmRun(clock.Intervals(), whole / report.TotalSteps, clock.Losses, report.BestMetric, clock.CpuIntervals());
-    }
-
-    /// <summary>
-    /// The same fine-tune by hand (what the trainer does for these options, nothing more): manual_seed, a separate
-    /// shuffling Generator(seed), AdamW over every parameter, an in-memory best-weights copy; one epoch of
-    /// train mode + one dispose scope per step (fetch the batch, forward, cross_entropy, loss.item, backward, step,
-    /// zero_grad); then a validation pass (eval, no_grad, batches of 16: accuracy) and the best-weights copy. The trainer
-    /// also runs one no-grad dry batch on each source before training and sets the learning rate each step; they are
-    /// its own overhead and are left out here (they fall outside the per-step intervals; they are in the whole-run figure).
-    /// </summary>
-    private static ArmRun RunHand(TextClassificationData train, TextClassificationData validation)
-    {
-        Quiesce();
-        using var model = NewClassifier();
-        var clock = new StepClock();
-        double start = clock.Now;
-        torch.manual_seed(Seed);
-        using var shuffle = new Generator((ulong)Seed);
-        using var optimizer = optim.AdamW(model.parameters(), lr: LearningRate, weight_decay: WeightDecay);
-        var best = model.state_dict().Select(kv => (Source: kv.Value, Copy: kv.Value.detach().clone().DetachFromDisposeScope())).ToList();
-        model.train();
-        long steps = 0;
-        using (var batches = train.Batches(Batch, shuffle: true, shuffle).GetEnumerator())
-        {
-            while (true)
-            {
-                using var scope = torch.NewDisposeScope();
-                if (!batches.MoveNext()) break;
-                var (x, y) = batches.Current;
-                var loss = nn.functional.cross_entropy(model.call(x), y);
-                double value = loss.item<float>();
-                loss.backward();
-                optimizer.step();
-                optimizer.zero_grad();
-                steps++;
-                clock.Mark(value);
-            }
-        }
-        double accuracy = Accuracy(model, validation);
-        using (torch.no_grad()) foreach (var (source, copy) in best) copy.copy_(source);
-        double whole = clock.Now - start;
-        foreach (var (_, copy) in best) copy.Dispose();
-        return new ArmRun(clock.Intervals(), whole / steps, clock.Losses, accuracy, clock.CpuIntervals());
-    }
-
-    private static double Accuracy(nn.Module<TextBatch, Tensor> model, TextClassificationData data)
-    {
-        model.eval();
-        using var noGrad = torch.no_grad();
-        long correct = 0;
-        foreach (var (x, y) in data.Batches(Batch, shuffle: false, null))
-        {
-            using var scope = torch.NewDisposeScope();
-            correct += model.call(x).argmax(1).eq(y).sum().item<long>();
-        }
-        return (double)correct / data.Count;
-    }
-
-    private static void FineTune(int rounds, int trainRows, int maxLength)
-    {
-        var all = Reviews(maxLength);
-        var train = Rows(all, 0, trainRows);
-        var validation = Rows(all, trainRows, 32);
-        Console.WriteLine($"finetune: FineTuner.Run vs hand-written TorchSharp loop, classifier (encoder + mean pooling + dropout + Linear 384->2), full fine-tune,");
-        Console.WriteLine($"  first {trainRows} review rows ({(trainRows + Batch - 1) / Batch} steps of {Batch}), dynamic padding, max length {maxLength}; 1 epoch + validation on the next 32 rows;");
-        Console.WriteLine($"  AdamW lr {LearningRate:G} wd {WeightDecay:G}, seed {Seed}; {rounds - 1} measured rounds + 1 warm-up, order alternating, both arms in this process.");
-        Console.WriteLine("  step time = step end to step end for steps 2..n (fetch, forward, cross_entropy, loss.item, backward, step, zero_grad);");
-        Console.WriteLine("  whole run / steps also includes Attune's two dry batches, the validation pass and best-weights copies (and model-free setup).");
-        Console.WriteLine("  round    order          hand s/step  Attune s/step  ratio    hand whole/step  Attune whole/step   load");
-        var ratios = new List<double>(); var wholeRatios = new List<double>(); var cpuRatios = new List<double>();
-        var handSteps = new List<double>(); var attuneSteps = new List<double>();
-        ArmRun? firstHand = null, firstAttune = null;
-        for (int round = 0; round < rounds; round++)
-        {
-            bool handFirst = round % 2 == 0;
-            ArmRun h, a;
-            if (handFirst) { h = RunHand(train, validation); a = RunAttune(train, validation); }
-            else { a = RunAttune(train, validation); h = RunHand(train, validation); }
-            firstHand ??= h; firstAttune ??= a;
-            double hm = Stats.Median(h.StepTimes), am = Stats.Median(a.StepTimes);
-            string label = round == 0 ? "warm-up" : round.ToString(Inv);
-            Line($"  {label,-9}{(handFirst ? "hand, Attune" : "Attune, hand"),-13}{hm,12:F3}{am,15:F3}{am / hm,7:F3}{h.WholeRunPerStep,19:F3}{a.WholeRunPerStep,19:F3}   {Machine.LoadAverage()}");
-            if (round == 0) continue;
-            cpuRatios.Add(Stats.Median(a.CpuTimes) / Stats.Median(h.CpuTimes));
-            ratios.Add(am / hm); wholeRatios.Add(a.WholeRunPerStep / h.WholeRunPerStep);
-            handSteps.AddRange(h.StepTimes); attuneSteps.AddRange(a.StepTimes);
-        }
-        var (lo, hi) = Stats.BootstrapMedian(ratios);
-        var (wlo, whi) = Stats.BootstrapMedian(wholeRatios);
-        Line($"  s/step over measured rounds: hand median {Stats.Median(handSteps):F3} (range {handSteps.Min():F3}-{handSteps.Max():F3}), Attune median {Stats.Median(attuneSteps):F3} (range {attuneSteps.Min():F3}-{attuneSteps.Max():F3})");
-        Line($"  Attune/hand per step: median of per-round ratios {Stats.Median(ratios):F3} (range {ratios.Min():F3}-{ratios.Max():F3}; 95% bootstrap interval of the median {lo:F3}-{hi:F3})");
-        Line($"  Attune/hand whole run per step: median {Stats.Median(wholeRatios):F3} (range {wholeRatios.Min():F3}-{wholeRatios.Max():F3}; 95% bootstrap {wlo:F3}-{whi:F3})");
-        var (clo, chi) = Stats.BootstrapMedian(cpuRatios);
-        Line($"  Attune/hand per step, process CPU time (robust to waiting for a core): median {Stats.Median(cpuRatios):F3} (range {cpuRatios.Min():F3}-{cpuRatios.Max():F3}; 95% bootstrap {clo:F3}-{chi:F3})");
-        Console.WriteLine($"  goal Attune/hand <= 1.02 per step (median per-round ratio): {(Stats.Median(ratios) <= 1.02 ? "met" : "MISSED")}");
-        double maxLoss = firstHand!.Losses.Zip(firstAttune!.Losses, (x, y) => Math.Abs(x - y)).DefaultIfEmpty(double.NaN).Max();
-        Line($"  same work check (warm-up round): {firstHand.Losses.Count} vs {firstAttune.Losses.Count} steps, largest per-step loss difference {maxLoss:G3}{(maxLoss < 1e-4 ? " (same training)" : " (DIFFERENT)")}; validation accuracy hand {firstHand.Accuracy:P1}, Attune {firstAttune.Accuracy:P1}");
-        Line($"RESULT encoder_finetune hand_median_s={Stats.Median(handSteps):F4} attune_median_s={Stats.Median(attuneSteps):F4} ratio_median={Stats.Median(ratios):F4} ratio_ci_lo={lo:F4} ratio_ci_hi={hi:F4} cpu_ratio_median={Stats.Median(cpuRatios):F4} whole_ratio_median={Stats.Median(wholeRatios):F4}");
-        Console.WriteLine();
-    }
-
-    // ----------------------------------------------------------------------------------------------------------------
     // padding: dynamic vs to the maximum.
 
     /// <summary>One hand-written training step, the work FineTuner.Run's step does: forward, cross-entropy, one loss
@@ -555,56 +424,9 @@ internal static class EncoderBench
             var clock = Stopwatch.StartNew();
             HandSteps(model, opt, batches);
             double seconds = clock.Elapsed.TotalSeconds;
-            Line($"    {name,-16} held-out accuracy {Accuracy(model, heldOut):P1}  ({seconds:F0} s of training)");
+            Line($"    {name,-16} held-out accuracy {Overhead.TrainEncoderCase.Validate(model, heldOut, Batch).Accuracy:P1}  ({seconds:F0} s of training)");
         }
         foreach (var (x, y) in batches) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
-    }
-
-    // ----------------------------------------------------------------------------------------------------------------
-    // eval throughput.
-
-    private static void Eval(int rounds, int rows, int maxLength)
-    {
-        var all = Reviews(maxLength);
-        var data = Rows(all, 0, rows);
-        var sorted = Materialise(data, shuffle: false);
-        Console.WriteLine($"eval: reviews/s, eval mode, no_grad, batch {Batch}, dynamic padding, the first {rows} reviews in file order; {rounds - 1} measured rounds + 1 warm-up;");
-        Console.WriteLine("  hand = forward + argmax over pre-made batches; Evaluate = FineTuner.Evaluate(model, data, 16, CrossEntropy, Accuracy) (makes its batches, loss and accuracy); order alternating");
-        using var model = NewClassifier();
-        model.eval();
-        var hand = new List<double>(); var library = new List<double>();
-        for (int round = 0; round < rounds; round++)
-        {
-            string load0 = Machine.LoadAverage();
-            double h = 0, e = 0;
-            EvaluationResult? result = null;
-            for (int k = 0; k < 2; k++)
-            {
-                if ((round + k) % 2 == 0)
-                {
-                    var clock = Stopwatch.StartNew();
-                    using (torch.no_grad())
-                        foreach (var (x, _) in sorted)
-                        {
-                            using var scope = torch.NewDisposeScope();
-                            _ = model.call(x).argmax(1).sum().item<long>();
-                        }
-                    h = rows / clock.Elapsed.TotalSeconds;
-                }
-                else
-                {
-                    var clock = Stopwatch.StartNew();
-                    result = FineTuner.Evaluate(model, data, Batch, Loss.CrossEntropy, Metric.Accuracy);
-                    e = rows / clock.Elapsed.TotalSeconds;
-                }
-            }
-            Line($"  {(round == 0 ? "warm-up" : round.ToString(Inv)),-9} hand {h,8:F1} reviews/s   Evaluate {e,8:F1} reviews/s (accuracy {result![Metric.Accuracy]:P1}, untrained head)   load {load0} -> {Machine.LoadAverage()}");
-            if (round > 0) { hand.Add(h); library.Add(e); }
-        }
-        Line($"  reviews/s: hand median {Stats.Median(hand):F1} (range {hand.Min():F1}-{hand.Max():F1}), FineTuner.Evaluate median {Stats.Median(library):F1} (range {library.Min():F1}-{library.Max():F1})");
-        Line($"RESULT encoder_eval reviews_per_s_median={Stats.Median(hand):F1} reviews_per_s_min={hand.Min():F1} reviews_per_s_max={hand.Max():F1} evaluate_reviews_per_s_median={Stats.Median(library):F1}");
-        foreach (var (x, y) in sorted) { x.InputIds.Dispose(); x.AttentionMask.Dispose(); y.Dispose(); }
-        Console.WriteLine();
     }
 
     // ----------------------------------------------------------------------------------------------------------------

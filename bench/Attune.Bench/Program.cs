@@ -1,10 +1,9 @@
 // Attune benchmarks. Not a test: run it in Release and read the tables.
 //   dotnet run -c Release --project bench/Attune.Bench -- overhead [--cases train-mlp,eval-mlp,...] [--rounds N] [--process-rounds N] [--no-processes]   (the figures of record for step, evaluation and batch costs)
-//   dotnet run -c Release --project bench/Attune.Bench -- finetune [--rounds 21] [--epochs 10]
 //   dotnet run -c Release --project bench/Attune.Bench -- leak [--epochs 100] [--no-control | --control-first]
 //   dotnet run -c Release --project bench/Attune.Bench -- lora [--rounds 11] [--steps 20] [--hidden 1024] [--layers 4] [--rank 8]
 //   dotnet run -c Release --project bench/Attune.Bench -- accumulation [--rounds 11] [--epochs 3] [--k 2,4,8]
-//   dotnet run -c Release --project bench/Attune.Bench -- encoder [all|matmul|steps|finetune|padding|lora|eval] [--threads 2] [--rounds N] ...
+//   dotnet run -c Release --project bench/Attune.Bench -- encoder [all|matmul|steps|padding|lora] [--threads 2] [--rounds N] ...
 //   dotnet run -c Release --project bench/Attune.Bench -- digits-table [--out bench/data/digits-mlp-sweep.csv] [--epochs 10]   (the search suite's real sweep)
 //   dotnet run -c Release --project bench/Attune.Bench -- encoder export-onnx PATH   (all-MiniLM-L6-v2's model.onnx, for the PyTorch peer)
 // Results and how to read them: docs/benchmarks.md.
@@ -25,7 +24,7 @@ if (command == Attune.Bench.Overhead.SeparateProcessRounds.ChildCommand)
 if (command == "encoder" && args.Length > 1 && args[1] == "export-onnx") return EncoderBench.Run(args); // no machine banner
 if (command is "help" or "-h" or "--help")
 {
-    Console.WriteLine("usage: Attune.Bench overhead [--cases LIST] [--rounds N] [--process-rounds N] [--no-processes] | finetune [--rounds N] [--epochs N] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8] | encoder [all|matmul|steps|finetune|padding|lora|eval|export-onnx PATH] [--threads N] | digits-table [--out PATH] [--epochs N]");
+    Console.WriteLine("usage: Attune.Bench overhead [--cases LIST] [--rounds N] [--process-rounds N] [--no-processes] | leak [--epochs N] [--no-control | --control-first] | lora [--rounds N] [--steps N] [--hidden N] [--layers N] [--rank N] | accumulation [--rounds N] [--epochs N] [--k 2,4,8] | encoder [all|matmul|steps|padding|lora|export-onnx PATH] [--threads N] | digits-table [--out PATH] [--epochs N]");
     return 0;
 }
 // The encoder benchmark runs with --threads (default 2): set them before the banner, which prints the count.
@@ -36,7 +35,8 @@ switch (command)
     case "overhead":
         return Attune.Bench.Overhead.OverheadBench.Run(args);
     case "finetune":
-        return FineTuneBench.Run(rounds: Math.Max(2, Arg("--rounds", 21)), epochs: Math.Max(1, Arg("--epochs", 10)));
+        Console.Error.WriteLine("`finetune` is replaced by `overhead --cases train-mlp` (issue 15: interleaved rounds in one process and in separate processes, with intervals); see docs/benchmarks.md.");
+        return 2;
     case "leak":
         return LeakBench.Run(epochs: Math.Max(3, Arg("--epochs", 100)), control: !args.Contains("--no-control"), controlFirst: args.Contains("--control-first"));
     case "lora":
@@ -49,7 +49,7 @@ switch (command)
     case "accumulation":
         return AccumulationBench.Run(rounds: Math.Max(2, Arg("--rounds", 11)), epochs: Math.Max(1, Arg("--epochs", 3)), ks: Ks());
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'; expected overhead, finetune, leak, lora, accumulation, encoder or digits-table.");
+        Console.Error.WriteLine($"Unknown command '{command}'; expected overhead, leak, lora, accumulation, encoder or digits-table.");
         return 2;
 }
 

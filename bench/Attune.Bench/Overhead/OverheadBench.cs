@@ -21,14 +21,15 @@ internal static class OverheadBench
     /// <summary>Every case, in the order they run, with its default in-process and separate-process round counts.</summary>
     public static readonly (string Name, int Rounds, int ProcessRounds)[] Cases =
     {
-        ("train-mlp", 40, 12), ("train-mlp-progress", 24, 0), ("eval-mlp", 40, 12), ("batches-tensor", 40, 12),
-        ("train-encoder", 30, 8), ("eval-encoder", 30, 8), ("batches-text", 40, 8),
+        ("train-mlp", 100, 16), ("train-mlp-progress", 60, 0), ("eval-mlp", 40, 12), ("batches-tensor", 60, 12),
+        ("train-encoder-steps", 0, 0), ("train-encoder", 8, 0), ("eval-encoder", 30, 8), ("batches-text", 40, 8),
     };
 
     public static OverheadCase Create(string name, string[] args) => name switch
     {
         "train-mlp" => new TrainMlpCase(Arg(args, "--epochs", 4)),
         "train-mlp-progress" => new TrainMlpCase(Arg(args, "--epochs", 4), progress: true),
+        "train-encoder-steps" => new LockstepEncoder(Arg(args, "--lockstep-rows", 128), Arg(args, "--max-length", 32), Arg(args, "--lockstep-epochs", 10), Arg(args, "--encoder-batch", 8)),
         "eval-mlp" => new EvalMlpCase(Arg(args, "--eval-passes", 20)),
         "batches-tensor" => new TensorBatchesCase(Arg(args, "--batch-passes", 100)),
         "train-encoder" => new TrainEncoderCase(Arg(args, "--encoder-rows", 32), Arg(args, "--encoder-validation-rows", 16), Arg(args, "--max-length", 32), Arg(args, "--encoder-epochs", 1), Arg(args, "--encoder-batch", 8)),
@@ -45,7 +46,7 @@ internal static class OverheadBench
                 throw new ArgumentException($"Unknown overhead case '{name}' in --cases; expected a comma-separated list of {string.Join(", ", Cases.Select(c => c.Name))}.");
         bool processes = !args.Contains("--no-processes");
         int warmup = Arg(args, "--warmup", 1);
-        int runsPerProcess = Arg(args, "--runs-per-process", 3);
+        int runsPerProcess = Arg(args, "--runs-per-process", 5);
         // Case options travel to the child processes unchanged.
         var caseArgs = CaseOptions(args);
 
@@ -62,8 +63,17 @@ internal static class OverheadBench
             using var overheadCase = Create(name, args);
             Console.WriteLine($"== {name} ==");
             foreach (var line in overheadCase.Describe()) Console.WriteLine("  " + line);
-            Console.WriteLine($"  in one process: {rounds} rounds after {warmup} warm-up round(s); load {Machine.LoadAverage()}");
-            var inProcess = InProcessRounds.Run(overheadCase, rounds, warmup, r => PrintRound(overheadCase, r));
+            List<Round> inProcess;
+            if (overheadCase is LockstepEncoder lockstep)
+            {
+                Console.WriteLine($"  in one process, in lockstep: every step triple is a round, the first 3 warm-up; load {Machine.LoadAverage()}");
+                inProcess = lockstep.RunLockstep(warmup: 3, r => PrintRound(overheadCase, r));
+            }
+            else
+            {
+                Console.WriteLine($"  in one process: {rounds} rounds after {warmup} warm-up round(s); load {Machine.LoadAverage()}");
+                inProcess = InProcessRounds.Run(overheadCase, rounds, warmup, r => PrintRound(overheadCase, r));
+            }
             verdicts.AddRange(Summarize(overheadCase, "in-process", inProcess));
             if (processes && processRounds > 0)
             {
@@ -86,6 +96,7 @@ internal static class OverheadBench
         string label = r.Index < 0 ? "warm-up" : r.Index.ToString(Inv);
         Console.WriteLine(string.Create(Inv,
             $"    {label,-8} {r.Order,-19} {f.Name}: hand {h,10:F1}  Attune {a,10:F1}  again {g,10:F1} µs/{c.Unit}  ratio {a / h,6:F3}  A/A {g / h,6:F3}   load {r.Load}"));
+        if (!c.ChecksWork) return;
         if (r.Index == -1 || (r.Index == 0 && r.Hand.Check.Length > 0 && SameWork(c, r) is { } text && text.Contains("DIFFERENT", StringComparison.Ordinal)))
             Console.WriteLine("    " + SameWork(c, r));
     }
@@ -143,7 +154,7 @@ internal static class OverheadBench
     /// <summary>The options that shape a case, passed to child processes as given.</summary>
     private static List<string> CaseOptions(string[] args)
     {
-        var keep = new[] { "--epochs", "--eval-passes", "--batch-passes", "--encoder-rows", "--encoder-validation-rows", "--max-length", "--encoder-epochs", "--encoder-eval-rows", "--text-passes", "--encoder-batch" };
+        var keep = new[] { "--epochs", "--eval-passes", "--batch-passes", "--encoder-rows", "--encoder-validation-rows", "--max-length", "--encoder-epochs", "--encoder-eval-rows", "--text-passes", "--encoder-batch", "--lockstep-rows", "--lockstep-epochs" };
         var result = new List<string>();
         for (int i = 0; i + 1 < args.Length; i++)
             if (keep.Contains(args[i])) { result.Add(args[i]); result.Add(args[i + 1]); }

@@ -63,6 +63,9 @@ internal abstract class OverheadCase : IDisposable
         new Figure("cpu", s => s.Cpu * 1e6 / s.Units, Goal: true),
     };
 
+    /// <summary>Whether the arms' <see cref="ArmSample.Check"/> numbers are compared (the same-work check).</summary>
+    public virtual bool ChecksWork => true;
+
     /// <summary>Largest difference allowed between the two arms' <see cref="ArmSample.Check"/> numbers.</summary>
     public virtual double CheckTolerance => 1e-5;
 
