@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Attune benchmark and prints all numbers; see docs/benchmarks.md.
 #   bench/run-benchmarks.sh            (from anywhere; installs Debian's python3-torch when missing, needs root or sudo)
-# Environment: ROUNDS (default 21 = 20 measured + 1 warm-up), EPOCHS (default 10), LEAK_EPOCHS (default 100).
+# Environment: ROUNDS (default 21 = 20 measured + 1 warm-up) and EPOCHS (default 10) for the PyTorch peer,
+# LEAK_EPOCHS (default 100), OVERHEAD_ARGS (extra options for `overhead`, e.g. "--cases train-mlp,eval-mlp --no-processes").
 # OPENBLAS_* variables are passed through untouched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +23,9 @@ echo "== build (Release) =="
 dotnet build -c Release bench/Attune.Bench -nologo -v q
 BENCH=(dotnet bench/Attune.Bench/bin/Release/net10.0/Attune.Bench.dll)
 
-echo; echo "== finetune: Attune RunFineTune vs hand-written TorchSharp loop =="
-"${BENCH[@]}" finetune --rounds "$ROUNDS" --epochs "$EPOCHS"
+echo; echo "== overhead: Attune vs hand-written TorchSharp (training steps, evaluation, batch assembly; MLP and encoder) =="
+# shellcheck disable=SC2086
+"${BENCH[@]}" overhead ${OVERHEAD_ARGS:-}
 echo; echo "== pytorch: the same job in PyTorch, as Debian installs it =="
 "$PY" bench/pytorch/digits_loop.py --rounds "$ROUNDS" --epochs "$EPOCHS"
 

@@ -45,7 +45,7 @@ FOLDER="$(mktemp -d)/minilm-attune"
 
 echo; echo "== PyTorch 1.13 peer: matmul peak, train step and forward on fixed shapes, peak RSS =="
 "$PY" bench/pytorch/minilm_finetune.py --onnx "$ONNX" --threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP"
-echo; echo "== Attune / TorchSharp (Attune.Transformers BertModel + TextClassificationData): the same, then FineTuner.Run vs hand loop, padding (max / dynamic / grouped), LoRA, eval =="
+echo; echo "== Attune / TorchSharp (Attune.Transformers BertModel + TextClassificationData): the same, then padding (max / dynamic / grouped) and LoRA (the trainer and evaluation vs hand-written loops: Attune.Bench overhead) =="
 "${BENCH[@]}" encoder "$PARTS" --threads "$THREADS" --steps "$STEPS" --warmup "$WARMUP" --rounds "$ROUNDS" \
   --accuracy-steps "$LORA_ACCURACY_STEPS"
 echo; echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

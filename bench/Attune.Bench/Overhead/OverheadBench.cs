@@ -77,7 +77,7 @@ internal static class OverheadBench
             verdicts.AddRange(Summarize(overheadCase, "in-process", inProcess));
             if (processes && processRounds > 0)
             {
-                Console.WriteLine($"  separate processes: {processRounds} rounds of three fresh processes, each 1 warm-up + {runsPerProcess} runs (their median); load {Machine.LoadAverage()}");
+                Console.WriteLine($"  separate processes: {processRounds} rounds of three fresh processes, each warmed up for {SeparateProcessRounds.WarmupSeconds:F0} s, then {runsPerProcess} runs (their median); load {Machine.LoadAverage()}");
                 var separate = SeparateProcessRounds.Run(name, caseArgs, processRounds, runsPerProcess, r => PrintRound(overheadCase, r));
                 verdicts.AddRange(Summarize(overheadCase, "processes", separate));
             }

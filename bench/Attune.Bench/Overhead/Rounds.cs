@@ -34,14 +34,17 @@ internal static class InProcessRounds
         {
             var samples = new ArmSample?[3];
             OverheadCase.Quiesce();
-            // Each repetition runs the three arms in the next of the six orders.
-            for (int rep = 0; rep < overheadCase.Repetitions; rep++)
+            // Each repetition runs the three arms in the next of the six orders, and a round runs whole cycles of six,
+            // so every arm takes every position equally often in every round (a round's ratio carries no order bias).
+            int repetitions = (overheadCase.Repetitions + 5) / 6 * 6;
+            if (overheadCase.Repetitions == 1) repetitions = 1;
+            for (int rep = 0; rep < repetitions; rep++)
                 foreach (int slot in RoundOrder.For(r + rep))
                 {
                     var sample = overheadCase.Run(RoundOrder.ArmOf(slot));
                     samples[slot] = samples[slot] is { } sum ? sum.Plus(sample) : sample;
                 }
-            string order = overheadCase.Repetitions == 1 ? RoundOrder.Describe(RoundOrder.For(r)) : "interleaved x" + overheadCase.Repetitions;
+            string order = repetitions == 1 ? RoundOrder.Describe(RoundOrder.For(r)) : "interleaved x" + repetitions;
             var round = new Round(r - warmup, order, samples[0]!, samples[1]!, samples[2]!, Machine.LoadAverage());
             onRound(round);
             if (r >= warmup) result.Add(round);
@@ -52,7 +55,7 @@ internal static class InProcessRounds
 
 /// <summary>
 /// Each arm in a process of its own: a round starts three fresh processes (hand, Attune, hand again, in the rotating
-/// order), each of which loads everything, runs its arm once to warm up and then <c>runs</c> times, and reports the
+/// order), each of which loads everything, runs its arm for at least <see cref="WarmupSeconds"/> to warm up and then <c>runs</c> times, and reports the
 /// median of those runs. Nothing is shared between arms (JIT state, allocator, libtorch caches), which is what a user
 /// who runs one kind of loop per process sees.
 /// </summary>
@@ -105,18 +108,29 @@ internal static class SeparateProcessRounds
         var arm = Enum.Parse<Arm>(args[2]);
         int runs = int.Parse(args[3], CultureInfo.InvariantCulture);
         using var overheadCase = create(caseName);
-        for (int i = 0; i <= runs; i++) // the first is the warm-up
-        {
-            OverheadCase.Quiesce();
-            ArmSample? sum = null;
-            for (int rep = 0; rep < overheadCase.Repetitions; rep++)
-            {
-                var sample = overheadCase.Run(arm);
-                sum = sum is null ? sample : sum.Plus(sample);
-            }
-            if (i > 0) Console.WriteLine("SAMPLE " + sum!.Serialize());
-        }
+        // Warm up for at least WarmupSeconds of work, not one run: .NET compiles a method at tier 0 first and
+        // recompiles it optimized only after it has been called for a while and no new methods were compiled for
+        // 100 ms, so a short first run measures the JIT's tiers, not the code's steady state (the hand-written arm is
+        // one method whose loops are optimized on the stack sooner than a library's many small methods).
+        var warmup = Stopwatch.StartNew();
+        do RunOnce(overheadCase, arm); while (warmup.Elapsed.TotalSeconds < WarmupSeconds);
+        for (int i = 0; i < runs; i++) Console.WriteLine("SAMPLE " + RunOnce(overheadCase, arm).Serialize());
         return 0;
+    }
+
+    /// <summary>Seconds of warm-up work in each child process before its measured runs.</summary>
+    public const double WarmupSeconds = 1.0;
+
+    private static ArmSample RunOnce(OverheadCase overheadCase, Arm arm)
+    {
+        OverheadCase.Quiesce();
+        ArmSample? sum = null;
+        for (int rep = 0; rep < overheadCase.Repetitions; rep++)
+        {
+            var sample = overheadCase.Run(arm);
+            sum = sum is null ? sample : sum.Plus(sample);
+        }
+        return sum!;
     }
 
     private static ArmSample MedianOf(List<ArmSample> samples)

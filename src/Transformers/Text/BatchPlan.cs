@@ -52,7 +52,12 @@ internal static class BatchPlan
         // (the trainer calls MoveNext, and so this, inside a training step's dispose scope).
         using var scope = torch.NewDisposeScope();
         using var permutation = torch.randperm(n, generator: generator, dtype: ScalarType.Int64);
-        return permutation.data<long>().Select(i => (int)i).ToArray();
+        // ToArray copies the tensor's memory in one go; enumerating its accessor element by element (as LINQ would) costs
+        // more per pass than assembling a batch.
+        var values = permutation.data<long>().ToArray();
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = (int)values[i];
+        return order;
     }
 
     private static List<int[]> Cut(int[] rows, int batchSize)

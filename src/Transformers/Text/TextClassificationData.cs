@@ -134,7 +134,7 @@ public sealed class TextClassificationData : IBatchSource<TextBatch>, IClassLabe
 
     private (TextBatch, Tensor) MakeBatch(int[] rows)
     {
-        var features = Padding.Pad(rows.Length, i => _store.Row(rows[i]), Tokenizer.PadId, Options.PadToMaxLength ? MaxLength : 0);
+        var features = Padding.Pad(new StoreRows(_store, rows), Tokenizer.PadId, Options.PadToMaxLength ? MaxLength : 0);
         var labels = new long[rows.Length];
         for (int i = 0; i < rows.Length; i++) labels[i] = _store.Labels[rows[i]];
         return (features, torch.tensor(labels));
