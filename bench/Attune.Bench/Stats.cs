@@ -45,15 +45,16 @@ internal static class Stats
     {
         int n = values.Count;
         var sorted = values.Order().ToArray();
-        // P(B <= j) for B ~ Binomial(n, 1/2), accumulated until it passes 2.5 %.
-        double term = Math.Pow(0.5, n), cumulative = 0;
+        // P(B <= j) for B ~ Binomial(n, 1/2), accumulated until it passes 2.5 %; each term in logarithms, since
+        // 2^-n underflows from n = 1075 on.
+        double logTerm = -n * Math.Log(2), cumulative = 0;
         int k = 0;
         for (int j = 0; j < n; j++)
         {
-            cumulative += term;
+            cumulative += Math.Exp(logTerm);
             if (cumulative > 0.025) break;
             k = j + 1;
-            term = term * (n - j) / (j + 1);
+            logTerm += Math.Log(n - j) - Math.Log(j + 1);
         }
         return k == 0 ? (double.NaN, double.NaN) : (sorted[k - 1], sorted[n - k]);
     }

@@ -56,46 +56,8 @@ internal sealed class LockstepEncoder(int rows, int maxLength, int epochs, int b
         return rounds;
     }
 
-    /// <summary>The callback that runs the two hand-written arms between Attune's steps and times all three.</summary>
-    private sealed class Lockstep(HandStepper hand, HandStepper again, int warmup, List<Round> rounds, Action<Round> onRound) : FineTuneCallback
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private double _exitWall = double.NaN;
-        private double _exitCpu;
-        private int _triples;
-
-        public override void OnEpochBegin(TrainerState state, FineTuneControl control)
-        {
-            hand.NewPass();
-            again.NewPass();
-            _exitWall = double.NaN; // the next Attune step follows validation: not timed
-        }
-
-        public override void OnStepEnd(TrainerState state, FineTuneControl control)
-        {
-            double enterWall = _clock.Elapsed.TotalSeconds, enterCpu = ThreadClock.Now().TotalSeconds;
-            bool timed = !double.IsNaN(_exitWall);
-            var attuneStep = new ArmSample(enterWall - _exitWall, enterCpu - _exitCpu, 1, 0) { Training = enterWall - _exitWall };
-            // Hand and hand again, in alternating order; both make their step even when this triple is not timed, so the
-            // three copies stay at the same step.
-            bool handFirst = _triples % 2 == 0;
-            var first = (handFirst ? hand : again).Step();
-            var second = (handFirst ? again : hand).Step();
-            var (h, g) = handFirst ? (first, second) : (second, first);
-            if (timed && !h.FirstOfPass && !g.FirstOfPass)
-            {
-                var round = new Round(_triples - warmup, handFirst ? "Attune,hand,again" : "Attune,again,hand", h.Sample, attuneStep, g.Sample, Machine.LoadAverage());
-                onRound(round);
-                if (_triples >= warmup) rounds.Add(round);
-                _triples++;
-            }
-            _exitWall = _clock.Elapsed.TotalSeconds;
-            _exitCpu = ThreadClock.Now().TotalSeconds;
-        }
-    }
-
     /// <summary>One hand-written training loop driven a step at a time: its own model, AdamW and shuffling generator.</summary>
-    private sealed class HandStepper : IDisposable
+    private sealed class HandStepper : IHandStepper
     {
         private readonly ReviewClassifier _model;
         private readonly TextClassificationData _train;

@@ -21,12 +21,13 @@ internal static class OverheadBench
     /// <summary>Every case, in the order they run, with its default in-process and separate-process round counts.</summary>
     public static readonly (string Name, int Rounds, int ProcessRounds)[] Cases =
     {
-        ("train-mlp", 100, 16), ("train-mlp-progress", 60, 0), ("eval-mlp", 40, 12), ("batches-tensor", 60, 12),
+        ("train-mlp-steps", 0, 0), ("train-mlp", 100, 16), ("train-mlp-progress", 60, 0), ("eval-mlp", 40, 12), ("batches-tensor", 60, 12),
         ("train-encoder-steps", 0, 0), ("train-encoder", 8, 0), ("eval-encoder", 30, 8), ("batches-text", 40, 8),
     };
 
     public static OverheadCase Create(string name, string[] args) => name switch
     {
+        "train-mlp-steps" => new LockstepMlp(Arg(args, "--lockstep-mlp-epochs", 30)),
         "train-mlp" => new TrainMlpCase(Arg(args, "--epochs", 4)),
         "train-mlp-progress" => new TrainMlpCase(Arg(args, "--epochs", 4), progress: true),
         "train-encoder-steps" => new LockstepEncoder(Arg(args, "--lockstep-rows", 128), Arg(args, "--max-length", 32), Arg(args, "--lockstep-epochs", 10), Arg(args, "--encoder-batch", 8)),
@@ -64,10 +65,14 @@ internal static class OverheadBench
             Console.WriteLine($"== {name} ==");
             foreach (var line in overheadCase.Describe()) Console.WriteLine("  " + line);
             List<Round> inProcess;
-            if (overheadCase is LockstepEncoder lockstep)
+            if (overheadCase is LockstepEncoder or LockstepMlp)
             {
-                Console.WriteLine($"  in one process, in lockstep: every step triple is a round, the first 3 warm-up; load {Machine.LoadAverage()}");
-                inProcess = lockstep.RunLockstep(warmup: 3, r => PrintRound(overheadCase, r));
+                // Every triple is a round; the MLP's are too many to print, so every 100th is shown.
+                bool many = overheadCase is LockstepMlp;
+                int warm = many ? 45 : 3;
+                Console.WriteLine($"  in one process, in lockstep: every step triple is a round, the first {warm} warm-up{(many ? "; every 100th printed" : "")}; load {Machine.LoadAverage()}");
+                Action<Round> print = r => { if (!many || r.Index % 100 == 0) PrintRound(overheadCase, r); };
+                inProcess = overheadCase is LockstepMlp mlp ? mlp.RunLockstep(warm, print) : ((LockstepEncoder)overheadCase).RunLockstep(warm, print);
             }
             else
             {

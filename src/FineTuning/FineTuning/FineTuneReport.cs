@@ -21,7 +21,8 @@ public enum StopReason
     StoppedByCallback = 4,
 }
 
-/// <summary>One epoch's figures.</summary>
+/// <summary>One epoch's figures. <see cref="Duration"/> is the epoch's training pass alone (its steps; not the validation
+/// pass, the callbacks or the checkpoints that follow).</summary>
 public sealed record EpochResult(int Epoch, double TrainLoss, double ValidationLoss, double Metric, double LearningRate, long Steps, TimeSpan Duration)
 {
     /// <summary>"epoch 3: train loss 0.4123, validation loss 0.3890, metric 0.9120, lr 0.001, 1.20 s".</summary>
