@@ -14,9 +14,9 @@ internal interface IHandStepper : IDisposable
 }
 
 /// <summary>
-/// The callback that runs the two hand-written arms between Attune's steps and times all three. Its own work (two
-/// clock reads at entry and two at exit, a virtual call) falls outside every timed interval except for Attune's share of
-/// the dispatch, a few nanoseconds against steps of hundreds of microseconds.
+/// The callback that runs the two hand-written arms between Attune's steps and times all three. Its own work (clock
+/// reads, a virtual call, recording the round) falls outside every wall interval except for Attune's share of the
+/// dispatch and two monotonic-clock reads, tens of nanoseconds against steps of hundreds of microseconds.
 /// </summary>
 internal sealed class Lockstep(IHandStepper hand, IHandStepper again, int warmup, List<Round> rounds, Action<Round> onRound) : FineTuneCallback
 {
@@ -35,25 +35,27 @@ internal sealed class Lockstep(IHandStepper hand, IHandStepper again, int warmup
 
     public override void OnStepEnd(TrainerState state, FineTuneControl control)
     {
+        // Wall first at entry and last at exit: Attune's wall interval holds no thread-CPU read (a system call), as
+        // the hand steps' intervals hold none.
         double enterWall = _clock.Elapsed.TotalSeconds, enterCpu = ThreadClock.Now().TotalSeconds;
         bool timed = !double.IsNaN(_exitWall);
         var attuneStep = new ArmSample(enterWall - _exitWall, enterCpu - _exitCpu, 1, 0) { Training = enterWall - _exitWall };
-        // Hand and hand again, in alternating order; both make their step even when this triple is not timed, so the
-        // three copies stay at the same step.
-        bool handFirst = _triples % 2 == 0;
-        var first = (handFirst ? hand : again).Step();
-        var second = (handFirst ? again : hand).Step();
-        var (h, g) = handFirst ? (first, second) : (second, first);
+        // Always Attune, hand, hand again: each arm then has the same two other steps between two of its own (an
+        // alternating order would give the hand arms gaps of one and three, and caches are not linear in the gap). Any
+        // effect of position shows in the A/A ratio, since hand and hand again hold different positions. Both make
+        // their step even when this triple is not timed, so the three copies stay at the same step.
+        var h = hand.Step();
+        var g = again.Step();
         if (timed && !h.FirstOfPass && !g.FirstOfPass)
         {
             if (_triples % 100 == 0) _load = Machine.LoadAverage(); // a file read: not every step
-            var round = new Round(_triples - warmup, handFirst ? "Attune,hand,again" : "Attune,again,hand", h.Sample, attuneStep, g.Sample, _load);
+            var round = new Round(_triples - warmup, "Attune,hand,again", h.Sample, attuneStep, g.Sample, _load);
             onRound(round);
             if (_triples >= warmup) rounds.Add(round);
             _triples++;
         }
-        _exitWall = _clock.Elapsed.TotalSeconds;
         _exitCpu = ThreadClock.Now().TotalSeconds;
+        _exitWall = _clock.Elapsed.TotalSeconds;
     }
 }
 

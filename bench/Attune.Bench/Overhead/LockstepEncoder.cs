@@ -11,7 +11,7 @@ namespace Attune.Bench.Overhead;
 /// step of identical work varies by ±15 % from one second to the next (memory bandwidth shared with other machines),
 /// so whole runs compared round by round cannot resolve 2 %. Here three copies of the classifier train in lockstep in
 /// one process: Attune's <see cref="FineTuner.Run{TInput}"/> trains one, and after each of its steps a callback makes
-/// one hand-written step on each of the other two (hand, then hand again; the order alternates step by step). A round
+/// one hand-written step on each of the other two (hand, then hand again). A round
 /// is one such triple of steps taken within about a second of each other, so a burst of load falls on all three.
 /// Attune's step is timed from the callback's return to its next call: fetching the batch, forward, loss, backward,
 /// optimizer step, zero_grad and the trainer's bookkeeping; the callback's own dispatch is a few nanoseconds. Steps that
@@ -34,7 +34,7 @@ internal sealed class LockstepEncoder(int rows, int maxLength, int epochs, int b
     {
         long steps = (rows + batch - 1) / batch;
         yield return $"training steps in lockstep, all-MiniLM-L6-v2 classifier, full fine-tune, AdamW, batch {batch}, the first {rows} reviews (max length {maxLength}), {steps} steps an epoch, {epochs} epochs;";
-        yield return "  Attune: FineTuner.Run on one copy; after each of its steps a callback makes one hand-written step on each of two more copies (hand, hand again; order alternating);";
+        yield return "  Attune: FineTuner.Run on one copy; after each of its steps a callback makes one hand-written step on each of two more copies (always Attune, hand, hand again);";
         yield return "  a round = one such triple; Attune's step is timed from the callback's return to its next call, the hand steps inside the callback; epoch-starting steps left out.";
     }
 

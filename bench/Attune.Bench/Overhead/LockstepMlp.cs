@@ -24,7 +24,7 @@ internal sealed class LockstepMlp(int epochs) : OverheadCase
     {
         yield return $"training steps in lockstep, digits MLP (as train-mlp), batch {DigitsMlp.BatchSize}, 45 steps an epoch, {epochs} epochs;";
         yield return "  Attune: DigitsMlp.RunFineTune on one copy; after each of its steps a callback makes one HandLoop step on each of two more copies";
-        yield return "  (hand, hand again; order alternating); a round = one triple; epoch-starting steps left out.";
+        yield return "  (always Attune, hand, hand again); a round = one triple; epoch-starting steps left out.";
     }
 
     public List<Round> RunLockstep(int warmup, Action<Round> onRound)

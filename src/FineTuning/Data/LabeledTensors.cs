@@ -89,8 +89,10 @@ public sealed class LabeledTensors : IBatchSource
 
         public void Reset() => throw new NotSupportedException("A pass over the batches cannot be restarted; call Batches again for another pass.");
 
+        /// <summary>Ends the pass (a later MoveNext returns false) and frees its permutation.</summary>
         public void Dispose()
         {
+            _start = _count;
             _permutation?.Dispose();
             _permutation = null;
         }
