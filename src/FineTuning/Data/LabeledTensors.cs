@@ -27,11 +27,14 @@ public sealed class LabeledTensors : IBatchSource
                 nameof(labels));
         Features = features;
         Labels = labels;
+        Count = features.shape[0];
     }
 
     public Tensor Features { get; }
     public Tensor Labels { get; }
-    public long Count => Features.shape[0];
+    /// <summary>Examples, read once from the features' first dimension (reading a tensor's shape is a native call and
+    /// an array; the trainer and every pass ask for it).</summary>
+    public long Count { get; }
 
     public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle, Generator? generator)
     {

@@ -34,7 +34,11 @@ internal static class Evaluator
         long batch = -1;
         model.eval();
         using var noGrad = torch.no_grad();
-        using var passScope = torch.NewDisposeScope();
+        // Only a custom metric keeps tensors across batches (its copies of the outputs, moved to this scope); a pass of
+        // built-in metrics needs no scope of its own.
+        bool custom = false;
+        foreach (var metric in metrics) custom |= metric is CustomMetricAccumulator;
+        using var passScope = custom ? torch.NewDisposeScope() : null;
         double lossSum = 0;
         long examples = 0;
         using var batches = data.Batches(batchSize, shuffle: false, generator: null).GetEnumerator();

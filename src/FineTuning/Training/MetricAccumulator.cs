@@ -50,9 +50,20 @@ internal sealed class AccuracyAccumulator(Loss loss) : MetricAccumulator
 {
     private long _correct;
     private long _total;
+    // Whether batches are class scores against int64 class indices (every CrossEntropy model), read once from the
+    // first batch: the rank and dtype reads are native calls, a measurable share of a small model's evaluation batch
+    // (docs/benchmarks.md, eval-mlp). The layout of a source's batches does not change between batches.
+    private bool? _classIndices;
 
     public override void Add(Tensor output, Tensor labels)
     {
+        _classIndices ??= output.dim() == labels.dim() + 1 && labels.dtype == ScalarType.Int64;
+        if (_classIndices.Value)
+        {
+            _correct += output.argmax(1).eq(labels).sum().item<long>();
+            _total += labels.numel();
+            return;
+        }
         var (predicted, actual, _) = Classes(output, labels, loss);
         _correct += predicted.eq(actual).sum().item<long>();
         _total += actual.numel();
