@@ -147,10 +147,15 @@ internal static class OverheadBench
             int slower = ratios.Count(x => x > 1);
             // A mode whose A/A interval (identical work on both sides) is itself wider than the goal's ±3 % cannot tell
             // 1.02 from 1.00 on this machine today: it is reported as unresolved rather than as met or missed.
+            // An interval wholly above both the bound and the A/A interval is a miss however noisy the machine. An A/A
+            // interval that excludes 1 means this mode was biased at the time (load that changed between the arms'
+            // turns), so nothing else it says is trusted.
+            bool aaBiased = alo > 1 || ahi < 1;
             string goal = !f.Goal ? "n/a"
                 : double.IsNaN(shi) ? "too few rounds"
+                : slo > Math.Max(GoalUpper, ahi) ? "MISSED"
+                : aaBiased ? "unresolved (A/A interval excludes 1)"
                 : median <= GoalMedian && shi <= GoalUpper ? "met"
-                : slo > GoalUpper ? "MISSED" // the whole interval above the bound: missed however noisy the machine
                 : alo < 2 - GoalUpper || ahi > GoalUpper ? "unresolved (A/A wider than ±3 %)"
                 : "MISSED";
             Console.WriteLine(string.Create(Inv,
