@@ -37,9 +37,7 @@ internal sealed class TrainEncoderCase(int rows, int validationRows, int maxLeng
     {
         // Whole encoder runs vary too much here to resolve 2 % (the lockstep case does that); these rounds show the
         // one-off set-up cost and check that both arms compute the same numbers.
-        new Figure("training passes, wall", s => s.Training * 1e6 / s.Units, Goal: false),
-        new Figure("whole run, wall", s => s.Wall * 1e6 / s.Units, Goal: false),
-        new Figure("whole run, cpu", s => s.Cpu * 1e6 / s.Units, Goal: false),
+        Figure.TrainingPassesWall(goal: false), Figure.WholeRunWall(goal: false), Figure.WholeRunCpu(goal: false),
     };
 
     public override ArmSample Run(Arm arm)

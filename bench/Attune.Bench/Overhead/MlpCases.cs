@@ -45,9 +45,7 @@ internal sealed class TrainMlpCase(int epochs, bool progress = false) : Overhead
 
     public override IReadOnlyList<Figure> Figures { get; } = new[]
     {
-        new Figure("whole run, wall", s => s.Wall * 1e6 / s.Units, Goal: true),
-        new Figure("whole run, cpu", s => s.Cpu * 1e6 / s.Units, Goal: true),
-        new Figure("training passes, wall", s => s.Training * 1e6 / s.Units, Goal: true),
+        Figure.WholeRunWall(goal: true), Figure.WholeRunCpu(goal: true), Figure.TrainingPassesWall(goal: true),
     };
 
     public override ArmSample Run(Arm arm)

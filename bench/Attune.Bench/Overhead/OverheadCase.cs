@@ -39,7 +39,12 @@ internal sealed record ArmSample(double Wall, double Cpu, long Units, long Alloc
 }
 
 /// <summary>A figure read off a sample, per unit, in microseconds; <see cref="Goal"/> says whether the ≤ 1.02× goal applies.</summary>
-internal sealed record Figure(string Name, Func<ArmSample, double> PerUnitMicroseconds, bool Goal);
+internal sealed record Figure(string Name, Func<ArmSample, double> PerUnitMicroseconds, bool Goal)
+{
+    public static Figure WholeRunWall(bool goal) => new("whole run, wall", s => s.Wall * 1e6 / s.Units, goal);
+    public static Figure WholeRunCpu(bool goal) => new("whole run, cpu", s => s.Cpu * 1e6 / s.Units, goal);
+    public static Figure TrainingPassesWall(bool goal) => new("training passes, wall", s => s.Training * 1e6 / s.Units, goal);
+}
 
 /// <summary>
 /// One comparison: the same work written by hand and done by Attune. Runs happen on the calling thread with
