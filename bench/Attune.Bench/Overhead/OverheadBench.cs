@@ -30,7 +30,7 @@ internal static class OverheadBench
         "train-mlp-steps" => new LockstepMlp(Arg(args, "--lockstep-mlp-epochs", 30)),
         "train-mlp" => new TrainMlpCase(Arg(args, "--epochs", 4)),
         "train-mlp-progress" => new TrainMlpCase(Arg(args, "--epochs", 4), progress: true),
-        "train-encoder-steps" => new LockstepEncoder(Arg(args, "--lockstep-rows", 128), Arg(args, "--max-length", 32), Arg(args, "--lockstep-epochs", 10), Arg(args, "--encoder-batch", 8)),
+        "train-encoder-steps" => new LockstepEncoder(Arg(args, "--lockstep-rows", 128), Arg(args, "--max-length", 32), Arg(args, "--lockstep-epochs", 20), Arg(args, "--encoder-batch", 8)),
         "eval-mlp" => new EvalMlpCase(Arg(args, "--eval-passes", 20)),
         "batches-tensor" => new TensorBatchesCase(Arg(args, "--batch-passes", 100)),
         "train-encoder" => new TrainEncoderCase(Arg(args, "--encoder-rows", 32), Arg(args, "--encoder-validation-rows", 16), Arg(args, "--max-length", 32), Arg(args, "--encoder-epochs", 1), Arg(args, "--encoder-batch", 8)),
