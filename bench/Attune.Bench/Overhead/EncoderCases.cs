@@ -229,18 +229,7 @@ internal sealed class TextBatchesCase(int passes, int maxLength) : OverheadCase
                     batches++;
                 }
             }
-            else
-            {
-                using var e = _data.Batches(Batch, shuffle: true, generator).GetEnumerator();
-                while (true)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    if (!e.MoveNext()) break;
-                    var (x, y) = e.Current;
-                    if (batches == 0) firstSum = y.sum().item<long>();
-                    batches++;
-                }
-            }
+            else (batches, firstSum) = Drain(_data.Batches(Batch, shuffle: true, generator));
             return (batches, new[] { firstSum }, double.NaN);
         });
     }

@@ -174,18 +174,7 @@ internal sealed class TensorBatchesCase(int passes) : OverheadCase
                     batches++;
                 }
             }
-            else
-            {
-                using var e = _digits.Train.Batches(32, shuffle: true, generator).GetEnumerator();
-                while (true)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    if (!e.MoveNext()) break;
-                    var (x, y) = e.Current;
-                    if (batches == 0) firstSum = y.sum().item<long>();
-                    batches++;
-                }
-            }
+            else (batches, firstSum) = Drain(_digits.Train.Batches(32, shuffle: true, generator));
             return (batches, new[] { firstSum }, double.NaN);
         });
     }

@@ -123,9 +123,9 @@ internal static class OverheadBench
     private static string SameWork(OverheadCase c, Round r)
     {
         if (r.Hand.Units != r.Attune.Units || r.Hand.Check.Length != r.Attune.Check.Length)
-            return $"same work: DIFFERENT: hand did {r.Hand.Units} {c.Unit}s and computed {r.Hand.Check.Length} check numbers, Attune {r.Attune.Units} and {r.Attune.Check.Length}";
+            return $"same work: DIFFERENT: hand did {r.Hand.Units} {Plural(c.Unit)} and computed {r.Hand.Check.Length} check numbers, Attune {r.Attune.Units} and {r.Attune.Check.Length}";
         double worst = r.Hand.Check.Zip(r.Attune.Check, (x, y) => Math.Abs(x - y)).DefaultIfEmpty(0).Max();
-        return string.Create(Inv, $"same work: {r.Hand.Units} {c.Unit}s each; largest difference between the arms' results (losses, accuracy, sums) {worst:G3}{(worst <= c.CheckTolerance ? " (the same)" : " (DIFFERENT)")}");
+        return string.Create(Inv, $"same work: {r.Hand.Units} {Plural(c.Unit)} each; largest difference between the arms' results (losses, accuracy, sums) {worst:G3}{(worst <= c.CheckTolerance ? " (the same)" : " (DIFFERENT)")}");
     }
 
     private static IEnumerable<string> Summarize(OverheadCase c, string mode, List<Round> rounds)
@@ -175,6 +175,8 @@ internal static class OverheadBench
                 $"      managed allocation per {c.Unit} (last round): hand {(double)last.Hand.Allocated / last.Hand.Units:F0} B, Attune {(double)last.Attune.Allocated / last.Attune.Units:F0} B"));
         return verdicts;
     }
+
+    private static string Plural(string unit) => unit.EndsWith("h", StringComparison.Ordinal) ? unit + "es" : unit + "s";
 
     /// <summary>Consecutive rounds summed in blocks of <paramref name="size"/> (a last partial block is dropped).</summary>
     private static List<Round> Blocks(List<Round> rounds, int size)

@@ -94,6 +94,23 @@ internal abstract class OverheadCase : IDisposable
         GC.Collect();
     }
 
+    /// <summary>One pass over a library batch source the way the trainer reads it (a dispose scope per batch, opened
+    /// before MoveNext); returns the batches and the first batch's label sum (the same-work check).</summary>
+    protected static (long Batches, double FirstSum) Drain<TInput>(IEnumerable<(TInput Features, TorchSharp.torch.Tensor Labels)> source)
+    {
+        long batches = 0;
+        double firstSum = 0;
+        using var e = source.GetEnumerator();
+        while (true)
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            if (!e.MoveNext()) break;
+            if (batches == 0) firstSum = e.Current.Labels.sum().item<long>();
+            batches++;
+        }
+        return (batches, firstSum);
+    }
+
     /// <summary>Times <paramref name="work"/> (which returns its unit count and check numbers) on this thread.</summary>
     protected static ArmSample Time(Func<(long Units, double[] Check, double Training)> work)
     {
